@@ -1,0 +1,124 @@
+"""`planocr` command line. The only place that prints for humans and turns errors into exit codes.
+
+stdout carries data (restored text, JSON); progress, logs and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_DEPENDENCY, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, DependencyError, PlanocrError
+from .options import Options, add_arguments, from_namespace
+
+
+def _read_input(source: str | None) -> str:
+    if source in (None, "-"):
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        raise PlanocrError("no such file", path=source)
+    return path.read_text(encoding="utf-8-sig")
+
+
+def cmd_run(ns: argparse.Namespace) -> int:
+    from .run import run_batch
+
+    options = from_namespace(ns, Options)
+    summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)
+    print(f"planocr: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped, "
+          f"{summary.pages} pages in {summary.seconds:.1f} s", file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def cmd_restore(ns: argparse.Namespace) -> int:
+    import diacritics
+
+    text = _read_input(ns.file)
+    result = diacritics.restore(text)
+    if ns.json:
+        payload = {"text": result.text, "corrections": [
+            {"line": c.line, "column": c.column, "original": c.original, "corrected": c.corrected,
+             "confidence": round(c.confidence, 4)} for c in result.corrections]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(result.text)
+    return EXIT_OK
+
+
+def cmd_parse(ns: argparse.Namespace) -> int:
+    import hashlib
+
+    from .model import Document, Source
+    from .parse import parse_text
+
+    text = _read_input(ns.file)
+    parsed = parse_text(text)
+    name = "-" if ns.file in (None, "-") else Path(ns.file).name
+    doc = Document(source=Source(file=name, sha256=hashlib.sha256(text.encode()).hexdigest(), kind="text", pages=1),
+                   **parsed.model_dump(), text=text)
+    doc.needs_review = bool(doc.warnings)
+    sys.stdout.write(doc.to_json())
+    return EXIT_OK
+
+
+def cmd_export(ns: argparse.Namespace) -> int:
+    from .export import export_tables
+
+    written = export_tables(Path(ns.outdir), Path(ns.to))
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planocr", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"planocr {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="full pipeline: PDFs, images, .txt or folders → JSON records")
+    run.add_argument("paths", nargs="+", metavar="PATH")
+    run.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    add_arguments(run, Options)
+    run.set_defaults(func=cmd_run)
+
+    restore = sub.add_parser("restore", help="repair diacritics of text (stdin or FILE) to stdout")
+    restore.add_argument("file", nargs="?", metavar="FILE")
+    restore.add_argument("--json", action="store_true", help="print the corrections too")
+    restore.set_defaults(func=cmd_restore)
+
+    parse = sub.add_parser("parse", help="parse repaired text (stdin or FILE) into a JSON record")
+    parse.add_argument("file", nargs="?", metavar="FILE")
+    parse.set_defaults(func=cmd_parse)
+
+    export = sub.add_parser("export", help="flatten OUTDIR's records into tables (.xlsx, .csv, .parquet)")
+    export.add_argument("outdir", metavar="OUTDIR")
+    export.add_argument("--to", required=True, metavar="PATH")
+    export.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        ns = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return ns.func(ns)
+    except DependencyError as err:
+        print(f"planocr: {err.one_line()}", file=sys.stderr)
+        return EXIT_DEPENDENCY
+    except PlanocrError as err:
+        print(f"planocr: {err.one_line()}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        print("planocr: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

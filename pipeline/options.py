@@ -1,0 +1,75 @@
+"""One options object for the whole pipeline; the CLI's flags are derived from it (see cli.py).
+
+Declare an option once, here, with its type, default and help; ``add_arguments`` turns it into
+an argparse flag and ``from_namespace`` back into a validated ``Options``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    jobs: int = Field(default_factory=_default_jobs, ge=1, description="worker processes (default: all cores)")
+    resume: bool = Field(default=False, description="skip inputs that already have a complete record for the same content and options")
+    restore: bool = Field(default=True, description="run the diacritic restoration stage (--no-restore turns it off)")
+    lang: str = Field(default="vie", description="Tesseract language(s), e.g. vie or vie+Vietnamese")
+    dpi: int = Field(default=300, ge=50, le=1200, description="rasterisation resolution for PDF pages")
+    preprocess: bool = Field(default=True, description="clean up page images before OCR (--no-preprocess: raw Tesseract)")
+    force_ocr: bool = Field(default=False, description="OCR PDF pages even when they carry a usable text layer")
+    page_timeout: float = Field(default=180.0, gt=0, description="seconds Tesseract may spend on one page before the page fails")
+    fail_fast: bool = Field(default=False, description="stop the batch at the first failed input")
+    log_json: bool = Field(default=False, description="log one JSON object per event on stderr instead of plain lines")
+    executor: Literal["process", "ray"] = Field(default="process", description="where documents run: local process pool or a Ray cluster")
+    address: str | None = Field(default=None, description="Ray cluster address (with --executor ray); default starts a local instance")
+
+    def fingerprint(self) -> str:
+        """Hash of the options that change a record's content (used by --resume)."""
+        relevant = {k: getattr(self, k) for k in ("restore", "lang", "dpi", "preprocess", "force_ocr")}
+        return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:16]
+
+
+# Short aliases for a few flags; everything else is --field-name.
+_SHORT = {"jobs": "-j"}
+
+
+def add_arguments(parser: argparse.ArgumentParser, model: type[BaseModel] = Options) -> None:
+    """Add one flag per model field. Booleans that default to True get a --no-<name> flag."""
+    for name, field in model.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        default = field.get_default(call_default_factory=True)
+        help_text = field.description or ""
+        if field.annotation is bool:
+            if default:
+                parser.add_argument("--no-" + name.replace("_", "-"), dest=name, action="store_false", help=help_text)
+            else:
+                parser.add_argument(flag, dest=name, action="store_true", help=help_text)
+            parser.set_defaults(**{name: default})
+            continue
+        names = [flag] + ([_SHORT[name]] if name in _SHORT else [])
+        choices = getattr(field.annotation, "__args__", None) if str(field.annotation).startswith("typing.Literal") else None
+        parser.add_argument(*names, dest=name, default=default, choices=choices,
+                            type=None if choices else _scalar_type(default),
+                            help=f"{help_text} (default: {default})")
+
+
+def _scalar_type(default):
+    if isinstance(default, bool) or default is None:
+        return str
+    return type(default)
+
+
+def from_namespace(ns: argparse.Namespace, model: type[BaseModel] = Options) -> BaseModel:
+    values = {name: getattr(ns, name) for name in model.model_fields if hasattr(ns, name)}
+    return model(**values)

@@ -1,0 +1,50 @@
+"""CLI plumbing that needs no OCR: options derived from the model, exit codes, manifest, atomic records."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import build_parser, main
+from pipeline.options import Options, from_namespace
+
+
+def test_cli_flags_come_from_options_model():
+    ns = build_parser().parse_args(["run", "x.pdf", "-o", "out", "--jobs", "3", "--no-restore", "--resume"])
+    opts = from_namespace(ns, Options)
+    assert opts.jobs == 3 and opts.restore is False and opts.resume is True and opts.lang == "vie"
+
+
+def test_usage_error_exits_2(capsys):
+    assert main(["run"]) == 2
+
+
+def test_text_input_and_bad_inputs_are_all_accounted_for(tmp_path):
+    good = tmp_path / "plan.txt"
+    good.write_text("Số: 36/KH-UBND\nKẾ HOẠCH\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    odd = tmp_path / "notes.docx"
+    odd.write_bytes(b"PK\x03\x04")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", str(good), str(empty), str(odd),
+                           str(tmp_path / "missing.pdf"), "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if ": " in line and "planocr:" not in line]
+    assert any("empty.txt" in e and "empty" in e for e in errors)
+    assert any("notes.docx" in e and "unsupported" in e for e in errors)
+    assert any("missing.pdf" in e and "no such file" in e for e in errors)
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(entries) == 4
+    by_status = {e["input"].rsplit("/", 1)[-1]: e["status"] for e in entries}
+    assert by_status == {"plan.txt": "ok", "empty.txt": "failed", "notes.docx": "failed", "missing.pdf": "failed"}
+    record = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert record["schema_version"] == "1.0" and record["source"]["kind"] == "text"
+    assert "KẾ HOẠCH" in record["text"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.jsonl", "plan.json"]  # no partial JSON left
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["run", "--help"]])
+def test_help_and_version_exit_0(argv):
+    assert main(argv) == 0
