@@ -40,7 +40,7 @@ lm: setup
 	$(PY) tools/build_lm.py
 
 schema: setup
-	$(PY) -m pipeline.schema > schemas/plan.schema.json
+	$(PY) -m pipeline.schema --output schemas/plan.schema.json
 
 clean:
 	rm -rf $(OUT) .pytest_cache

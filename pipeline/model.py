@@ -21,7 +21,9 @@ TextPath = Literal["ocr", "text-layer", "text"]
 class Model(BaseModel):
     """Base for all record parts: unknown keys are refused so typos fail loudly in tests."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # json_schema_serialization_defaults_required: every key is always written (absent → null / []),
+    # so the generated schema lists every field as required and a record missing a key fails validation.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, json_schema_serialization_defaults_required=True)
 
 
 class Source(Model):
@@ -96,30 +98,32 @@ class Provenance(Model):
 
 
 class Document(Model):
-    schema_version: str = SCHEMA_VERSION
+    """One document record (OUTDIR/<name>.json); field names follow the contract."""
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this record format.", examples=["1.0"])
     source: Source
     issuer: Issuer | None = None
-    national_title: str | None = None
-    motto: str | None = None
-    number: str | None = None
-    serial: str | None = None
-    symbol: str | None = None
-    doc_type: str | None = None
-    doc_type_code: str | None = None
-    place: str | None = None
-    date: str | None = None
-    title: str | None = None
-    bases: list[str] = Field(default_factory=list)
-    references: list[Reference] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
-    closing: str | None = None
-    recipients: list[str] = Field(default_factory=list)
+    national_title: str | None = Field(default=None, description="Quốc hiệu.", examples=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    motto: str | None = Field(default=None, description="Tiêu ngữ.", examples=["Độc lập - Tự do - Hạnh phúc"])
+    number: str | None = Field(default=None, description="Số, ký hiệu as printed, spaces removed; '/KH-UBND' when the serial is blank.", examples=["36/KH-UBND"])
+    serial: str | None = Field(default=None, description="The number's serial part; null when left blank.", examples=["36"])
+    symbol: str | None = Field(default=None, description="The number's symbol part.", examples=["KH-UBND"])
+    doc_type: str | None = Field(default=None, description="Document type as printed.", examples=["KẾ HOẠCH"])
+    doc_type_code: str | None = Field(default=None, description="Abbreviation of the type.", examples=["KH"])
+    place: str | None = Field(default=None, description="Place of issue (địa danh).", examples=["Gia Viên"])
+    date: str | None = Field(default=None, description="Date of issue, ISO 8601 (YYYY-MM-DD, or YYYY-MM when the day is blank).", examples=["2025-08-20", "2026-03"])
+    title: str | None = Field(default=None, description="Subject line (trích yếu), joined into one line.")
+    bases: list[str] = Field(default_factory=list, description="Preamble paragraphs ('Căn cứ…', 'Thực hiện…'), one string each.")
+    references: list[Reference] = Field(default_factory=list, description="Every document cited anywhere, one entry per distinct number.")
+    sections: list[Section] = Field(default_factory=list, description="Section tree of the body.")
+    closing: str | None = Field(default=None, description="The 'Trên đây là…' paragraph.")
+    recipients: list[str] = Field(default_factory=list, description="'Nơi nhận' entries without the leading dash and trailing ';'.", examples=[["UBND thành phố", "Sở VHTTDL thành phố"]])
     storage: list[str] = Field(default_factory=list, description="The 'Lưu: …' line's entries, kept apart from recipients.")
     signature: Signature | None = None
-    text: str = ""
-    pages: list[Page] = Field(default_factory=list)
-    corrections: list[Correction] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    text: str = Field(default="", description="Full repaired text of the document (pages joined by a blank line).")
+    pages: list[Page] = Field(default_factory=list, description="One entry per page, in page order.")
+    corrections: list[Correction] = Field(default_factory=list, description="Every change restoration made to the text.")
+    warnings: list[str] = Field(default_factory=list, description="Things a human should check.", examples=[["page 2: confidence 0.41", "signer not found"]])
     needs_review: bool = Field(default=False, description="True when a warning asks a human to check this record.")
     provenance: Provenance | None = None
 
