@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Build the tables in diacritics/data/ from text installable from the package registries.
+
+    .venv/bin/python tools/build_diacritics_data.py [--seeds /work/shared/seeds] [--work /tmp/diacritics-build]
+
+Steps (all offline once the .deb files are downloaded):
+1. ``apt-get download`` the Debian packages in DEB_PACKAGES (not installed) and unpack them with ``dpkg-deb -x``.
+2. Syllable inventory: hunspell-vi's vi_VN.dic, the word list of Tesseract's vie.traineddata
+   (``combine_tessdata -u`` + ``dawg2wordlist``) and underthesea's Viet74K.txt; keep spellings that follow
+   Vietnamese phonotactics and are attested by hunspell-vi, or by two of the lists, or by the corpus (≥3 times).
+3. Running text: the Vietnamese strings (msgstr) of every vi gettext catalog in those packages, the vi
+   LibreOffice registry (.xcd), the Firefox vi language pack (.ftl/.properties/.dtd), the vi man pages, and
+   underthesea's VLSP2013 test sentences; only strings that are recognisably Vietnamese are kept.
+4. Syllable n-gram counts (1–3) of that text → ngrams_registry.tsv.gz, and of each clean seed document
+   separately → ngrams_seed_<id>.tsv.gz, so benchmarks can leave one document out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gettext
+import gzip
+import io
+import re
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from diacritics.phonology import canonical, is_well_formed  # noqa: E402
+
+DATA = ROOT / "diacritics" / "data"
+DEB_PACKAGES = """
+libreoffice-l10n-vi firefox-esr-l10n-vi manpages-vi hunspell-vi tesseract-ocr-vie
+adduser apt at-spi2-common bash binutils-common coreutils diffutils dpkg findutils gettext gettext-base git grep
+gsettings-desktop-schemas iso-codes libapt-pkg6.0 libc-l10n libgdk-pixbuf2.0-common libglib2.0-data libgnutls30
+libgstreamer1.0-0 libgtk2.0-common libidn2-0 libpam-runtime login make man-db packagekit procps psmisc sed
+shared-mime-info tar wget xdg-user-dirs xkb-data xz-utils
+""".split()
+CLEAN_SEEDS = ("000", "002", "004")
+TOKEN_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+VI_MARKED = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+def unpack_debs(work: Path) -> Path:
+    debs, root = work / "debs", work / "root"
+    debs.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in DEB_PACKAGES if not list(debs.glob(f"{p}_*.deb"))]
+    if missing:
+        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
+    if not root.exists():
+        root.mkdir()
+        for deb in sorted(debs.glob("*.deb")):
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    return root
+
+
+# ---------------------------------------------------------------- running text
+def mo_strings(path: Path) -> list[str]:
+    with path.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    out = []
+    for msgid, msgstr in catalog.items():
+        source = msgid[0] if isinstance(msgid, tuple) else msgid
+        if source and msgstr and msgstr != source:
+            out.append(msgstr)
+    return out
+
+
+def xcd_strings(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [unescape_xml(m) for m in re.findall(r'<value xml:lang="vi">(.*?)</value>', text, re.S)]
+
+
+def unescape_xml(s: str) -> str:
+    return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+
+
+def xpi_strings(path: Path) -> list[str]:
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.endswith((".ftl", ".properties", ".dtd")):
+                continue
+            for line in z.read(name).decode("utf-8", "replace").splitlines():
+                line = line.strip()
+                if not line or line.startswith(("#", "//")):
+                    continue
+                if name.endswith(".dtd"):
+                    m = re.match(r'<!ENTITY\s+\S+\s+"(.*)">', line)
+                    if m:
+                        out.append(m.group(1))
+                elif "=" in line:
+                    out.append(line.split("=", 1)[1])
+                else:
+                    out.append(line)
+    return out
+
+
+def man_strings(path: Path) -> list[str]:
+    raw = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+    out = []
+    for line in raw.splitlines():
+        if line.startswith(('.\\"', "'\\\"")):
+            continue
+        if line.startswith("."):
+            parts = line.split(None, 1)
+            line = parts[1] if len(parts) > 1 else ""
+        line = re.sub(r"\\f[BIRP]|\\f\(..|\\\(..|\\[-&e]|\\s[-+]?\d", " ", line)
+        out.append(line.replace('"', " "))
+    return out
+
+
+def vlsp_sentences(path: Path) -> list[str]:
+    sentences, words = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if words:
+                sentences.append(" ".join(words))
+            words = []
+        else:
+            words.append(line.split("\t")[0])
+    if words:
+        sentences.append(" ".join(words))
+    return sentences
+
+
+def clean_ui_string(s: str) -> str:
+    """Drop UI debris: accelerators (~Tệp, _Mở, &Lưu), placeholders (%s, {name}, $VAR), markup."""
+    s = re.sub(r"<[^>]+>", " ", s)
+    s = re.sub(r"%[-+ #0-9.]*[a-zA-Z]|\{[^}]*\}|\$\w+|\\[nt]", " ", s)
+    s = re.sub(r"(?<!\w)[~_&](?=\w)", "", s)
+    return unicodedata.normalize("NFC", s)
+
+
+def is_vietnamese(s: str) -> bool:
+    tokens = TOKEN_RE.findall(s)
+    if len(tokens) < 2:
+        return False
+    marked = sum(1 for t in tokens if VI_MARKED.search(t))
+    return marked / len(tokens) >= 0.3
+
+
+def registry_text(root: Path, site_packages: Path) -> list[str]:
+    strings: list[str] = []
+    for mo in sorted(root.rglob("*.mo")):
+        if "/vi/" in str(mo) or mo.stem.endswith("vi"):
+            strings += mo_strings(mo)
+    for xcd in sorted(root.rglob("*vi*.xcd")):
+        strings += xcd_strings(xcd)
+    for xpi in sorted(root.rglob("langpack-vi*.xpi")):
+        strings += xpi_strings(xpi)
+    for man in sorted((root / "usr/share/man/vi").rglob("*.gz")):
+        strings += man_strings(man)
+    strings = [clean_ui_string(s) for s in strings]
+    strings = [s for s in strings if is_vietnamese(s)]
+    for test in sorted(site_packages.glob("underthesea/pipeline/pos_tag/models/*/test_output.txt")):
+        strings += vlsp_sentences(test)
+    return list(dict.fromkeys(strings))  # many catalogs repeat strings; count each once
+
+
+# ---------------------------------------------------------------- lexicon
+def vie_wordlist(root: Path, work: Path) -> list[str]:
+    traineddata = next(root.rglob("vie.traineddata"))
+    prefix = work / "vie."
+    subprocess.run(["combine_tessdata", "-u", str(traineddata), str(prefix)], check=True, capture_output=True)
+    out = work / "vie_words.txt"
+    subprocess.run(["dawg2wordlist", f"{prefix}lstm-unicharset", f"{prefix}lstm-word-dawg", str(out)],
+                   check=True, capture_output=True)
+    return out.read_text(encoding="utf-8").split()
+
+
+def build_inventory(root: Path, work: Path, site_packages: Path, corpus_counts: collections.Counter) -> dict[str, str]:
+    sources: dict[str, set[str]] = collections.defaultdict(set)
+    dic = next(root.rglob("vi_VN.dic")).read_text(encoding="utf-8").splitlines()[1:]
+    lists = {
+        "h": [line.split("/")[0].strip() for line in dic],
+        "t": vie_wordlist(root, work),
+        "w": [w for line in (site_packages / "underthesea/corpus/data/Viet74K.txt").read_text(encoding="utf-8").splitlines()
+              for w in line.split()],
+    }
+    for tag, tokens in lists.items():
+        for token in tokens:
+            form = canonical(token)
+            if is_well_formed(form):
+                sources[form].add(tag)
+    inventory = {}
+    for form, tags in sources.items():
+        if "h" in tags or len(tags) >= 2 or corpus_counts[form] >= 3:
+            inventory[form] = "".join(sorted(tags))
+    return inventory
+
+
+def build_words(site_packages: Path, inventory: dict[str, str]) -> list[str]:
+    out = set()
+    for line in (site_packages / "underthesea/corpus/data/Viet74K.txt").read_text(encoding="utf-8").splitlines():
+        parts = [canonical(p) for p in line.split()]
+        if len(parts) >= 2 and all(p in inventory for p in parts):
+            out.add(" ".join(parts))
+    return sorted(out)
+
+
+# ---------------------------------------------------------------- n-grams
+def syllable_runs(text: str, inventory) -> list[list[str]]:
+    """Runs of consecutive valid syllables (lowercase canonical); anything else (digits, punctuation,
+    foreign words, codes) ends a run, as the decoder does at run time."""
+    runs, current = [], []
+    for m in re.finditer(r"\S+", text):
+        raw = m.group(0)
+        core = raw.strip(".,;:!?\"'()[]{}“”‘’…«»*-–—/")
+        form = canonical(core) if core and TOKEN_RE.fullmatch(core) else None
+        if form is not None and form in inventory:
+            current.append(form)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+        if form is not None and form in inventory and core != raw and raw[-1:] in ".,;:!?)\"”…":
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [r for r in runs if r]
+
+
+def count_ngrams(texts: list[str], inventory) -> collections.Counter:
+    counts: collections.Counter = collections.Counter()
+    for text in texts:
+        for run in syllable_runs(text, inventory):
+            seq = ["<s>", *run, "</s>"]
+            for i in range(1, len(seq)):
+                counts[(seq[i],)] += 1
+                counts[(seq[i - 1], seq[i])] += 1
+                if i >= 2:
+                    counts[(seq[i - 2], seq[i - 1], seq[i])] += 1
+    return counts
+
+
+def write_counts(path: Path, counts: collections.Counter, header: str) -> None:
+    lines = [f"# {header}", "# ngram (space-separated syllables)\tcount"]
+    lines += [f"{' '.join(k)}\t{v}" for k, v in sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0]))]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def seed_documents(seeds: Path) -> dict[str, str]:
+    docs = {}
+    for sid in CLEAN_SEEDS:
+        matches = sorted(seeds.glob(f"{sid}_*.txt"))
+        if matches:
+            docs[sid] = unicodedata.normalize("NFC", matches[0].read_text(encoding="utf-8"))
+    return docs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--seeds", type=Path, default=Path("/work/shared/seeds"))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/diacritics-build"))
+    ap.add_argument("--site-packages", type=Path, default=None, help="where underthesea is installed")
+    args = ap.parse_args()
+    site = args.site_packages or Path(next(p for p in sys.path if p.endswith("site-packages")))
+    args.work.mkdir(parents=True, exist_ok=True)
+    root = unpack_debs(args.work)
+
+    texts = registry_text(root, site)
+    raw_counts = collections.Counter(canonical(t) for s in texts for t in TOKEN_RE.findall(s))
+    inventory = build_inventory(root, args.work, site, raw_counts)
+    DATA.mkdir(parents=True, exist_ok=True)
+    (DATA / "syllables.tsv").write_text(
+        "# syllable\tsources (h = hunspell-vi, t = vie.traineddata word list, w = underthesea Viet74K)\n"
+        + "".join(f"{s}\t{tags}\n" for s, tags in sorted(inventory.items())), encoding="utf-8")
+    words = build_words(site, inventory)
+    (DATA / "words.txt.gz").write_bytes(gzip.compress(("\n".join(words) + "\n").encode("utf-8"), 9, mtime=0))
+
+    registry = count_ngrams(texts, inventory)
+    n_syl = sum(v for k, v in registry.items() if len(k) == 1 and k[0] != "</s>")
+    write_counts(DATA / "ngrams_registry.tsv.gz", registry, f"registry text: {len(texts)} strings, {n_syl} syllables")
+    report = [f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
+              f"registry syllables {n_syl}, registry n-grams {len(registry)}"]
+    for sid, text in seed_documents(args.seeds).items():
+        counts = count_ngrams([text], inventory)
+        n = sum(v for k, v in counts.items() if len(k) == 1 and k[0] != "</s>")
+        write_counts(DATA / f"ngrams_seed_{sid}.tsv.gz", counts, f"seed {sid}: {n} syllables")
+        report.append(f"seed {sid}: {n} syllables, {len(counts)} n-grams")
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
