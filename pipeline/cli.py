@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_DEPENDENCY, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, DependencyError, PlanocrError
+from .errors import EXIT_DEPENDENCY, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, DependencyError, PlanocrError, UsageError
 from .options import Options, add_arguments, from_namespace
 
 
@@ -74,6 +74,13 @@ def cmd_export(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schema(ns: argparse.Namespace) -> int:
+    from .schema import render_schema
+
+    sys.stdout.write(render_schema())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planocr", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"planocr {__version__}")
@@ -98,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("outdir", metavar="OUTDIR")
     export.add_argument("--to", required=True, metavar="PATH")
     export.set_defaults(func=cmd_export)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the document record")
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 
@@ -109,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return ns.func(ns)
+    except UsageError as err:  # no failure category: nothing failed, the command was wrong
+        where = f"{err.path}: " if err.path else ""
+        print(f"planocr: {where}{err.reason}", file=sys.stderr)
+        return EXIT_USAGE
     except DependencyError as err:
         print(f"planocr: {err.one_line()}", file=sys.stderr)
         return EXIT_DEPENDENCY

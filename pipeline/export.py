@@ -1,0 +1,394 @@
+"""Tables for analysts: flatten the records of an OUTDIR into documents, sections, references, recipients,
+corrections and pages, written as .xlsx (one sheet per table), .csv (one file per table) or .parquet.
+
+Which records: those ``manifest.jsonl`` lists as written (the last line per input wins, so a record left
+behind by an input that later failed is not exported); without a manifest, every ``*.json`` that parses as
+a record. A record that cannot be read is skipped with a warning; the export never stops for one.
+Column names are part of the contract (README, "Export tables"). Warnings go to the ``pipeline.export``
+logger (stderr when nothing is configured).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import MissingInputError, UsageError
+from .model import Document, Section
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.jsonl"
+FORMATS = (".xlsx", ".csv", ".parquet")
+# Excel's limits: characters per cell, rows per sheet (header included), characters per sheet name.
+XLSX_MAX_CELL = 32_767
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_SHEET_NAME = 31
+TRUNCATION_MARKER = " […truncated]"
+PARAGRAPH_SEPARATOR = "\n"  # between paragraphs (section text, bases)
+ITEM_SEPARATOR = "; "  # between short items (warnings, storage)
+
+# Column name → type ("str", "int", "float", "bool"), in column order. Types fix the parquet schema and
+# keep an all-null column typed; never reorder or rename (analysts' scripts depend on them), only append.
+PROVENANCE = {"doc_id": "str", "file": "str"}
+TABLES: dict[str, dict[str, str]] = {
+    "documents": {
+        **PROVENANCE, "sha256": "str", "record": "str", "kind": "str", "pages": "int",
+        "issuer": "str", "issuer_parent": "str", "national_title": "str", "motto": "str",
+        "number": "str", "serial": "str", "symbol": "str", "doc_type": "str", "doc_type_code": "str",
+        "place": "str", "date": "str", "title": "str",
+        "n_bases": "int", "n_sections": "int", "n_references": "int", "n_recipients": "int",
+        "closing": "str", "signature_authority": "str", "signature_acting": "str",
+        "signature_position": "str", "signer": "str",
+        "mean_confidence": "float", "n_corrections": "int", "needs_review": "bool", "warnings": "str",
+        "bases": "str", "storage": "str", "schema_version": "str",
+    },
+    "sections": {
+        **PROVENANCE, "order": "int", "path": "str", "parent_path": "str", "level": "int",
+        "label": "str", "heading": "str", "text": "str",
+    },
+    "references": {**PROVENANCE, "order": "int", "kind": "str", "number": "str", "date": "str", "issuer": "str"},
+    "recipients": {**PROVENANCE, "order": "int", "recipient": "str"},
+    "corrections": {
+        **PROVENANCE, "order": "int", "page": "int", "line": "int", "original": "str", "corrected": "str",
+        "confidence": "float",
+    },
+    "pages": {
+        **PROVENANCE, "page": "int", "confidence": "float", "text_path": "str", "chars": "int",
+        "n_low_confidence_words": "int", "error": "str",
+    },
+}
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Tables:
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in TABLES})
+
+    def add(self, flat: dict[str, list[Row]]) -> None:
+        for name, rows in flat.items():
+            self.rows[name].extend(rows)
+
+
+# ---------------------------------------------------------------- which records
+
+
+def export_tables(outdir: Path, to: Path) -> list[Path]:
+    """Flatten OUTDIR's records into tables at ``to`` (format from its suffix); returns the files written."""
+    writer = pick_writer(to)
+    if not outdir.exists():
+        raise MissingInputError("no such folder (expected the OUTDIR of `planocr run`)", path=str(outdir))
+    if not outdir.is_dir():
+        raise UsageError("not a folder: export reads the OUTDIR of `planocr run`", path=str(outdir))
+    tables = Tables()
+    count = 0
+    for record_name, doc in read_records(outdir):
+        tables.add(flatten_document(doc, record_name))
+        count += 1
+    if count == 0:
+        log.warning("%s: no records to export; writing tables with headers only", outdir)
+    return writer(tables, to)
+
+
+def pick_writer(to: Path) -> Callable[[Tables, Path], list[Path]]:
+    writers = {".xlsx": write_xlsx, ".csv": write_csv, ".parquet": write_parquet}
+    suffix = to.suffix.lower()
+    if suffix not in writers:
+        shown = f"'{to.suffix}'" if to.suffix else "no suffix"
+        raise UsageError(f"unknown export format ({shown}): --to must end in .xlsx, .csv or .parquet", path=str(to))
+    return writers[suffix]
+
+
+def read_records(outdir: Path) -> Iterator[tuple[str, Document]]:
+    """(record file name, record) for every exportable record, sorted by file name; bad ones are skipped."""
+    manifest = outdir / MANIFEST
+    names = manifest_outputs(manifest) if manifest.is_file() else None
+    if names is None:
+        candidates = sorted(p.name for p in outdir.glob("*.json"))
+    else:
+        candidates = sorted(names)
+        unlisted = {p.name for p in outdir.glob("*.json")} - names
+        if unlisted:
+            log.warning("%s: %d JSON file(s) not listed as ok in %s were not exported (e.g. %s)",
+                        outdir, len(unlisted), MANIFEST, min(unlisted))
+    for name in candidates:
+        doc = read_record(outdir / name, quiet_if_not_record=names is None)
+        if doc is not None:
+            yield name, doc
+
+
+def manifest_outputs(manifest: Path) -> set[str]:
+    """Record file names whose input's last manifest line says it has a record (ok, or skipped as done)."""
+    last: dict[str, dict] = {}
+    try:
+        lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as err:
+        log.warning("%s: unreadable (%s); no records exported from it", manifest, err.strerror or err)
+        return set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            key = entry["input"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("%s:%d: not a manifest entry; line ignored", manifest, number)
+            continue
+        last[key] = entry
+    return {e["output"] for e in last.values()
+            if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]}
+
+
+def read_record(path: Path, *, quiet_if_not_record: bool = False) -> Document | None:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        log.warning("%s: unreadable (%s); skipped", path, err.strerror or err)
+        return None
+    try:
+        return Document.model_validate_json(data)
+    except ValidationError as err:  # bad JSON, bad UTF-8, wrong types, missing or unknown keys
+        if quiet_if_not_record and is_other_json(data):
+            log.info("%s: not a planocr record; skipped", path)
+        else:
+            log.warning("%s: not a valid record (%s); skipped", path, first_problem(err))
+        return None
+
+
+def is_other_json(data: bytes) -> bool:
+    """Well-formed JSON that is plainly not a record (no 'schema_version'): some other tool's file.
+    Damaged JSON is not 'other': it may be a record cut short, which deserves a warning."""
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return False
+    return not (isinstance(obj, dict) and "schema_version" in obj)
+
+
+def first_problem(err: ValidationError) -> str:
+    problems = err.errors()
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "record"
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+# ---------------------------------------------------------------- flattening
+
+
+def flatten_document(doc: Document, record_name: str | None = None) -> dict[str, list[Row]]:
+    """One record → rows of every table. Lists become row counts here and rows in their own tables."""
+    prov = {"doc_id": doc.source.sha256, "file": doc.source.file}
+    sections = list(walk_sections(doc.sections))
+    return {
+        "documents": [document_row(doc, prov, record_name, n_sections=len(sections))],
+        "sections": [{**prov, "order": i, **row} for i, row in enumerate(sections, 1)],
+        "references": [{**prov, "order": i, "kind": r.kind, "number": r.number, "date": r.date, "issuer": r.issuer}
+                       for i, r in enumerate(doc.references, 1)],
+        "recipients": [{**prov, "order": i, "recipient": r} for i, r in enumerate(doc.recipients, 1)],
+        "corrections": [{**prov, "order": i, "page": c.page, "line": c.line, "original": c.original,
+                         "corrected": c.corrected, "confidence": finite(c.confidence)}
+                        for i, c in enumerate(doc.corrections, 1)],
+        "pages": [{**prov, "page": p.number, "confidence": finite(p.confidence), "text_path": p.text_path,
+                   "chars": len(p.text), "n_low_confidence_words": len(p.low_confidence_words), "error": p.error}
+                  for p in doc.pages],
+    }
+
+
+def document_row(doc: Document, prov: Row, record_name: str | None, *, n_sections: int) -> Row:
+    issuer = doc.issuer
+    signature = doc.signature
+    return {
+        **prov,
+        "sha256": doc.source.sha256, "record": record_name, "kind": doc.source.kind, "pages": doc.source.pages,
+        "issuer": issuer.name if issuer else None, "issuer_parent": issuer.parent if issuer else None,
+        "national_title": doc.national_title, "motto": doc.motto, "number": doc.number, "serial": doc.serial,
+        "symbol": doc.symbol, "doc_type": doc.doc_type, "doc_type_code": doc.doc_type_code,
+        "place": doc.place, "date": doc.date, "title": doc.title,
+        "n_bases": len(doc.bases), "n_sections": n_sections, "n_references": len(doc.references),
+        "n_recipients": len(doc.recipients), "closing": doc.closing,
+        "signature_authority": signature.authority if signature else None,
+        "signature_acting": signature.acting if signature else None,
+        "signature_position": signature.position if signature else None,
+        "signer": signature.signer if signature else None,
+        "mean_confidence": mean_confidence(doc), "n_corrections": len(doc.corrections),
+        "needs_review": doc.needs_review, "warnings": join(doc.warnings, ITEM_SEPARATOR),
+        "bases": join(doc.bases, PARAGRAPH_SEPARATOR), "storage": join(doc.storage, ITEM_SEPARATOR),
+        "schema_version": doc.schema_version,
+    }
+
+
+def walk_sections(sections: Iterable[Section], parent_path: str | None = None) -> Iterator[Row]:
+    """Pre-order (document order). path = ancestors' labels joined by '.', e.g. 'II.1.a'; an unlabelled
+    section is named by its 1-based position among its siblings, '#2', so paths stay unique."""
+    for position, section in enumerate(sections, 1):
+        own = section.label if section.label else f"#{position}"
+        path = f"{parent_path}.{own}" if parent_path else own
+        yield {"path": path, "parent_path": parent_path, "level": section.level, "label": section.label,
+               "heading": section.heading, "text": join(section.paragraphs, PARAGRAPH_SEPARATOR)}
+        yield from walk_sections(section.children, path)
+
+
+def mean_confidence(doc: Document) -> float | None:
+    """Mean of the pages' OCR confidences (pages without one, e.g. text input, are left out)."""
+    values = [p.confidence for p in doc.pages if finite(p.confidence) is not None]
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def finite(value: float | None) -> float | None:
+    """NaN and infinities never reach a table: they become null (empty)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def join(items: list[str], separator: str) -> str | None:
+    return separator.join(items) if items else None
+
+
+# ---------------------------------------------------------------- writers
+
+
+def table_path(to: Path, table: str) -> Path:
+    """CSV/parquet: one file per table next to ``to``: plans.csv → plans_documents.csv, …"""
+    return to.with_name(f"{to.stem}_{table}{to.suffix}")
+
+
+def write_csv(tables: Tables, to: Path) -> list[Path]:
+    """UTF-8 with BOM (Excel then reads Vietnamese correctly); null → empty field; values are written
+    exactly (no formula escaping: CSV is the lossless format, open it in Excel through .xlsx instead)."""
+    written = []
+    for name, columns in TABLES.items():
+        path = table_path(to, name)
+
+        def fill(tmp: Path, name=name, columns=columns) -> None:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+                out = csv.writer(handle)
+                out.writerow(columns)
+                for row in tables.rows[name]:
+                    out.writerow([csv_value(row.get(c)) for c in columns])
+
+        write_atomic(path, fill)
+        written.append(path)
+    return written
+
+
+def csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def write_parquet(tables: Tables, to: Path) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow_types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    written = []
+    for name, columns in TABLES.items():
+        schema = pa.schema([(c, arrow_types[t]) for c, t in columns.items()])
+        table = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in tables.rows[name]], schema=schema)
+        path = table_path(to, name)
+        write_atomic(path, lambda tmp, table=table: pq.write_table(table, tmp))
+        written.append(path)
+    return written
+
+
+def write_xlsx(tables: Tables, to: Path) -> list[Path]:
+    """One sheet per table. Every string is stored as a string cell, so '=…', '+…', '-…', '@…' are never
+    evaluated as formulas; over-long cells are truncated with a marker; a table longer than a sheet
+    continues on 'name_2', 'name_3', …"""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, columns in TABLES.items():
+        rows = tables.rows[name]
+        per_sheet = XLSX_MAX_ROWS - 1
+        chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
+        if len(chunks) > 1:
+            log.warning("%s: table %s has %d rows, more than one sheet holds; continued on %d sheets",
+                        to, name, len(rows), len(chunks))
+        for index, chunk in enumerate(chunks, 1):
+            title = sheet_name(name if index == 1 else f"{name}_{index}")
+            fill_sheet(workbook.create_sheet(title), list(columns), chunk, to)
+
+    write_atomic(to, workbook.save)
+    return [to]
+
+
+def sheet_name(name: str) -> str:
+    """Excel refuses sheet names longer than 31 characters or containing []:*?/\\."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)
+    return cleaned[:XLSX_MAX_SHEET_NAME]
+
+
+def fill_sheet(sheet, columns: list[str], rows: list[Row], to: Path) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            if isinstance(value, str):
+                value = xlsx_text(value, where=lambda column=column: f"{to}: {row.get('file')}: {column}")
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # a string, even when it starts with '=': never a formula
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+            cells.append(cell)
+        sheet.append(cells)
+
+
+def xlsx_text(value: str, *, where: Callable[[], str]) -> str:
+    """What an xlsx cell can hold: control characters (e.g. Tesseract's form feed) become U+FFFD,
+    text over Excel's cell limit is cut and marked. Both are warned about: the JSON keeps the original."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        log.warning("%s: control characters replaced by U+FFFD (xlsx cannot store them)", where())
+    if len(value) > XLSX_MAX_CELL:
+        log.warning("%s: %d characters cut to Excel's cell limit of %d", where(), len(value), XLSX_MAX_CELL)
+        value = value[:XLSX_MAX_CELL - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+    return value
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, fill: Callable[[Path], Any]) -> None:
+    """``fill(tmp)`` writes a temp file in the target's folder, which is then renamed into place:
+    a reader never sees a half-written table, and a failed export leaves the old file intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        fill(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a table is as readable as any new file
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,326 @@
+"""`planocr export`: records in an OUTDIR → documents/sections/references/recipients/corrections/pages tables
+as .xlsx, .csv and .parquet; read back with pandas and compared value by value."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import export
+from pipeline.cli import main
+from pipeline.errors import MissingInputError, UsageError
+from pipeline.export import TABLES, export_tables
+from pipeline.model import (
+    Correction, Document, Issuer, Page, Provenance, Reference, Section, Signature, Source, Word,
+)
+
+UBND = "ỦY BAN NHÂN DÂN PHƯỜNG GIA VIÊN"
+LONG_PARAGRAPH = "Tổ chức tuyên truyền sâu rộng. " * 1400  # 43,400 characters: over Excel's cell limit
+
+
+def ubnd_plan() -> Document:
+    """A People's Committee plan, every field filled (text input: no OCR confidence)."""
+    return Document(
+        source=Source(file="gia-vien.txt", sha256="a" * 64, kind="text", pages=1),
+        issuer=Issuer(name=UBND, parent=None),
+        national_title="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", motto="Độc lập - Tự do - Hạnh phúc",
+        number="36/KH-UBND", serial="36", symbol="KH-UBND", doc_type="KẾ HOẠCH", doc_type_code="KH",
+        place="Gia Viên", date="2025-08-20",
+        title="Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
+        bases=["Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;",
+               "Thực hiện Kế hoạch số 67/KH-UBND ngày 27/02/2025 của Ủy ban nhân dân thành phố;"],
+        references=[
+            Reference(kind="Nghị quyết", number="57-NQ/TW", date="2024-12-22", issuer="Bộ Chính trị"),
+            Reference(kind="Kế hoạch", number="67/KH-UBND", date="2025-02-27", issuer=None),
+        ],
+        sections=[
+            Section(label="I", heading="MỤC ĐÍCH, YÊU CẦU", level=1, children=[
+                Section(label="1", heading="Mục đích", level=2, paragraphs=["Nâng cao nhận thức.", "Tạo sự thống nhất."]),
+                Section(label="2", heading="Yêu cầu", level=2, paragraphs=["Bám sát chỉ đạo."]),
+            ]),
+            Section(label="II", heading="NHIỆM VỤ, GIẢI PHÁP", level=1, children=[
+                Section(label="1", heading="Công tác tuyên truyền", level=2, children=[
+                    Section(label="a", heading=None, level=3, paragraphs=["- Đăng tải tin bài;", LONG_PARAGRAPH]),
+                    Section(label=None, heading="Không đánh số", level=3, paragraphs=["=Nội dung bắt đầu bằng dấu bằng"]),
+                ]),
+            ]),
+        ],
+        closing="Trên đây là Kế hoạch triển khai của Ủy ban nhân dân phường./.",
+        recipients=["UBND thành phố", "Sở Khoa học và Công nghệ thành phố", "-Các phòng, ban chuyên môn",
+                    "=Ban Chỉ đạo", "+ Đoàn Thanh niên", "@Cổng thông tin điện tử"],
+        storage=["VT", "VHXH"],
+        signature=Signature(authority="TM. ỦY BAN NHÂN DÂN", acting="KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH",
+                            signer="Nguyễn Chiến Vương"),
+        text="(full text)", pages=[Page(number=1, text="x" * 120, text_path="text")],
+        provenance=Provenance(planocr="0.1.0"),
+    )
+
+
+def party_plan_scanned() -> Document:
+    """A scanned Party-committee plan: OCR pages with confidences, corrections, a failed page, blanks left null."""
+    return Document(
+        source=Source(file="dang-uy.pdf", sha256="b" * 64, kind="pdf", pages=3),
+        issuer=Issuer(name="ĐẢNG ỦY XÃ TÂN KỲ", parent="ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"),
+        national_title="ĐẢNG CỘNG SẢN VIỆT NAM", number="/KH-ĐU", serial=None, symbol="KH-ĐU",
+        doc_type="KẾ HOẠCH", doc_type_code="KH", place="Tân Kỳ", date="2026-03",
+        title="Nghị quyết về chuyển đổi số", recipients=["Sở Nội vụ", "Lưu Văn phòng"],
+        pages=[Page(number=1, text="trang một", confidence=0.91, text_path="ocr",
+                    low_confidence_words=[Word(text="quyét", confidence=0.4, box=(1, 2, 3, 4), line=3)]),
+               Page(number=2, text="trang hai", confidence=0.83, text_path="ocr"),
+               Page(number=3, text="", text_path="ocr", error="p3: timeout: Tesseract took over 180 s")],
+        corrections=[Correction(page=1, line=12, original="quyét", corrected="quyết", confidence=0.98),
+                     Correction(page=2, line=None, original="Đang", corrected="Đảng", confidence=0.75)],
+        warnings=["page 3: timeout", "signer not found"], needs_review=True,
+    )
+
+
+def bare_record() -> Document:
+    """Nothing parsed: every optional field null, every list empty."""
+    return Document(source=Source(file="trang-trang.txt", sha256="c" * 64, kind="text", pages=1))
+
+
+def write_outdir(outdir: Path, docs: dict[str, Document], manifest: list[dict] | None = "auto") -> Path:
+    outdir.mkdir(parents=True, exist_ok=True)
+    for name, doc in docs.items():
+        (outdir / name).write_text(doc.to_json(), encoding="utf-8")
+    if manifest == "auto":
+        manifest = [{"input": f"in/{n}", "status": "ok", "output": n} for n in docs]
+    if manifest is not None:
+        (outdir / "manifest.jsonl").write_text("".join(json.dumps(e) + "\n" for e in manifest), encoding="utf-8")
+    return outdir
+
+
+@pytest.fixture
+def outdir(tmp_path):
+    return write_outdir(tmp_path / "out", {"gia-vien.json": ubnd_plan(), "dang-uy.json": party_plan_scanned(),
+                                           "trang-trang.json": bare_record()})
+
+
+def read_back(to: Path) -> dict[str, pd.DataFrame]:
+    if to.suffix == ".xlsx":
+        return pd.read_excel(to, sheet_name=None)
+    if to.suffix == ".csv":
+        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig") for t in TABLES}
+    return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
+
+
+def no_nan_strings(frame: pd.DataFrame) -> None:
+    for column in frame.columns:
+        for value in frame[column]:
+            assert not (isinstance(value, str) and value.lower() in ("nan", "none", "null")), (column, value)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_round_trip_keeps_vietnamese_values_counts_and_nulls(outdir, tmp_path, suffix):
+    to = tmp_path / "exp" / f"plans{suffix}"
+    written = export_tables(outdir, to)
+    assert all(p.exists() for p in written)
+    tables = read_back(to)
+    assert sorted(tables) == sorted(TABLES)
+    for name, frame in tables.items():
+        assert list(frame.columns) == list(TABLES[name]), name
+        no_nan_strings(frame)
+    counts = {name: len(frame) for name, frame in tables.items()}
+    assert counts == {"documents": 3, "sections": 7, "references": 2, "recipients": 8, "corrections": 2, "pages": 4}
+
+    docs = tables["documents"].set_index("file")
+    ubnd, party, bare = docs.loc["gia-vien.txt"], docs.loc["dang-uy.pdf"], docs.loc["trang-trang.txt"]
+    assert ubnd["issuer"] == UBND and ubnd["signature_authority"] == "TM. ỦY BAN NHÂN DÂN"
+    assert ubnd["doc_id"] == "a" * 64 and ubnd["record"] == "gia-vien.json" and ubnd["date"] == "2025-08-20"
+    assert int(ubnd["n_sections"]) == 7 and int(ubnd["n_recipients"]) == 6 and int(ubnd["n_bases"]) == 2
+    assert ubnd["bases"].split("\n")[1].startswith("Thực hiện Kế hoạch số 67/KH-UBND")
+    assert ubnd["storage"] == "VT; VHXH" and ubnd["signer"] == "Nguyễn Chiến Vương"
+    assert pd.isna(ubnd["mean_confidence"])  # text input has no OCR confidence: empty, not 0
+    assert party["mean_confidence"] == pytest.approx(0.87) and bool(party["needs_review"]) is True
+    assert party["warnings"] == "page 3: timeout; signer not found" and party["date"] == "2026-03"
+    assert pd.isna(party["serial"]) and party["number"] == "/KH-ĐU"
+    assert party["issuer_parent"] == "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"
+    for column in ("issuer", "number", "title", "signer", "warnings", "closing"):
+        assert pd.isna(bare[column]), column  # null stays empty
+    assert bool(bare["needs_review"]) is False and int(bare["n_sections"]) == 0
+
+    refs = tables["references"]
+    assert refs.loc[refs["number"] == "57-NQ/TW", "kind"].tolist() == ["Nghị quyết"]
+    assert refs.loc[refs["number"] == "57-NQ/TW", "issuer"].tolist() == ["Bộ Chính trị"]
+
+    recipients = tables["recipients"]
+    mine = recipients[recipients["doc_id"] == "a" * 64].sort_values("order")["recipient"].tolist()
+    assert mine[1] == "Sở Khoa học và Công nghệ thành phố"
+    assert mine[2:] == ["-Các phòng, ban chuyên môn", "=Ban Chỉ đạo", "+ Đoàn Thanh niên", "@Cổng thông tin điện tử"]
+
+    sections = tables["sections"]
+    ubnd_sections = sections[sections["file"] == "gia-vien.txt"].sort_values("order")
+    assert ubnd_sections["path"].tolist() == ["I", "I.1", "I.2", "II", "II.1", "II.1.a", "II.1.#2"]
+    first = ubnd_sections.iloc[1]
+    assert first["heading"] == "Mục đích" and first["text"] == "Nâng cao nhận thức.\nTạo sự thống nhất."
+    assert first["parent_path"] == "I" and int(first["level"]) == 2
+    assert pd.isna(ubnd_sections.iloc[0]["parent_path"]) and pd.isna(ubnd_sections.iloc[5]["heading"])
+    assert ubnd_sections.iloc[6]["text"] == "=Nội dung bắt đầu bằng dấu bằng"
+
+    corrections = tables["corrections"].sort_values("order")
+    assert corrections["corrected"].tolist() == ["quyết", "Đảng"] and corrections["file"].tolist() == ["dang-uy.pdf"] * 2
+    assert pd.isna(corrections.iloc[1]["line"])
+    pages = tables["pages"]
+    failed = pages[(pages["file"] == "dang-uy.pdf") & (pages["page"] == 3)].iloc[0]
+    assert failed["error"].startswith("p3: timeout") and int(failed["chars"]) == 0 and pd.isna(failed["confidence"])
+
+
+def test_xlsx_stores_formula_like_text_as_strings_and_truncates_long_cells(outdir, tmp_path, caplog):
+    to = tmp_path / "plans.xlsx"
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        export_tables(outdir, to)
+    workbook = load_workbook(to)
+    assert workbook.sheetnames == list(TABLES)
+    cells = {c.value: c for row in workbook["recipients"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    for text in ("=Ban Chỉ đạo", "-Các phòng, ban chuyên môn", "+ Đoàn Thanh niên", "@Cổng thông tin điện tử"):
+        assert cells[text].data_type == "s", text  # a string cell, never a formula
+    long_cell = [c.value for row in workbook["sections"].iter_rows(min_row=2) for c in row
+                 if isinstance(c.value, str) and c.value.startswith("- Đăng tải")]
+    assert len(long_cell) == 1 and len(long_cell[0]) == export.XLSX_MAX_CELL
+    assert long_cell[0].endswith(export.TRUNCATION_MARKER)
+    assert any("cell limit" in r.getMessage() and "gia-vien.txt" in r.getMessage() for r in caplog.records)
+
+
+def test_csv_has_bom_keeps_long_text_whole_and_is_deterministic(outdir, tmp_path):
+    first = export_tables(outdir, tmp_path / "a" / "plans.csv")
+    second = export_tables(outdir, tmp_path / "b" / "plans.csv")
+    assert [p.name for p in first] == [f"plans_{t}.csv" for t in TABLES]
+    for one, two in zip(first, second):
+        assert one.read_bytes() == two.read_bytes()
+        assert one.read_bytes().startswith(b"\xef\xbb\xbf")
+    sections = pd.read_csv(tmp_path / "a" / "plans_sections.csv", encoding="utf-8-sig")
+    assert sections["text"].str.len().max() > export.XLSX_MAX_CELL  # CSV is lossless
+
+
+def test_xlsx_control_characters_are_replaced_with_a_warning(tmp_path, caplog):
+    doc = bare_record()
+    doc.title = "Kế hoạch\x0ctrang sau"  # Tesseract ends pages with a form feed; xlsx cannot hold it
+    outdir = write_outdir(tmp_path / "out", {"ff.json": doc})
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        export_tables(outdir, tmp_path / "t.xlsx")
+    assert pd.read_excel(tmp_path / "t.xlsx", sheet_name="documents")["title"][0] == "Kế hoạch\ufffdtrang sau"
+    assert any("control characters" in r.getMessage() for r in caplog.records)
+
+
+def test_xlsx_table_longer_than_a_sheet_continues_on_another(outdir, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 4)  # header + 3 rows per sheet
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        export_tables(outdir, tmp_path / "t.xlsx")
+    sheets = pd.read_excel(tmp_path / "t.xlsx", sheet_name=None)
+    assert [len(sheets[n]) for n in ("recipients", "recipients_2", "recipients_3")] == [3, 3, 2]
+    assert any("continued on 3 sheets" in r.getMessage() for r in caplog.records)
+
+
+def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
+    docs = {"a.json": ubnd_plan(), "b.json": party_plan_scanned(), "c.json": bare_record(), "stray.json": bare_record()}
+    manifest = [
+        {"input": "in/a.txt", "status": "ok", "output": "a.json"},
+        {"input": "in/b.pdf", "status": "ok", "output": "b.json"},
+        {"input": "in/b.pdf", "status": "failed", "output": None, "error": "unreadable"},  # last line wins
+        {"input": "in/c.txt", "status": "ok", "output": "c.json"},
+        {"input": "in/c.txt", "status": "skipped", "output": "c.json"},  # --resume: the record is still good
+        {"input": "in/gone.txt", "status": "ok", "output": "gone.json"},  # listed, but the file was deleted
+    ]
+    outdir = write_outdir(tmp_path / "out", docs, manifest)
+    with (outdir / "manifest.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        export_tables(outdir, tmp_path / "t.csv")
+    documents = pd.read_csv(tmp_path / "t_documents.csv", encoding="utf-8-sig")
+    assert documents["record"].tolist() == ["a.json", "c.json"]
+    messages = " | ".join(r.getMessage() for r in caplog.records)
+    assert "gone.json" in messages and "not a manifest entry" in messages
+    assert "not listed as ok" in messages and "2 JSON file(s)" in messages  # b.json and stray.json
+
+
+def test_bad_records_are_skipped_with_a_warning_never_a_crash(tmp_path, caplog):
+    outdir = write_outdir(tmp_path / "out", {"good.json": ubnd_plan()}, manifest=None)
+    (outdir / "truncated.json").write_text(ubnd_plan().to_json()[:200], encoding="utf-8")
+    wrong = json.loads(bare_record().to_json())
+    wrong["source"]["pages"] = "many"
+    (outdir / "wrong-type.json").write_text(json.dumps(wrong), encoding="utf-8")
+    (outdir / "latin1.json").write_bytes('{"schema_version": "1.0", "title": "Kế hoạch"}'.encode("cp1258", "replace"))
+    (outdir / "settings.json").write_text('{"theme": "dark"}', encoding="utf-8")  # not a record at all
+    with caplog.at_level(logging.INFO, logger="pipeline.export"):
+        export_tables(outdir, tmp_path / "t.parquet")
+    assert pd.read_parquet(tmp_path / "t_documents.parquet")["record"].tolist() == ["good.json"]
+    warned = {r.getMessage().split(":")[0].rsplit("/", 1)[-1] for r in caplog.records if r.levelno == logging.WARNING}
+    assert {"truncated.json", "wrong-type.json", "latin1.json"} <= warned and "settings.json" not in warned
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_empty_outdir_gives_headers_only_and_a_warning(tmp_path, suffix, caplog):
+    (tmp_path / "out").mkdir()
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        written = export_tables(tmp_path / "out", tmp_path / f"t{suffix}")
+    assert any("no records" in r.getMessage() for r in caplog.records)
+    tables = read_back(tmp_path / f"t{suffix}")
+    assert len(written) == (1 if suffix == ".xlsx" else len(TABLES))
+    for name, frame in tables.items():
+        assert list(frame.columns) == list(TABLES[name]) and len(frame) == 0
+
+
+def test_parquet_columns_are_typed(outdir, tmp_path):
+    import pyarrow.parquet as pq
+
+    export_tables(outdir, tmp_path / "t.parquet")
+    schema = pq.read_schema(tmp_path / "t_documents.parquet")
+    assert str(schema.field("pages").type) == "int64" and str(schema.field("mean_confidence").type) == "double"
+    assert str(schema.field("needs_review").type) == "bool" and str(schema.field("serial").type) == "string"
+
+
+def test_failed_write_leaves_the_previous_table_and_no_temp_file(outdir, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    to = tmp_path / "t.parquet"
+    export_tables(outdir, to)
+    before = (tmp_path / "t_documents.parquet").read_bytes()
+
+    def disk_full(table, where):
+        Path(where).write_bytes(b"PAR1 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", disk_full)
+    with pytest.raises(OSError):
+        export_tables(outdir, to)
+    assert (tmp_path / "t_documents.parquet").read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_bad_targets_and_missing_outdir_are_clear_errors(outdir, tmp_path):
+    with pytest.raises(UsageError, match=r"\.xlsx, \.csv or \.parquet"):
+        export_tables(outdir, tmp_path / "plans.ods")
+    with pytest.raises(UsageError, match="no suffix"):
+        export_tables(outdir, tmp_path / "plans")
+    with pytest.raises(MissingInputError, match="no such folder"):
+        export_tables(tmp_path / "missing", tmp_path / "t.csv")
+    with pytest.raises(UsageError, match="not a folder"):
+        export_tables(outdir / "gia-vien.json", tmp_path / "t.csv")
+    assert not list(tmp_path.glob("t*")) and not list(tmp_path.glob("plans*"))
+
+
+def test_cli_export_exit_statuses(outdir, tmp_path, capsys):
+    assert main(["export", str(outdir), "--to", str(tmp_path / "plans.ods")]) == 2
+    err = capsys.readouterr().err
+    assert "plans.ods" in err and ".xlsx, .csv or .parquet" in err and len(err.strip().splitlines()) == 1
+    assert main(["export", str(tmp_path / "nowhere"), "--to", str(tmp_path / "t.csv")]) == 1
+    assert "nowhere" in capsys.readouterr().err
+    assert main(["export", str(outdir), "--to", str(tmp_path / "t.xlsx")]) == 0
+    assert "t.xlsx" in capsys.readouterr().err
+
+
+def test_pipeline_run_then_export(tmp_path, capsys):
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text("ỦY BAN NHÂN DÂN XÃ TÂN KỲ\nSố: 12/KH-UBND\nKẾ HOẠCH\nTuyên truyền Nghị quyết\n", encoding="utf-8")
+    assert main(["run", str(source), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert main(["export", str(tmp_path / "out"), "--to", str(tmp_path / "t.xlsx")]) == 0
+    documents = pd.read_excel(tmp_path / "t.xlsx", sheet_name="documents")
+    assert documents["file"].tolist() == ["ke-hoach.txt"] and documents["kind"].tolist() == ["text"]
+    assert documents["record"].tolist() == ["ke-hoach.json"]
+    pages = pd.read_excel(tmp_path / "t.xlsx", sheet_name="pages")
+    assert pages["page"].tolist() == [1] and pages["chars"][0] > 0
