@@ -2,16 +2,29 @@
 
 Pages are produced one at a time (a PDF page is rasterised only when asked for), so memory stays
 bounded on long documents. Every failure raises a PlanocrError with a category.
+
+PDF pages that carry a usable text layer (born-digital documents, or scans that already went through
+a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless ``force_ocr`` is set.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .errors import MissingInputError, UnreadableInputError, UnsupportedInputError
+from .errors import (
+    DependencyError,
+    EncryptedInputError,
+    MissingInputError,
+    UnreadableInputError,
+    UnsupportedInputError,
+)
 from .model import InputKind, TextPath
 from .options import Options
 
@@ -19,6 +32,17 @@ PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
+
+# Size limits. An A4 page at 600 DPI is 4961 x 7016 px; anything far beyond that is a poster, a
+# mis-set resolution tag or a decompression bomb. Big pages are scaled down, absurd ones refused.
+MAX_SIDE_PX = 7200
+MAX_IMAGE_PIXELS = 178_000_000  # Pillow refuses beyond this too (DecompressionBombError)
+
+# A text layer is trusted when the page has at least this many letters and this share of its
+# alphabetic tokens are well-formed Vietnamese syllables (legacy TCVN3/VNI font encodings, English-model
+# OCR layers and "(cid:NN)" debris all fail this).
+TEXT_LAYER_MIN_LETTERS = 80
+TEXT_LAYER_MIN_SYLLABLE_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,8 @@ class PageInput:
 def detect_kind(path: Path) -> InputKind:
     if not path.exists():
         raise MissingInputError("no such file", path=str(path))
+    if path.is_dir():
+        raise UnsupportedInputError("is a folder, not a file", path=str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedInputError(f"unsupported file type '{suffix or '(none)'}'; expected PDF, PNG, JPEG, TIFF or .txt", path=str(path))
@@ -46,23 +72,261 @@ def detect_kind(path: Path) -> InputKind:
     return "text"
 
 
-def read_text_file(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableInputError("text file is not UTF-8", path=str(path))
-
-
 def count_pages(path: Path, kind: InputKind, options: Options) -> int:
+    """Number of pages; also the place where a corrupt or encrypted file is found, before any OCR."""
     if kind == "text":
+        read_text_file(path)  # fail early on a non-UTF-8 file
         return 1
-    raise UnsupportedInputError(f"{kind} input is not implemented yet", path=str(path))
+    if kind == "pdf":
+        return count_pdf_pages(path)
+    if kind == "image":
+        return count_image_frames(path)
+    raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
 
 
 def load_page(path: Path, kind: InputKind, number: int, options: Options) -> PageInput:
     if kind == "text":
         return PageInput(number=number, text_path="text", text=read_text_file(path))
-    raise UnsupportedInputError(f"{kind} input is not implemented yet", path=str(path))
+    if kind == "pdf":
+        if not options.force_ocr:
+            text = read_pdf_text_layer(path, number)
+            if text is not None:
+                return PageInput(number=number, text_path="text-layer", text=text)
+        return PageInput(number=number, text_path="ocr", image=rasterise_pdf_page(path, number, options.dpi, options.page_timeout))
+    if kind == "image":
+        return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
+    raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+def read_text_file(path: Path) -> str:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16; NFC-normalised. Anything else is refused
+    rather than guessed, because a wrong guess would silently damage every Vietnamese letter."""
+    data = path.read_bytes()
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UnreadableInputError(f"text file is not UTF-8 (bad byte at offset {err.start}); re-save it as UTF-8", path=str(path)) from None
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def open_pdf(path: Path):
+    """Open with pikepdf, turning its failures into categorised errors with a fix in the message."""
+    import pikepdf
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # qpdf's repair chatter; a failed repair still raises
+            return pikepdf.open(path)
+    except pikepdf.PasswordError:
+        raise EncryptedInputError("PDF is encrypted with a password; decrypt it first, e.g. "
+                                  "qpdf --password=PASSWORD --decrypt in.pdf out.pdf", path=str(path)) from None
+    except (pikepdf.PdfError, ValueError, OSError) as err:
+        detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        raise UnreadableInputError(f"not a readable PDF (corrupt or truncated: {detail}); "
+                                   "try repairing it with qpdf in.pdf out.pdf", path=str(path)) from None
+
+
+def count_pdf_pages(path: Path) -> int:
+    with open_pdf(path) as pdf:
+        try:
+            n = len(pdf.pages)
+        except Exception as err:  # a broken page tree surfaces here, not at open
+            raise UnreadableInputError(f"PDF page tree is damaged ({err}); try qpdf in.pdf out.pdf", path=str(path)) from None
+    if n == 0:
+        raise UnreadableInputError("PDF has no pages", path=str(path))
+    return n
+
+
+def pdf_page_size_points(path: Path, number: int) -> tuple[float, float] | None:
+    with open_pdf(path) as pdf:
+        try:
+            box = [float(v) for v in pdf.pages[number - 1].mediabox]
+        except Exception:
+            return None
+    return abs(box[2] - box[0]), abs(box[3] - box[1])
+
+
+def capped_dpi(path: Path, number: int, dpi: int) -> int:
+    """Lower the resolution for oversized pages so no raster side exceeds MAX_SIDE_PX."""
+    size = pdf_page_size_points(path, number)
+    if not size:
+        return dpi
+    longest_inch = max(size) / 72.0
+    if longest_inch * dpi <= MAX_SIDE_PX:
+        return dpi
+    return max(36, int(MAX_SIDE_PX / longest_inch))
+
+
+def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float) -> np.ndarray:
+    """One page to an 8-bit grayscale array with poppler (pdftoppm), never the whole file at once."""
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
+
+    dpi = capped_dpi(path, number, dpi)
+    try:
+        images = convert_from_path(str(path), dpi=dpi, first_page=number, last_page=number,
+                                   grayscale=True, timeout=max(30, int(timeout)))
+    except PDFInfoNotInstalledError:
+        raise DependencyError("poppler (pdftoppm/pdfinfo) is not installed; apt-get install poppler-utils", path=str(path)) from None
+    except PDFPopplerTimeoutError:
+        raise UnreadableInputError(f"page {number} could not be rasterised within {int(timeout)} s", path=str(path)) from None
+    except (PDFPageCountError, PDFSyntaxError) as err:
+        raise UnreadableInputError(f"page {number} could not be rasterised ({str(err).strip()[:160]})", path=str(path)) from None
+    if not images:
+        raise UnreadableInputError(f"page {number} could not be rasterised (poppler produced no image)", path=str(path))
+    return np.asarray(images[0].convert("L"))
+
+
+def read_pdf_text_layer(path: Path, number: int) -> str | None:
+    """The page's own text when it is good Vietnamese text, else None (the page is then OCR'd)."""
+    try:
+        proc = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(path), "-"],
+                              capture_output=True, timeout=60)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return None  # no poppler text tool, or a pathological page: OCR it instead
+    if proc.returncode != 0:
+        return None
+    text = clean_text_layer(proc.stdout.decode("utf-8", errors="replace"))
+    return text if text_layer_is_usable(text) else None
+
+
+def clean_text_layer(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\f", "").replace("\r\n", "\n"))
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+# Vietnamese syllable shape once tone marks are removed: optional onset, 1–3 vowels, optional coda.
+_SYLLABLE = re.compile(
+    r"^(b|c|ch|d|đ|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|q|qu|r|s|t|th|tr|v|x)?"
+    r"[aăâeêioôơuưy]{1,3}"
+    r"(c|ch|m|n|ng|nh|p|t)?$"
+)
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def is_vietnamese_syllable(token: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", token.lower())
+    tones = sum(1 for ch in decomposed if ch in _TONE_MARKS)
+    if tones > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    return bool(_SYLLABLE.match(base))
+
+
+def text_layer_is_usable(text: str) -> bool:
+    if "(cid:" in text or "\ufffd" in text:
+        return False
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters < TEXT_LAYER_MIN_LETTERS:
+        return False
+    tokens = re.findall(r"[^\W\d_]+", text)
+    tokens = [t for t in tokens if not t.isupper() or len(t) <= 4 or is_vietnamese_syllable(t)]  # drop acronyms like UBND
+    if not tokens:
+        return False
+    share = sum(1 for t in tokens if is_vietnamese_syllable(t)) / len(tokens)
+    return share >= TEXT_LAYER_MIN_SYLLABLE_SHARE
+
+
+# --- images ---------------------------------------------------------------------------------------
+
+def open_image(path: Path):
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(path)
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        raise UnreadableInputError(f"not a valid image ({type(err).__name__}); is the file damaged or misnamed?", path=str(path)) from None
+    except Image.DecompressionBombError:
+        raise UnreadableInputError("image is absurdly large (possible decompression bomb)", path=str(path)) from None
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise UnreadableInputError(f"image is absurdly large ({width}x{height} px; limit {MAX_IMAGE_PIXELS // 1_000_000} Mpx)", path=str(path))
+    return image
+
+
+def count_image_frames(path: Path) -> int:
+    image = open_image(path)
+    with image:
+        frames = getattr(image, "n_frames", 1)
+        try:  # decode the first frame now so garbage after a valid header fails here, not mid-batch
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                image.load()
+        except Exception as err:
+            raise UnreadableInputError(f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)) from None
+    return max(1, frames)
+
+
+def load_image_frame(path: Path, number: int) -> np.ndarray:
+    from PIL import Image, ImageOps
+
+    image = open_image(path)
+    with image:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                image.seek(number - 1)
+                frame = ImageOps.exif_transpose(image)  # phone photos store rotation in EXIF
+                frame.load()
+        except EOFError:
+            raise UnreadableInputError(f"image has no frame {number}", path=str(path)) from None
+        except Exception as err:
+            raise UnreadableInputError(f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)) from None
+        array = image_to_uint8(frame)
+    return cap_size(array)
+
+
+def image_to_uint8(frame) -> np.ndarray:
+    """Any PIL mode to uint8 grayscale (or BGR when the page has colour): 16-bit scaled, not clipped;
+    transparency composited on white, because scans saved with alpha have the page in the alpha channel's
+    opaque part and 'transparent' meaning paper."""
+    from PIL import Image
+
+    mode = frame.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        values = np.asarray(frame, dtype=np.float64)
+        lo, hi = float(values.min()), float(values.max())
+        top = 65535.0 if mode.startswith("I;16") or hi > 255 else 255.0
+        if mode == "F" and hi <= 1.0:
+            top = 1.0
+        return np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8) if hi > lo or hi > 0 else np.zeros(values.shape, np.uint8)
+    if mode == "P":
+        frame = frame.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        background = Image.new("RGBA", frame.size, (255, 255, 255, 255))
+        frame = Image.alpha_composite(background, frame.convert("RGBA")).convert("RGB")
+        mode = "RGB"
+    if mode in ("1", "L"):
+        return np.asarray(frame.convert("L"))
+    rgb = np.asarray(frame.convert("RGB"))
+    if is_grey(rgb):
+        return np.asarray(frame.convert("L"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])  # BGR, OpenCV's order
+
+
+def is_grey(rgb: np.ndarray) -> bool:
+    sample = rgb[::8, ::8].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    return float(np.mean(spread > 24)) < 0.001
+
+
+def cap_size(array: np.ndarray) -> np.ndarray:
+    import cv2
+
+    longest = max(array.shape[:2])
+    if longest <= MAX_SIDE_PX:
+        return array
+    scale = MAX_SIDE_PX / longest
+    return cv2.resize(array, (round(array.shape[1] * scale), round(array.shape[0] * scale)), interpolation=cv2.INTER_AREA)
