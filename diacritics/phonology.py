@@ -201,6 +201,9 @@ def apply_case(form: str, original: str) -> str:
         return form.upper()
     if pattern == "title":
         return form[:1].upper() + form[1:]
+    upper = sum(1 for c in original if c.isupper())
+    if upper > len(original) - upper:  # OCR's 'PiCH' in an uppercase heading
+        return form.upper()
     if len(form) == len(original):
         return "".join(f.upper() if o.isupper() else f for f, o in zip(form, original))
     return form[:1].upper() + form[1:] if original[:1].isupper() else form

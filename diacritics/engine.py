@@ -1,0 +1,329 @@
+"""Restoration engine: tokenise each line, give every token its candidate forms, decode the syllable chains
+with the trigram model (beam Viterbi), and write the chosen forms back in the input's case and tone style.
+
+Damage kinds (see ``restore``):
+- stripped: most words carry no marks → every toneless syllable is re-decoded from its accent-free key;
+- garbled: a line has tokens that are not syllables (English-model OCR: "ciia", "s6", "Pang") → those tokens get
+  candidates from the OCR channel and the key's forms; in a heavily garbled line valid-but-unlikely words too;
+- correct text: left alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .lexicon import syllables
+from .model import LanguageModel, load_model
+from .phonology import apply_case, canonical, key_of, placement_style, to_style
+
+WORD_RE = re.compile(r"[^\W\d_]+")
+MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
+ROMAN_RE = re.compile(r"^[IVXLC]+$")
+SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
+BREAK_AFTER = set(".,;:!?)]}\"”…»")
+BREAK_BEFORE = set("([{\"“«")
+BEAM = 8
+STRIPPED_SHARE = 0.12  # below this share of marked words, the text is taken as stripped of diacritics
+UNK_LOGP = -14.0
+GARBLED_SHARE = 0.08  # share of invalid word-like tokens from which a text is taken as OCR garble
+MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considered (foreign words stay)
+KEY_FORM_COST = 3.0  # cost of reading a word as another tone/mark form of the same letters
+GARBLE_RE = re.compile(r"[^\W_]+")  # LM cost of keeping a token that is not a syllable (foreign word, garble left as is)
+
+
+@dataclass
+class Token:
+    line: int  # 0-based
+    start: int  # offset of the core in the line
+    core: str  # the token without surrounding punctuation
+    lead: str
+    trail: str
+    is_word: bool  # letters only
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    column: int
+    original: str
+    corrected: str
+    confidence: float
+
+
+def tokenize_line(line: str, lineno: int) -> list[Token]:
+    tokens = []
+    for m in re.finditer(r"\S+", line):
+        lead, core, trail = SPLIT_RE.match(m.group(0)).groups()  # type: ignore[union-attr]
+        tokens.append(Token(lineno, m.start() + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core))))
+    return tokens
+
+
+def is_marked(word: str) -> bool:
+    return bool(MARKED_RE.search(word))
+
+
+def text_is_stripped(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> bool:
+    """Mostly toneless words that are syllable keys → the diacritics were stripped."""
+    keys = lm.forms
+    words = [t.core for t in tokens if t.is_word and len(t.core) > 1 and (is_marked(t.core) or t.core.lower() in keys)]
+    if len(words) < 3:
+        return bool(words) and not any(is_marked(w) for w in words) and not all(canonical(w) in inventory for w in words)
+    marked = sum(1 for w in words if is_marked(w))
+    return marked / len(words) < STRIPPED_SHARE
+
+
+def heading_line(lm: LanguageModel, tokens: list[Token]) -> bool:
+    """Two or more all-caps words that are syllable keys: an uppercase heading, not a row of acronyms."""
+    keys = lm.forms
+    caps = [t for t in tokens if t.is_word and len(t.core) > 1 and t.core.isupper() and key_of(t.core) in keys]
+    return len(caps) >= 2
+
+
+def protected(tok: Token, heading: bool) -> bool:
+    """Tokens never to change: acronyms, roman numerals, list markers (a), b.), anything with digits/codes."""
+    core = tok.core
+    if not tok.is_word:
+        return True
+    if len(core) > 1 and core.isupper() and not heading:
+        return True
+    if ROMAN_RE.match(core) and core.isupper():
+        return True
+    if len(core) == 1 and tok.trail[:1] in (")", ".") and not tok.lead:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- decoding
+def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[int]:
+    """Best sequence of ids through ``lattice`` (per position: (id, channel log-cost)) under the trigram
+    model, with </s> at the end. Id -1 means 'keep the original token' (scored UNK_LOGP, resets context)."""
+    # state: (p2, p1) → (score, backpointer chain)
+    states: dict[tuple[int, int], tuple[float, tuple | None]] = {(0, 0): (0.0, None)}
+    logp3 = lm.logp3
+    for cands in lattice:
+        nxt: dict[tuple[int, int], tuple[float, tuple | None]] = {}
+        for (p2, p1), (score, chain) in states.items():
+            for cid, cost in cands:
+                if cid < 0:
+                    s = score + UNK_LOGP + cost
+                    key = (0, 0)
+                else:
+                    s = score + logp3(p2, p1, cid) + cost
+                    key = (p1, cid)
+                old = nxt.get(key)
+                if old is None or s > old[0]:
+                    nxt[key] = (s, (cid, chain))
+        if len(nxt) > BEAM:
+            states = dict(sorted(nxt.items(), key=lambda kv: -kv[1][0])[:BEAM])
+        else:
+            states = nxt
+    best_score, best_chain = -math.inf, None
+    for (p2, p1), (score, chain) in states.items():
+        s = score + logp3(p2, p1, 1)
+        if s > best_score:
+            best_score, best_chain = s, chain
+    out: list[int] = []
+    while best_chain is not None:
+        out.append(best_chain[0])
+        best_chain = best_chain[1]
+    out.reverse()
+    return out
+
+
+def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[list[tuple[int, float]]], i: int) -> float:
+    """Share of probability the chosen form at ``i`` gets among its alternatives, neighbours held fixed."""
+    padded = [0, 0, *seq, 1]
+
+    def window(cid: int, cost: float) -> float:
+        p = padded[:]
+        p[i + 2] = cid
+        s = cost
+        for j in range(i + 2, min(i + 5, len(p))):
+            if p[j] < 0 or p[j - 1] < 0 or p[j - 2] < 0:
+                s += UNK_LOGP if p[j] < 0 else lm.logp2(max(p[j - 1], 0), p[j])
+            else:
+                s += lm.logp3(p[j - 2], p[j - 1], p[j])
+        return s
+
+    scores = [window(cid, cost) for cid, cost in lattice[i]]
+    chosen = next(k for k, (cid, _) in enumerate(lattice[i]) if cid == seq[i])
+    top = max(scores)
+    z = sum(math.exp(s - top) for s in scores)
+    return math.exp(scores[chosen] - top) / z
+
+
+# ---------------------------------------------------------------- candidates
+def channel_candidates(word: str) -> list[tuple[str, float]]:
+    """OCR look-alike candidates from ``diacritics.channel`` (helper module; optional)."""
+    try:
+        from .channel import garble_candidates
+    except ImportError:
+        return []
+    out = []
+    for c in garble_candidates(word):
+        if isinstance(c, tuple):
+            out.append((c[0], float(c[1])))
+        else:
+            out.append((c, 0.0))
+    return out
+
+
+def restore_text(text: str, only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = (),
+                 model: LanguageModel | None = None) -> tuple[str, list[Change]]:
+    lm = model or load_model()
+    inventory = syllables()
+    lines = text.split("\n")
+    tokens_by_line = [tokenize_line(line, i) for i, line in enumerate(lines)]
+    all_tokens = [t for toks in tokens_by_line for t in toks]
+    style = placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) or "classic"
+    low = {(ln, w) for ln, w in low_confidence}
+    mode = "suspicious" if only_suspicious else damage_kind(lm, all_tokens, inventory)
+
+    changes: list[Change] = []
+    new_lines = list(lines)
+    for i, toks in enumerate(tokens_by_line):
+        if not toks:
+            continue
+        heading = heading_line(lm, toks)
+        if mode == "stripped":
+            targets = [stripped_candidates(lm, t, heading) for t in toks]
+        else:
+            targets = suspicious_candidates(lm, toks, heading, inventory, low, garbled=mode == "garbled")
+            if targets is None:
+                continue
+        line_changes = decode_line(lm, toks, targets, style)
+        if line_changes:
+            new_lines[i] = rewrite_line(lines[i], line_changes)
+            changes += line_changes
+    return "\n".join(new_lines), changes
+
+
+def is_garble_like(tok: Token) -> bool:
+    """Letters mixed with look-alike digits ('s6', 'd6i', '1ap'), short enough to be one syllable;
+    pure numbers and codes with '/', '-', '.' are not."""
+    core = tok.core
+    return (not tok.is_word and len(core) <= 8 and bool(GARBLE_RE.fullmatch(core))
+            and any(c.isalpha() for c in core))
+
+
+def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> str:
+    """'stripped' (few marks), 'garbled' (many words are not syllables or mix in look-alike digits) or
+    'scattered' (mostly valid text: only invalid words are candidates for repair)."""
+    if text_is_stripped(lm, tokens, inventory):
+        return "stripped"
+    wordlike = [t for t in tokens if (t.is_word and not (len(t.core) > 1 and t.core.isupper())) or is_garble_like(t)]
+    if not wordlike:
+        return "scattered"
+    invalid = sum(1 for t in wordlike if not t.is_word or canonical(t.core) not in inventory)
+    return "garbled" if invalid / len(wordlike) >= GARBLED_SHARE else "scattered"
+
+
+# A target per token: None = chain break (not a syllable, protected); list of (id, cost) = decode over these.
+Target = list[tuple[int, float]] | None
+
+
+def stripped_candidates(lm: LanguageModel, tok: Token, heading: bool) -> Target:
+    if protected(tok, heading):
+        return None
+    form = canonical(tok.core)
+    if is_marked(tok.core):
+        cid = lm.ids.get(form)
+        return [(cid, 0.0)] if cid is not None else None
+    forms = lm.forms.get(tok.core.lower())
+    if not forms:
+        return None
+    return [(cid, 0.0) for cid in forms]
+
+
+def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, inventory: frozenset[str],
+                          low: set[tuple[int, str]], garbled: bool) -> list[Target] | None:
+    """Candidates for a line with diacritics. Valid syllables stay fixed (in a garbled text they too get the
+    channel's alternatives); invalid, look-alike or low-confidence words get the OCR channel's proposals and
+    their key's forms. Returns None when nothing in the line is open to change."""
+    targets: list[Target] = []
+    open_to_change = False
+    for tok in toks:
+        form = canonical(tok.core) if tok.is_word else None
+        valid = form is not None and form in inventory
+        flagged = (tok.line + 1, tok.core) in low
+        if (tok.is_word and protected(tok, heading) and not flagged) or (not tok.is_word and not is_garble_like(tok)):
+            targets.append(None)
+            continue
+        if valid and not flagged and not garbled:
+            targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
+            continue
+        cands = suspect_forms(lm, tok.core, form if valid else None, flagged)
+        if len(cands) > 1:
+            open_to_change = True
+        targets.append(cands)
+    return targets if open_to_change else None
+
+
+def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, flagged: bool) -> list[tuple[int, float]]:
+    """Candidate ids with log-costs for a suspicious word: keeping it (a valid syllable at its channel cost;
+    anything else as the 'keep' option -1), the channel's proposals up to MAX_CHANNEL_COST, and the forms
+    sharing its accent-free key."""
+    cands: dict[int, float] = {}
+    if valid_form is not None and valid_form in lm.ids:
+        cands[lm.ids[valid_form]] = 0.0
+    else:
+        cands[-1] = 0.0
+    for form, cost in channel_candidates(word):
+        if cost > MAX_CHANNEL_COST:
+            continue
+        cid = lm.ids.get(canonical(form))
+        if cid is not None and cid not in cands:
+            cands[cid] = -cost
+    key = key_of(word)
+    for cid in lm.forms.get(key, ()):
+        if cid not in cands:
+            cands[cid] = -KEY_FORM_COST
+    return list(cands.items())
+
+
+def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], style: str) -> list[Change]:
+    """Decode each chain of consecutive targets; return the tokens whose form changed."""
+    changes: list[Change] = []
+    chain: list[int] = []
+
+    def flush() -> None:
+        if not chain:
+            return
+        lattice = [targets[j] for j in chain]  # type: ignore[misc]
+        if any(len(c) > 1 for c in lattice):
+            seq = decode(lm, lattice)
+            for pos, j in enumerate(chain):
+                cid = seq[pos]
+                if cid < 0:
+                    continue
+                tok = toks[j]
+                new = apply_case(to_style(lm.vocab[cid], style), tok.core)
+                if new != tok.core and canonical(new) != canonical(tok.core):
+                    conf = local_confidence(lm, seq, lattice, pos)
+                    changes.append(Change(tok.line, tok.start, tok.core, new, conf))
+        chain.clear()
+
+    for j, (tok, target) in enumerate(zip(toks, targets)):
+        if target is None:
+            flush()
+            continue
+        if tok.lead and tok.lead[-1] in BREAK_BEFORE:
+            flush()
+        chain.append(j)
+        if tok.trail and tok.trail[0] in BREAK_AFTER:
+            flush()
+    flush()
+    return changes
+
+
+def rewrite_line(line: str, changes: list[Change]) -> str:
+    out, pos = [], 0
+    for ch in sorted(changes, key=lambda c: c.column):
+        out.append(line[pos:ch.column])
+        out.append(ch.corrected)
+        pos = ch.column + len(ch.original)
+    out.append(line[pos:])
+    return "".join(out)
