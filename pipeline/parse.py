@@ -1,10 +1,113 @@
-"""Stage 5, parse: read the Decree 30 form (header, preamble, section tree, tail) out of repaired text."""
+"""Stage 5, parse: read the Decree 30 form (header, preamble, section tree, tail) out of repaired text.
+
+``parse_text`` never raises: any input (empty, junk, a 300-page text) gives a ParsedFields whose
+``warnings`` say what a human should check. The parts live in ``parse_lines`` (clean-up, keyword keys),
+``parse_header``, ``parse_body``, ``parse_tail`` and ``parse_references``.
+"""
 
 from __future__ import annotations
 
-from .model import ParsedFields
+from collections.abc import Callable
+from typing import TypeVar
+
+from .model import Issuer, ParsedFields
+from .parse_body import Body, build_body
+from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, find_vv, header_end,
+                           read_header, read_title)
+from .parse_lines import Line, clean_lines, collapse
+from .parse_references import read_references
+from .parse_tail import Tail, find_tail_start, read_tail
+
+T = TypeVar("T")
+
+
+def guarded(stage: str, warnings: list[str], default: T, func: Callable[..., T], *args) -> T:
+    """Run one part of the parser; a bug in it costs that part's fields and a warning, never the record."""
+    try:
+        return func(*args)
+    except Exception as exc:  # noqa: BLE001 - the archive run must go on; the warning names the failure
+        warnings.append(f"parser: {stage} failed ({type(exc).__name__}: {exc})"[:300])
+        return default
 
 
 def parse_text(text: str) -> ParsedFields:
-    """Placeholder until the section parser lands (issue #4): no fields, one warning."""
-    return ParsedFields(warnings=["parser not implemented: structured fields are empty"])
+    """Parse repaired text into the record's structured fields, with warnings for what was not found."""
+    warnings: list[str] = []
+    if not isinstance(text, str):
+        text = str(text or "")
+    lines: list[Line] = guarded("clean-up", warnings, [], clean_lines, text)
+    if not any(not line.blank for line in lines):
+        return ParsedFields(warnings=warnings + ["empty text: no fields to parse"])
+    fields: dict = {}
+
+    type_index = guarded("type name", warnings, None, find_doc_type, lines)
+    head_end = guarded("header", warnings, 0, header_end, lines, type_index)
+    header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end])
+    warnings.extend(header.warnings)
+
+    body_start = head_end
+    type_key = None
+    title = None
+    if type_index is not None:
+        found = doc_type_of(lines[type_index])
+        if found:
+            fields["doc_type"], type_key = found
+        title, body_start = guarded("title", warnings, (None, type_index + 1), read_title, lines, type_index + 1)
+    elif header.subject:
+        title = header.subject
+    fields["title"] = title
+
+    name, parent = compose_issuer(header.issuer_parts)
+    fields["issuer"] = Issuer(name=name, parent=parent) if name else None
+    fields.update(national_title=header.national_title, motto=header.motto, number=header.number,
+                  serial=header.serial, symbol=header.symbol, place=header.place, date=header.date)
+    fields["doc_type_code"] = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
+
+    closing_hint = last_closing_line(lines, body_start)
+    search_from = closing_hint if closing_hint is not None else body_start + (len(lines) - body_start) * 2 // 5
+    tail_start = guarded("tail", warnings, None, find_tail_start, lines, max(search_from, body_start))
+    body_end = tail_start if tail_start is not None else len(lines)
+
+    body: Body = guarded("body", warnings, Body([], [], [], None), build_body, lines[body_start:body_end])
+    fields.update(bases=body.bases, sections=body.sections, closing=body.closing)
+
+    if tail_start is not None:
+        tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:])
+        fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature)
+
+    fields["references"] = guarded("references", warnings, [], read_references,
+                                   "\n".join(line.text for line in lines if not line.blank), header.number)
+    warnings.extend(missing_warnings(fields))
+    return guarded("record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings))
+
+
+def last_closing_line(lines: list[Line], start: int) -> int | None:
+    """Index of the last 'Trên đây …' line: the tail is searched after it."""
+    from .parse_body import starts_closing
+
+    for index in range(len(lines) - 1, start - 1, -1):
+        line = lines[index]
+        if not line.blank and starts_closing(line.key.lstrip(), line.flat):
+            return index
+    return None
+
+
+def missing_warnings(fields: dict) -> list[str]:
+    """One warning per header or tail field a Decree 30 document should have but this one lacks."""
+    out = []
+    for name, label in (("issuer", "issuer"), ("number", "number"), ("date", "date"), ("title", "title")):
+        if not fields.get(name):
+            out.append(f"{label} not found")
+    if not fields.get("doc_type") and fields.get("doc_type_code") != "CV":
+        out.append("document type not found")
+    if not fields.get("sections") and not fields.get("bases"):
+        out.append("no sections found")
+    if not fields.get("recipients"):
+        out.append("recipients not found")
+    signature = fields.get("signature")
+    if signature is None or not signature.signer:
+        out.append("signer not found")
+    return out
+
+
+__all__ = ["parse_text", "collapse"]

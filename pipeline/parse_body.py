@@ -1,0 +1,272 @@
+"""Body of a document: preamble bases, the section tree, the closing paragraph.
+
+Lines are first re-flowed into blocks (paragraphs) across hard line breaks and page breaks, then each
+block is placed: a base ("Căn cứ…"), a heading (I. / 1. / 1.1. / a) / Phần / Chương / Mục / Điều), a
+paragraph of the current section (dash items included), a table row, or the closing ("Trên đây là…").
+Headings are kept as printed even when the original numbers them wrongly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Section
+from .parse_lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
+
+BASES_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "theo de xuat", "xet to trinh",
+              "theo chi dao", "xet tinh hinh", "trien khai", "theo", "xet")
+CLOSING_KEY = "tren day"
+
+# Label kinds from the outermost to the innermost; a heading nests under the nearest open heading of a
+# lower rank, so missing levels ("1." directly under a title) and unusual orders still give a tree.
+RANKS = {"part": 0, "chapter": 1, "mục": 2, "upper": 3, "article": 4, "roman": 5,
+         "arabic": 6, "arabic2": 7, "arabic3": 8, "arabic4": 9, "letter": 10}
+
+ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+LABELS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\S+|(?:PHẦN|Phần)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
+    ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
+    ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
+    ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
+    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*[.)/]\s*(?=\S)")),
+    # OCR reads "II." as "I1." or "Il.": kept as printed, taken as roman only before a capital heading
+    ("roman_ocr", re.compile(r"^(?P<label>[IVX][IVXl1]{1,4})\s*[.)]\s*(?=\S)")),
+    ("arabic4", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    ("arabic3", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    ("arabic2", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
+    ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/]\s+(?=\S)")),
+    ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
+    ("upper", re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\s*[.)]\s+(?=\S)")),
+]
+DASH = re.compile(r"^[-–—−•+*·]\s*(?=[^\d\s-])|^[-–—−•+*]\s+")
+
+
+@dataclass
+class Block:
+    kind: str  # "heading", "text", "dash", "table", "base", "closing"
+    text: str
+    label: str | None = None
+    label_kind: str | None = None
+    last_line: str = ""
+
+
+@dataclass
+class Body:
+    bases: list[str]
+    preamble: list[str]
+    sections: list[Section]
+    closing: str | None
+
+
+def match_label(text: str) -> tuple[str, str, str] | None:
+    """(kind, label as printed, rest of the line) when the line starts with a heading label."""
+    for kind, pattern in LABELS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        label = match.group("label") or (match.groupdict().get("label2") or "")
+        if not label:
+            continue
+        rest = text[match.end():].strip()
+        if kind == "upper" and not is_upper_line(rest):
+            continue  # "A. Nguyễn …" is not a part heading; "A. KẾT QUẢ …" is
+        if kind == "roman" and not rest:
+            continue
+        if kind == "roman_ocr":
+            if not is_upper_line(rest):
+                continue
+            kind = "roman"
+        return kind, collapse(label), rest
+    return None
+
+
+def is_table_row(text: str) -> bool:
+    return text.count("|") >= 2
+
+
+def table_row(text: str) -> str:
+    cells = [collapse(c) for c in text.strip().strip("|").split("|")]
+    return " | ".join(cells)
+
+
+def starts_base(line_key: str, text: str) -> bool:
+    if not text[:1].isupper():
+        return False
+    return any(starts_like(line_key, key, 1 if len(key) > 6 else 0) for key in BASES_KEYS[:9])
+
+
+def starts_closing(line_key: str, text: str) -> bool:
+    return text[:1].isupper() and starts_like(line_key, CLOSING_KEY, 1)
+
+
+def wrap_width(lines: list[Line]) -> int:
+    """Typical full-line width: hard-wrapped text has most lines near it; a short heading line is below it."""
+    lengths = sorted(len(l.flat) for l in lines if not l.blank)
+    if not lengths:
+        return 80
+    return lengths[int(len(lengths) * 0.75)]
+
+
+def classify(line: Line) -> Block:
+    text = line.flat
+    if is_table_row(text):
+        return Block("table", table_row(text), last_line=text)
+    found = match_label(text)
+    if found:
+        kind, label, rest = found
+        return Block("heading", rest, label=label, label_kind=kind, last_line=text)
+    if DASH.match(text):
+        return Block("dash", text, last_line=text)
+    if starts_closing(line.key.lstrip(), text):
+        return Block("closing", text, last_line=text)
+    if starts_base(line.key.lstrip(), text):
+        return Block("base", text, last_line=text)
+    return Block("text", text, last_line=text)
+
+
+def is_structural(block: Block) -> bool:
+    return block.kind != "text"
+
+
+def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
+    """Does ``line`` continue ``previous`` across a hard line break (or a blank line / page break)?"""
+    if previous.kind == "table":
+        return False
+    text = line.flat
+    first = text[:1]
+    tail = previous.last_line.rstrip()
+    ends_terminal = tail.endswith(tuple(TERMINAL_PUNCT)) or tail.endswith("./.")
+    if first.islower():
+        return not (previous.kind == "heading" and ends_terminal and gap)
+    if first.isdigit() or first in "(“\"'‘«[":
+        return not ends_terminal
+    if ends_terminal:
+        return False
+    if previous.kind == "heading":
+        if is_upper_line(previous.text) and is_upper_line(text) and previous.label_kind not in ("article",):
+            return not gap
+        return len(previous.last_line) >= 0.85 * width and not gap
+    return True
+
+
+def reflow(lines: list[Line]) -> list[Block]:
+    """Join hard-wrapped lines into blocks; every structural start (label, dash, base…) opens a new block."""
+    width = wrap_width(lines)
+    blocks: list[Block] = []
+    gap = False
+    for line in lines:
+        if line.blank:
+            gap = True
+            continue
+        block = classify(line)
+        if blocks and not is_structural(block) and should_join(blocks[-1], line, gap, width):
+            previous = blocks[-1]
+            previous.text = join_text(previous.text, line.flat)
+            previous.last_line = line.flat
+        else:
+            blocks.append(block)
+        gap = False
+    return blocks
+
+
+def join_text(left: str, right: str) -> str:
+    if not left:
+        return right
+    if left.endswith("-") and not left.endswith(" -") and right[:1].islower():
+        return left + right  # a word hyphenated across the break
+    return f"{left} {right}"
+
+
+def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:
+    """A labelled line is a heading ('1. Mục đích'), a heading with its text ('a) Phòng X: chủ trì …'), or
+    a numbered paragraph ('1. Tuyên truyền … quốc gia.')."""
+    text = text.strip()
+    if not text:
+        return None, []
+    if is_upper_line(text, 0.8):
+        return text.rstrip(" .:"), []
+    if len(text) <= 150 and not text.endswith((".", ";", "./.")):
+        return text.rstrip(" :"), []
+    colon = text.find(":")
+    if 0 < colon <= 100:
+        head = text[:colon]
+        if len(head.split()) <= 12 and not re.search(r"[.;]\s", head):
+            rest = text[colon + 1:].strip()
+            return head.strip(), [rest] if rest else []
+    if kind in ("part", "chapter", "mục"):
+        return text, []
+    return None, [text]
+
+
+def promote_headings(section: Section) -> None:
+    """A numbered paragraph that has sub-items ('4. Đề nghị … cộng đồng.' then a), b)…) is their heading."""
+    if section.heading is None and section.children and len(section.paragraphs) == 1:
+        section.heading = section.paragraphs[0].rstrip(" .:")
+        section.paragraphs = []
+    for child in section.children:
+        promote_headings(child)
+
+
+def trim_closing(text: str) -> str:
+    """The body ends at './.': what follows on the line is signature debris ('./. thanh')."""
+    end = text.find("./.")
+    return text[: end + 3] if end >= 0 else text
+
+
+def build_body(lines: list[Line]) -> Body:
+    blocks = reflow(lines)
+    bases: list[str] = []
+    preamble: list[str] = []
+    roots: list[Section] = []
+    stack: list[tuple[int, Section]] = []
+    closing_parts: list[str] = []
+    in_closing = False
+    pending_heading: Section | None = None  # "Chương I" whose heading is on the next line
+    for block in blocks:
+        if in_closing:
+            if block.kind == "heading" and block.label_kind in ("roman", "part", "chapter"):
+                in_closing = False
+            else:
+                closing_parts.append(block.text if block.kind != "heading" else f"{block.label}. {block.text}")
+                continue
+        if block.kind == "closing":
+            in_closing = True
+            closing_parts.append(block.text)
+            continue
+        if pending_heading is not None:
+            if block.kind == "text" and is_upper_line(block.text):
+                pending_heading.heading = block.text.rstrip(" .:")
+                pending_heading = None
+                continue
+            pending_heading = None
+        if block.kind == "heading":
+            heading, paragraphs = split_heading(block.label_kind or "", block.text)
+            rank = RANKS[block.label_kind or "letter"]
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            section = Section(label=block.label, heading=heading, level=len(stack) + 1, paragraphs=paragraphs)
+            if stack:
+                stack[-1][1].children.append(section)
+            else:
+                roots.append(section)
+            stack.append((rank, section))
+            if heading is None and not paragraphs and block.label_kind in ("part", "chapter", "mục", "article"):
+                pending_heading = section
+            continue
+        text = block.text
+        if not stack:
+            if block.kind == "base":
+                bases.append(text)
+            else:
+                preamble.append(text)
+            continue
+        stack[-1][1].paragraphs.append(text)
+    for root in roots:
+        promote_headings(root)
+    closing = trim_closing("\n".join(closing_parts)) if closing_parts else None
+    return Body(bases=bases, preamble=preamble, sections=roots, closing=closing)
+
+
+def key_of(text: str) -> str:
+    return look_alike(fold(text))

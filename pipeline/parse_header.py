@@ -1,0 +1,390 @@
+"""Header of a Decree 30 / Party document: issuing body, national title and motto, number, place and date,
+type name and subject line.
+
+The header is two columns (issuer | national title) that OCR may print one under the other in either order,
+merge into one line, or leave as stacked lines. So each header line is searched for the *parts* of the form
+(title, motto, number, place-date, "V/v") wherever they sit; what is left over and written in capitals is the
+issuing body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
+
+NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
+PARTY_TITLE = "dang cong san viet nam"
+MOTTO = "doc lap - tu do - hanh phuc"
+
+# Decree 30/2020/NĐ-CP appendix III (type names and their abbreviations), plus the Party's own types
+# (Hướng dẫn 36-HD/VPTW) and normative types that appear in the same archives.
+DOC_TYPES: dict[str, str] = {
+    "nghi quyet": "NQ", "quyet dinh": "QĐ", "chi thi": "CT", "quy che": "QC", "quy dinh": "QyĐ",
+    "thong cao": "TC", "thong bao": "TB", "huong dan": "HD", "chuong trinh": "CTr", "ke hoach": "KH",
+    "phuong an": "PA", "de an": "ĐA", "du an": "DA", "bao cao": "BC", "bien ban": "BB", "to trinh": "TTr",
+    "hop dong": "HĐ", "cong dien": "CĐ", "ban ghi nho": "GNh", "ban thoa thuan": "TTh",
+    "giay uy quyen": "GUQ", "giay moi": "GM", "giay gioi thieu": "GGT", "giay nghi phep": "GNP",
+    "phieu gui": "PG", "phieu chuyen": "PC", "phieu bao": "PB", "giay xac nhan": "GXN",
+    "ket luan": "KL", "thong tri": "TT", "thong tu": "TT", "thong tu lien tich": "TTLT", "nghi dinh": "NĐ",
+    "luat": "Luật", "phap lenh": "PL", "dieu le": "ĐL", "quy trinh": "QT", "de cuong": "ĐC",
+}
+# Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
+CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
+CONG_VAN_CODE = "CV"
+
+BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui")
+
+NUMBER_MARK = re.compile(r"(?:^|(?<=[\s|,]))s[o06qe]\s*[:.;,]?\s*")
+NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
+                         r"(?P<symbol>[\w&.]*[^\W\d_][\w&.]*(?:\s*[-/]\s*[\w&.]+)*)")
+DATE_WORDS = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})?\s*[,.]?\s*th[a4]ng\s*(?P<m>\d{1,2})?\s*[,.]?\s*"
+                        r"n[a4i]m\s*(?P<y>\d{4})")
+DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
+VV_MARK = re.compile(r"(?:^|(?<=\s))(?:v\s*/\s*v|ve\s+viec)\b\s*[:.]?\s*")
+ADMIN_UNITS = ("xa ", "phuong ", "thi tran ", "huyen ", "quan ", "thi xa ", "thanh pho ", "tinh ", "dac khu ", "tp")
+GENERIC_BODIES = {"uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "dang uy", "dang bo", "chi bo",
+                  "uy ban mat tran to quoc viet nam", "uy ban mttq viet nam", "mat tran to quoc viet nam",
+                  "ban chap hanh dang bo", "ban thuong vu", "doan thanh nien cong san ho chi minh",
+                  "ban chap hanh doan", "hoi lien hiep phu nu", "hoi nong dan", "hoi cuu chien binh"}
+
+
+@dataclass
+class Header:
+    issuer_parts: list[str] = field(default_factory=list)
+    national_title: str | None = None
+    motto: str | None = None
+    number: str | None = None
+    serial: str | None = None
+    symbol: str | None = None
+    place: str | None = None
+    date: str | None = None
+    subject: str | None = None  # a công văn's "V/v …" line(s)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str
+
+
+# --- small readers ----------------------------------------------------------------------------------------
+
+def iso_date(day: str | None, month: str | None, year: str | None) -> str | None:
+    """ISO date; 'YYYY-MM' when the day is blank, 'YYYY' when the month is blank too; None when impossible."""
+    if not year:
+        return None
+    y = int(year)
+    if not 1900 <= y <= 2100:
+        return None
+    if not month:
+        return f"{y:04d}"
+    m = int(month)
+    if not 1 <= m <= 12:
+        return None
+    if not day:
+        return f"{y:04d}-{m:02d}"
+    d = int(day)
+    if not 1 <= d <= 31:
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def read_number(text: str) -> tuple[str, str | None, str, int] | None:
+    """'36  /KH-UBND…' → ('36/KH-UBND', '36', 'KH-UBND', end offset); Party style '383-QĐ/TW' too."""
+    match = NUMBER_BODY.match(text)
+    if not match:
+        return None
+    serial = match.group("serial")
+    symbol = re.sub(r"\s+", "", match.group("symbol")).rstrip(".")
+    if not symbol or not re.search(r"[^\W\d_]", symbol):
+        return None
+    number = f"{serial or ''}{match.group('sep')}{symbol}"
+    return number, serial, symbol, match.end()
+
+
+def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
+    for mark in NUMBER_MARK.finditer(line.key):
+        if not line.text[mark.start()].isupper() and mark.start() != len(line.text) - len(line.text.lstrip()):
+            continue  # "số" in running text is not the header's "Số:"
+        parsed = read_number(line.text[mark.end():])
+        if parsed:
+            number, serial, symbol, end = parsed
+            return Span(mark.start(), mark.end() + end, "number"), (number, serial, symbol)
+    return None
+
+
+def find_date(line: Line, lower_bound: int = 0) -> tuple[Span, str | None, int] | None:
+    """Span of 'ngày … tháng … năm …' (or 'ngày d/m/yyyy'); returns the ISO date and the match start."""
+    key = look_alike_digits_safe(line.key)
+    match = DATE_WORDS.search(key, lower_bound) or DATE_SLASH.search(key, lower_bound)
+    if not match:
+        return None
+    return Span(match.start(), match.end(), "date"), iso_date(match.group("d"), match.group("m"), match.group("y")), match.start()
+
+
+def look_alike_digits_safe(key: str) -> str:
+    """Keys keep digits (dates need them); only letters' look-alikes that are not digits are folded."""
+    return key.replace("q", "o")
+
+
+def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
+    """Fuzzy span of a fixed phrase (national title, motto) in a line, widened to word boundaries."""
+    key = look_alike(line.key)
+    if len(letters_only(key)) < 0.6 * len(phrase.replace(" ", "")):
+        return None
+    alignment = fuzz.partial_ratio_alignment(phrase, key, score_cutoff=threshold)
+    if alignment is None:
+        return None
+    start, end = alignment.dest_start, alignment.dest_end
+    while start > 0 and not line.text[start - 1].isspace():
+        start -= 1
+    while end < len(line.text) and not line.text[end].isspace():
+        end += 1
+    return Span(start, end, "phrase")
+
+
+# --- the header region ------------------------------------------------------------------------------------
+
+def doc_type_of(line: Line) -> tuple[str, str] | None:
+    """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH')."""
+    flat = line.flat.rstrip(" :.")
+    if not flat or len(flat) > 60 or not is_upper_line(flat, 0.7):
+        return None
+    words = letters_only(look_alike(fold(flat))).split()
+    if not words:
+        return None
+    for n_words in (4, 3, 2, 1):
+        head = " ".join(words[:n_words])
+        for name in DOC_TYPES:
+            if len(name.split()) != n_words:
+                continue
+            edits = 0 if len(name) < 6 else 1
+            if head == name or (edits and Levenshtein.distance(head, name, score_cutoff=edits) <= edits):
+                if len(words) - n_words <= 3:
+                    return flat, name
+    return None
+
+
+def find_doc_type(lines: list[Line], limit: int = 45) -> int | None:
+    """Index of the type name line among the first ``limit`` non-blank lines (first body marker stops it)."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        seen += 1
+        if seen > limit or is_body_start(line):
+            return None
+        if doc_type_of(line):
+            return index
+    return None
+
+
+def is_body_start(line: Line) -> bool:
+    key = line.key.lstrip(" -*")
+    return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat[:1].isupper()
+
+
+def find_vv(lines: list[Line], limit: int = 30) -> int | None:
+    for index, line in enumerate(lines[: limit * 2]):
+        if VV_MARK.search(line.key) and re.search(r"(?:^|\s)[Vv]\s*/\s*[Vv]|Về việc", line.text):
+            return index
+    return None
+
+
+def header_end(lines: list[Line], type_index: int | None) -> int:
+    """The header region ends at the type line, else at 'Kính gửi'/the first body line (công văn)."""
+    if type_index is not None:
+        return type_index
+    for index, line in enumerate(lines[:80]):
+        if is_body_start(line) or re.match(r"^\s*(?:[IVX]+|\d+)\s*[.)]\s+\S", line.text):
+            return index
+    return min(len(lines), 25)
+
+
+# --- reading the header ------------------------------------------------------------------------------------
+
+def read_header(lines: list[Line]) -> Header:
+    """Read the header parts from the lines before the type name line (or before the body of a công văn)."""
+    header = Header()
+    subject_parts: list[str] = []
+    in_subject = False
+    for line in lines:
+        if line.blank:
+            in_subject = in_subject and bool(subject_parts)
+            continue
+        spans: list[Span] = []
+        if header.national_title is None:
+            span = find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
+            if span:
+                spans.append(span)
+                header.national_title = collapse(line.text[span.start:span.end])
+        if header.motto is None:
+            span = find_phrase(line, MOTTO, 78)
+            if span and not overlaps(span, spans):
+                spans.append(span)
+                header.motto = collapse(line.text[span.start:span.end])
+        if header.number is None:
+            found = find_number(line)
+            if found and not overlaps(found[0], spans):
+                spans.append(found[0])
+                header.number, header.serial, header.symbol = found[1]
+        if header.date is None:
+            found_date = find_date(line)
+            if found_date and not overlaps(found_date[0], spans):
+                date_span, iso, start = found_date
+                place_span = place_before(line, start, spans)
+                if place_span:
+                    header.place = collapse(line.text[place_span.start:place_span.end]).strip(" ,.")
+                    date_span = Span(place_span.start, date_span.end, "date")
+                spans.append(date_span)
+                header.date = iso
+                if iso is None:
+                    header.warnings.append(f"line {line.number}: date not understood")
+        vv = VV_MARK.search(line.key)
+        if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start():]):
+            spans.append(Span(vv.start(), len(line.text), "subject"))
+            subject_parts = [line.text[vv.start():]]
+            in_subject = True
+            continue
+        for piece in leftovers(line.text, spans):
+            if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
+                header.issuer_parts.append(piece)
+                in_subject = False
+            elif in_subject and piece[:1].islower():
+                subject_parts.append(piece)
+    if subject_parts:
+        header.subject = collapse(" ".join(subject_parts))
+    return header
+
+
+def overlaps(span: Span, spans: list[Span]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in spans)
+
+
+def place_before(line: Line, date_start: int, spans: list[Span]) -> Span | None:
+    """The place name printed before ', ngày': mixed-case words after any capitals (issuer) to its left."""
+    left_bound = max([s.end for s in spans if s.end <= date_start], default=0)
+    segment = line.text[left_bound:date_start]
+    stripped = segment.rstrip(" ,.")
+    if not stripped.strip():
+        return None
+    words = list(re.finditer(r"\S+", stripped))
+    # leading capitals belong to the issuer column when OCR merged both columns
+    first = 0
+    while first < len(words) - 1 and is_upper_line(words[first].group(), 0.99) and not is_upper_line(stripped, 0.99):
+        first += 1
+    if len(words) - first > 6:
+        first = len(words) - 6
+    start = left_bound + words[first].start()
+    return Span(start, left_bound + len(stripped), "place")
+
+
+def leftovers(text: str, spans: list[Span]) -> list[str]:
+    """Pieces of a line outside the found spans, whitespace-collapsed, punctuation-trimmed."""
+    pieces, cursor = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        pieces.append(text[cursor:span.start])
+        cursor = max(cursor, span.end)
+    pieces.append(text[cursor:])
+    out = []
+    for piece in pieces:
+        # wide gaps separate columns that were merged into one line
+        for part in re.split(r"\s{3,}", piece):
+            part = collapse(part).strip(" ,;:*-–—_|")
+            if part:
+                out.append(part)
+    return out
+
+
+def compose_issuer(parts: list[str]) -> tuple[str | None, str | None]:
+    """(name, parent) from the stacked capital lines: 'UBND TP ĐÀ NẴNG' / 'SỞ GD&ĐT' → parent, name;
+    'ỦY BAN NHÂN DÂN' / 'XÃ PHÚ TRUNG' is one name broken over two lines."""
+    merged: list[str] = []
+    for part in parts:
+        if merged and continues(merged[-1], part):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    if not merged:
+        return None, None
+    if len(merged) == 1:
+        return merged[0], None
+    return merged[-1], " ".join(merged[:-1])
+
+
+def continues(previous: str, part: str) -> bool:
+    prev_key, key = letters_only(fold(previous)), letters_only(fold(part)) + " "
+    if prev_key in GENERIC_BODIES and key.startswith(ADMIN_UNITS):
+        return True
+    return previous.rstrip().endswith((",", "VÀ", "&", "-")) or key.startswith("va ")
+
+
+# --- type name and subject line ------------------------------------------------------------------------------
+
+def code_for(type_key: str | None, symbol: str | None) -> str | None:
+    """The type code: as printed in the symbol when it shows it ('KH' in 'KH-UBND', 'QĐ' in 'QĐ/TW'),
+    else the Decree 30 code of the type name; 'CV' for a công văn (no type name, symbol without a code)."""
+    parts = [p for p in re.split(r"[-/]", symbol or "") if p and not p.isdigit()]
+    if type_key is not None:
+        expected = DOC_TYPES[type_key]
+        accepted = {fold(c) for c in (expected, *CODE_VARIANTS.get(expected, ()))}
+        for part in parts:
+            if fold(part) in accepted:
+                return part
+        return expected
+    if parts:
+        codes = {fold(c): c for c in DOC_TYPES.values()}
+        if fold(parts[0]) in codes and fold(parts[0]) != "tt":
+            return parts[0]
+    return CONG_VAN_CODE if symbol else None
+
+
+def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
+    """Subject line after the type name: joined lines until the body begins. Returns (title, next index)."""
+    parts: list[Line] = []
+    index = start
+    last_index = start
+    while index < len(lines):
+        line = lines[index]
+        if line.separator and parts:
+            index += 1
+            break
+        if line.blank:
+            index += 1
+            continue
+        text = line.flat
+        if is_body_start(line) or starts_section(text):
+            break
+        if parts:
+            previous = parts[-1].flat
+            joined_upper = is_upper_line(" ".join(p.flat for p in parts))
+            if is_upper_line(text) and not joined_upper:
+                break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN …" under a decision's title
+            gap = index - last_index > 1  # blank lines between the previous title line and this one
+            continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
+            if gap and not continuation:
+                break
+            if not gap and not continuation and previous.endswith((".", ";", ":")):
+                break
+            if len(parts) >= 8:
+                break
+        parts.append(line)
+        last_index = index
+        index += 1
+    if not parts:
+        return None, start
+    return collapse(" ".join(p.flat for p in parts)), index
+
+
+SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S")
+
+
+def starts_section(text: str) -> bool:
+    return bool(SECTION_START.match(text))

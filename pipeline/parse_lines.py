@@ -1,0 +1,148 @@
+"""Text clean-up and keyword matching shared by the parser's parts.
+
+The parser reads the document *form*, and OCR garbles the form's keywords ("Noi nhgn", "S6:", "KE HOACH").
+So every line carries a ``key``: the same text folded to accent-free lower case, one character for one
+character, so a match found on the key slices the original text at the same offsets. Values the parser
+emits are always cut from the original text (only whitespace and markdown debris are removed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+# Look-alikes OCR produces for letters of the form's keywords (applied to keys only, for matching).
+LOOK_ALIKES = str.maketrans({"0": "o", "6": "o", "q": "o", "1": "l", "|": "l", "!": "l", "5": "s",
+                             "$": "s", "@": "d", "4": "a", "&": "a", "w": "u", "ư": "u", "8": "b"})
+
+TERMINAL_PUNCT = ".;:!?…"
+DASH_CHARS = "-–—−•+*"
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character → its accent-free lower-case base (đ → d); never changes the length."""
+    if char in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0]
+    lower = base.lower()
+    return lower if len(lower) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Accent-free lower-case key of ``text``, same length and offsets as ``text``."""
+    return "".join(map(fold_char, text))
+
+
+def look_alike(key: str) -> str:
+    """Fold OCR look-alike characters of a key (only for comparing keywords, never for values)."""
+    return key.translate(LOOK_ALIKES)
+
+
+def letters_only(key: str) -> str:
+    return re.sub(r"[^a-z ]+", "", key).strip()
+
+
+def starts_like(key: str, keyword: str, max_edits: int = 1) -> bool:
+    """True when ``key`` begins with ``keyword`` allowing ``max_edits`` OCR edits (look-alikes free)."""
+    head = look_alike(key.lstrip(" -*#>"))
+    word = look_alike(keyword)
+    if head.startswith(word):
+        return True
+    if max_edits == 0 or len(head) < len(word) - max_edits:
+        return False
+    for extra in range(-max_edits, max_edits + 1):
+        cut = len(word) + extra
+        if cut <= 0:
+            continue
+        if Levenshtein.distance(head[:cut], word, score_cutoff=max_edits) <= max_edits:
+            # the keyword must end at a word boundary, or "so" would match "sở"
+            if cut >= len(head) or not head[cut].isalnum() or not word[-1].isalnum():
+                return True
+    return False
+
+
+def upper_ratio(text: str) -> float:
+    """Share of upper-case letters among the letters of ``text`` (0 when it has none)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if c.isupper()) / len(letters)
+
+
+def is_upper_line(text: str, threshold: float = 0.85) -> bool:
+    letters = sum(1 for c in text if c.isalpha())
+    return letters >= 2 and upper_ratio(text) >= threshold
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs → one space, ends stripped."""
+    return " ".join(text.split())
+
+
+# --- clean-up -------------------------------------------------------------------------------------------
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]")
+MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+MD_BOLD = re.compile(r"\*\*|__")
+MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*(?![\w*])")
+MD_QUOTE = re.compile(r"^\s*>\s?")
+SEPARATOR = re.compile(r"^\s*([-_=*~—–.·•]\s*){3,}$")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:(?:trang|page)\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*(?:[-–—]\s*)?$", re.I)
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+@dataclass
+class Line:
+    """One cleaned line: ``text`` keeps inner spacing (column gaps matter); ``key`` is its fold."""
+
+    number: int  # 1-based line number in the input text
+    text: str
+    key: str
+    separator: bool = False  # a rule line ("-----", "___"), blank for content but a boundary
+    emphasis: tuple[str, ...] = ()  # texts that were *emphasised* on this line (OCR debris candidates)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def flat(self) -> str:
+        return collapse(self.text)
+
+
+def strip_markdown(text: str) -> tuple[str, tuple[str, ...]]:
+    """Remove markdown debris (###, **, *x*, > quote); return the text and the emphasised pieces."""
+    text = MD_HEADING.sub("", text)
+    text = MD_QUOTE.sub("", text)
+    text = MD_BOLD.sub("", text)
+    emphasised = tuple(m.group(1) for m in MD_EMPHASIS.finditer(text))
+    text = MD_EMPHASIS.sub(r"\1", text)
+    return text, emphasised
+
+
+def clean_lines(text: str) -> list[Line]:
+    """Split ``text`` into cleaned lines; page numbers and rules become blank lines, nothing is reordered."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\t", "   ")
+    text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    lines: list[Line] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = CONTROL.sub("", raw).rstrip()
+        if SEPARATOR.match(raw) or TABLE_RULE.match(raw) and "|" in raw:
+            lines.append(Line(number, "", "", separator=True))
+            continue
+        cleaned, emphasised = strip_markdown(raw)
+        if PAGE_NUMBER.match(cleaned):
+            cleaned = ""
+        cleaned = cleaned.rstrip()
+        lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
+    return lines
+
+
+def non_blank(lines: list[Line]) -> list[Line]:
+    return [line for line in lines if not line.blank]

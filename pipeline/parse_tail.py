@@ -1,0 +1,249 @@
+"""Tail of a document: "Nơi nhận:" recipients, the "Lưu: …" line, and the signature block.
+
+The two columns (recipients | signature) may come one after the other in either order, or interleaved line
+by line by OCR ("Noi nhgn: TM. UY BAN NHAN DAN" / "- UBND thanh pho; , KT. CHU TICH"). Every tail line is
+split into its column pieces; dash pieces after "Nơi nhận" are recipients, capital pieces and a name are
+the signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Signature
+from .parse_lines import Line, collapse, fold, is_upper_line, look_alike, starts_like
+
+AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
+ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/]\s*(?=[A-ZĐÀ-Ỹ]{2})"
+                    r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|TL|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
+RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
+STORAGE_MARK = re.compile(r"^l[uư]u\s*(?:[:.;]|\s(?=[A-ZĐ]))", re.I)
+SIGNED_NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|da\s+ky|ký|ky|chữ\s+ký|dấu)\b.*\)?$|^\[.*\]$", re.I)
+DASH_LEAD = re.compile(r"^\s*[-–—−•+*·]\s*")
+# Column pieces of an OCR'd line: a wide gap separates them.
+GAP = re.compile(r"\s{3,}")
+POSITION_WORDS = ("chu tich", "bi thu", "giam doc", "truong", "pho", "chanh", "tong", "uy vien", "thu truong",
+                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem")
+
+
+@dataclass
+class Tail:
+    recipients: list[str] = field(default_factory=list)
+    storage: list[str] = field(default_factory=list)
+    signature: Signature | None = None
+    found_recipients_mark: bool = False
+
+
+def is_recipients_mark(line_key: str) -> bool:
+    return starts_like(line_key.lstrip(" -*#"), "noi nhan", 1) or bool(RECIPIENTS_MARK.match(look_alike(line_key)))
+
+
+def signature_mark_at(text: str) -> int | None:
+    """Offset of the first TM./KT./TL./TUQ./Q. mark in ``text`` (None when there is none)."""
+    offsets = [m.start() for pattern in (AUTHORITY, ACTING) for m in [pattern.search(text)] if m]
+    return min(offsets) if offsets else None
+
+
+def find_tail_start(lines: list[Line], search_from: int) -> int | None:
+    """Index where the tail begins: 'Nơi nhận' or the first signature mark after ``search_from``."""
+    candidates = []
+    for index in range(search_from, len(lines)):
+        line = lines[index]
+        if line.blank:
+            continue
+        if is_recipients_mark(line.key) and len(line.flat) < 200:
+            candidates.append(index)
+            break
+    for index in range(search_from, len(lines)):
+        line = lines[index]
+        if line.blank:
+            continue
+        offset = signature_mark_at(line.flat)
+        if offset == 0 and len(line.flat) < 80:
+            candidates.append(index)
+            break
+    if candidates:
+        return min(candidates)
+    return trailing_signature_start(lines, search_from)
+
+
+def trailing_signature_start(lines: list[Line], search_from: int) -> int | None:
+    """A tail without marks: a short capital position line followed by a name at the very end."""
+    content = [i for i in range(search_from, len(lines)) if not lines[i].blank]
+    if len(content) < 2:
+        return None
+    last, before = content[-1], content[-2]
+    if looks_like_name(lines[last].flat) and is_position(lines[before].flat):
+        start = before
+        for index in reversed(content[:-2][-2:]):
+            if is_position(lines[index].flat):
+                start = index
+            else:
+                break
+        return start
+    return None
+
+
+def is_position(text: str) -> bool:
+    flat = collapse(text)
+    return is_upper_line(flat, 0.9) and 1 <= len(flat.split()) <= 8 and not flat.endswith((";", ","))
+
+
+def looks_like_name(text: str) -> bool:
+    """'Nguyễn Chiến Vương' (also 'guyen Chién Vuong' with its first letter lost)."""
+    flat = collapse(text).strip(" .")
+    words = flat.split()
+    if not 2 <= len(words) <= 6 or len(flat) > 50:
+        return False
+    if not all(w.isalpha() for w in words):
+        return False
+    if not any(c.islower() for c in flat):
+        return False
+    capitals = sum(1 for w in words if w[0].isupper())
+    return capitals >= len(words) - 1 and words[-1][0].isupper()
+
+
+def split_columns(text: str) -> list[str]:
+    """A tail line → its column pieces (recipient side first)."""
+    text = text.rstrip()
+    offset = signature_mark_at(text)
+    if offset is not None and offset > 0:
+        return [piece for piece in (text[:offset], text[offset:]) if piece.strip()]
+    parts = GAP.split(text.strip())
+    if len(parts) >= 2:
+        right = parts[-1]
+        if is_upper_line(right) or looks_like_name(right):
+            return [" ".join(parts[:-1]), right]
+    return [text]
+
+
+def clean_recipient(text: str) -> str:
+    text = DASH_LEAD.sub("", collapse(text))
+    return re.sub(r"[\s;,.:]+$", "", text).strip()
+
+
+def split_storage(text: str) -> list[str]:
+    body = STORAGE_MARK.sub("", DASH_LEAD.sub("", collapse(text)), count=1)
+    items = [re.sub(r"^[\s;,.:]+|[\s;,.:]+$", "", item) for item in re.split(r"[,;]", body)]
+    return [item for item in items if item]
+
+
+def is_signed_note(text: str) -> bool:
+    flat = collapse(text)
+    return bool(SIGNED_NOTE.match(flat)) or len([c for c in flat if c.isalpha()]) <= 2
+
+
+def read_tail(lines: list[Line]) -> Tail:
+    tail = Tail()
+    signature_pieces: list[str] = []
+    mode = "before"  # before → recipients → after
+    for line in lines:
+        if line.blank:
+            continue
+        text = line.text
+        if mode == "before" and is_recipients_mark(line.key):
+            tail.found_recipients_mark = True
+            mode = "recipients"
+            cut = RECIPIENTS_MARK.match(look_alike(line.key))
+            rest = (text[cut.end():] if cut else text.split(":", 1)[1] if ":" in text else "").strip()
+            pieces = split_columns(rest) if rest.strip() else []
+            if pieces and not is_upper_line(pieces[0]) and signature_mark_at(pieces[0]) != 0:
+                add_recipient(tail, pieces.pop(0))
+            signature_pieces.extend(pieces)
+            continue
+        pieces = split_columns(text)
+        left = pieces[0]
+        rest = pieces[1:]
+        if mode == "recipients" and take_recipient(tail, left, line):
+            pass
+        else:
+            if mode == "recipients" and not DASH_LEAD.match(left) and (is_upper_line(left) or signature_mark_at(left) == 0):
+                mode = "after"
+            signature_pieces.append(left)
+        signature_pieces.extend(rest)
+    tail.signature = read_signature(signature_pieces, lines)
+    return tail
+
+
+def take_recipient(tail: Tail, piece: str, line: Line) -> bool:
+    """Place one left-column piece in the recipients or storage; False when it belongs to the signature."""
+    flat = collapse(piece)
+    bare = DASH_LEAD.sub("", flat)
+    if not bare:
+        return True
+    if STORAGE_MARK.match(fold(bare)) or STORAGE_MARK.match(bare):
+        tail.storage.extend(split_emphasis(split_storage(bare), line.emphasis))
+        return True
+    if DASH_LEAD.match(flat):
+        add_recipient(tail, bare)
+        return True
+    if signature_mark_at(flat) == 0 or is_position(flat) or looks_like_name(flat):
+        return False
+    if tail.recipients and (bare[:1].islower() or not re.search(r"[;,.]$", tail.recipients[-1] + "")):
+        tail.recipients[-1] = clean_recipient(f"{tail.recipients[-1]} {bare}")
+        return True
+    if not tail.recipients:
+        add_recipient(tail, bare)
+        return True
+    return False
+
+
+def split_emphasis(items: list[str], emphasised: tuple[str, ...]) -> list[str]:
+    """Typist's initials set in italics after the storage entries ('Lưu: VT *HL*') are entries of their own."""
+    out: list[str] = []
+    for item in items:
+        for piece in emphasised:
+            piece = piece.strip()
+            if piece and item.endswith(" " + piece):
+                out.append(item[: -len(piece)].strip())
+                item = piece
+                break
+        out.append(item)
+    return out
+
+
+def add_recipient(tail: Tail, text: str) -> None:
+    cleaned = clean_recipient(text)
+    if not cleaned:
+        return
+    if STORAGE_MARK.match(cleaned):
+        tail.storage.extend(split_storage(cleaned))
+    else:
+        tail.recipients.append(cleaned)
+
+
+def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
+    """Authority (TM.), acting (KT./Q./TL./TUQ.), position (capitals) and the signer's name, in that order."""
+    authority = acting = signer = None
+    position_parts: list[str] = []
+    authority_extra: list[str] = []
+    for raw in pieces:
+        flat = collapse(raw).strip(" ,;")
+        if not flat or is_signed_note(flat):
+            continue
+        if authority is None and AUTHORITY.match(flat):
+            authority = flat
+            continue
+        if acting is None and ACTING.match(flat):
+            acting = flat
+            continue
+        if looks_like_name(flat):
+            signer = flat
+            continue
+        if is_upper_line(flat, 0.8) and signer is None:
+            if authority and acting is None and position_parts == [] and not is_position_words(flat):
+                authority_extra.append(flat)
+            else:
+                position_parts.append(flat)
+    if authority and authority_extra:
+        authority = collapse(" ".join([authority, *authority_extra]))
+    position = collapse(" ".join(position_parts)) or None
+    if not any((authority, acting, position, signer)):
+        return None
+    return Signature(authority=authority, acting=acting, position=position, signer=signer)
+
+
+def is_position_words(text: str) -> bool:
+    key = look_alike(fold(text))
+    return any(word in key for word in POSITION_WORDS)
