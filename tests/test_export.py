@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -317,10 +318,25 @@ def test_cli_export_exit_statuses(outdir, tmp_path, capsys):
 def test_pipeline_run_then_export(tmp_path, capsys):
     source = tmp_path / "ke-hoach.txt"
     source.write_text("ỦY BAN NHÂN DÂN XÃ TÂN KỲ\nSố: 12/KH-UBND\nKẾ HOẠCH\nTuyên truyền Nghị quyết\n", encoding="utf-8")
-    assert main(["run", str(source), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    assert main(["run", str(source), "-o", str(tmp_path / "out"), "--jobs", "1", "--no-restore"]) == 0
     assert main(["export", str(tmp_path / "out"), "--to", str(tmp_path / "t.xlsx")]) == 0
     documents = pd.read_excel(tmp_path / "t.xlsx", sheet_name="documents")
     assert documents["file"].tolist() == ["ke-hoach.txt"] and documents["kind"].tolist() == ["text"]
     assert documents["record"].tolist() == ["ke-hoach.json"]
     pages = pd.read_excel(tmp_path / "t.xlsx", sheet_name="pages")
     assert pages["page"].tolist() == [1] and pages["chars"][0] > 0
+
+
+def test_readme_documents_every_column_in_order():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Export tables", 1)[1].split("\n## ", 1)[0]
+    documented = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0].startswith("`") and cells[0].strip("`") in TABLES:
+            columns = re.sub(r"\s*\([^)]*\)", "", cells[1])
+            documented[cells[0].strip("`")] = [c.strip() for c in columns.split(",")]
+    assert documented == {name: list(columns) for name, columns in TABLES.items()}
+    details = (Path(__file__).resolve().parent.parent / "schemas" / "README.md").read_text(encoding="utf-8")
+    for name in TABLES:
+        assert f"### `{name}`" in details, name
