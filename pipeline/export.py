@@ -229,15 +229,21 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
     }
 
 
-def walk_sections(sections: Iterable[Section], parent_path: str | None = None) -> Iterator[Row]:
-    """Pre-order (document order). path = ancestors' labels joined by '.', e.g. 'II.1.a'; an unlabelled
-    section is named by its 1-based position among its siblings, '#2', so paths stay unique."""
+def walk_sections(sections: Iterable[Section], parent_path: str | None = None,
+                  parent_label: str | None = None) -> Iterator[Row]:
+    """Pre-order (document order). path = ancestors' labels joined by '.', e.g. 'II.1.a'. A dotted label
+    that continues its parent's ('1.2' under '1') adds only its new part: 'II.1.2', not 'II.1.1.2'.
+    An unlabelled section is named by its 1-based position among its siblings: 'II.1.#2'."""
     for position, section in enumerate(sections, 1):
-        own = section.label if section.label else f"#{position}"
-        path = f"{parent_path}.{own}" if parent_path else own
-        yield {"path": path, "parent_path": parent_path, "level": section.level, "label": section.label,
+        label = section.label
+        if label and parent_label and label.startswith(parent_label + "."):
+            path = f"{parent_path}{label[len(parent_label):]}"
+        else:
+            own = label if label else f"#{position}"
+            path = f"{parent_path}.{own}" if parent_path else own
+        yield {"path": path, "parent_path": parent_path, "level": section.level, "label": label,
                "heading": section.heading, "text": join(section.paragraphs, PARAGRAPH_SEPARATOR)}
-        yield from walk_sections(section.children, path)
+        yield from walk_sections(section.children, path, label)
 
 
 def mean_confidence(doc: Document) -> float | None:

@@ -340,3 +340,17 @@ def test_readme_documents_every_column_in_order():
     details = (Path(__file__).resolve().parent.parent / "schemas" / "README.md").read_text(encoding="utf-8")
     for name in TABLES:
         assert f"### `{name}`" in details, name
+
+
+def test_section_paths_read_like_the_document():
+    tree = [Section(label="I", level=1, children=[
+        Section(label="1", level=2, children=[
+            Section(label="1.1", level=3, children=[Section(label="1.1.2", level=4)]),
+            Section(label="1.2", level=3, children=[Section(label="a", level=4), Section(label="a", level=4)]),
+        ]),
+        Section(label=None, level=2),
+    ]), Section(label="II", level=1, children=[Section(label="1", level=2)])]
+    rows = list(export.walk_sections(tree))
+    assert [r["path"] for r in rows] == ["I", "I.1", "I.1.1", "I.1.1.2", "I.1.2", "I.1.2.a", "I.1.2.a", "I.#2",
+                                         "II", "II.1"]
+    assert [r["parent_path"] for r in rows][:5] == [None, "I", "I.1", "I.1.1", "I.1"]
