@@ -41,7 +41,7 @@ class Issuer(Model):
 class Reference(Model):
     kind: str | None = Field(default=None, description="Document kind, e.g. 'Nghị quyết'.")
     number: str = Field(description="Number and symbol, e.g. '57-NQ/TW'.")
-    date: str | None = Field(default=None, description="ISO 8601 date (YYYY-MM-DD, or YYYY-MM when the day is blank).")
+    date: str | None = Field(default=None, description="ISO 8601 date: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.")
     issuer: str | None = None
 
 
@@ -111,7 +111,7 @@ class Document(Model):
     doc_type: str | None = Field(default=None, description="Document type as printed.", examples=["KẾ HOẠCH"])
     doc_type_code: str | None = Field(default=None, description="Abbreviation of the type.", examples=["KH"])
     place: str | None = Field(default=None, description="Place of issue (địa danh).", examples=["Gia Viên"])
-    date: str | None = Field(default=None, description="Date of issue, ISO 8601 (YYYY-MM-DD, or YYYY-MM when the day is blank).", examples=["2025-08-20", "2026-03"])
+    date: str | None = Field(default=None, description="Date of issue, ISO 8601: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.", examples=["2025-08-20", "2026-03"])
     title: str | None = Field(default=None, description="Subject line (trích yếu), joined into one line.")
     bases: list[str] = Field(default_factory=list, description="Preamble paragraphs ('Căn cứ…', 'Thực hiện…'), one string each.")
     references: list[Reference] = Field(default_factory=list, description="Every document cited anywhere, one entry per distinct number.")

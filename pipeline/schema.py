@@ -29,7 +29,7 @@ DESCRIPTION = (
     "One Vietnamese administrative document (a 'Kế hoạch' and similar forms of Decree 30/2020/NĐ-CP) "
     "as written by `planocr run` (OUTDIR/<name>.json) and `planocr parse`. Every key is always present: "
     "a field the document lacks is null, a list it lacks is []. Text is UTF-8, NFC-normalised; dates are "
-    "ISO 8601 ('2025-08-20', or '2026-03' when the day is blank). Generated from pipeline.model.Document; "
+    "ISO 8601 ('2025-08-20'; '2026-03' when the day is blank, '2026' when the month is too). Generated from pipeline.model.Document; "
     f"schema_version {SCHEMA_VERSION}."
 )
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
