@@ -28,9 +28,9 @@ def cmd_run(ns: argparse.Namespace) -> int:
     from .run import run_batch
 
     options = from_namespace(ns, Options)
-    summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)
-    print(f"planocr: {summary.ok} ok, {summary.failed} failed, {summary.skipped} skipped, "
-          f"{summary.pages} pages in {summary.seconds:.1f} s", file=sys.stderr)
+    summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)  # prints progress and summary
+    if summary.interrupted:
+        return 130
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
 
 

@@ -1,15 +1,27 @@
 """One document through the declared stages: load → (preprocess → ocr → restore) per page → parse.
 
-``process_document`` is the per-document function every executor runs (local pool or Ray).
-Pages go through ``page_map`` — the executor seam — and are reduced in page order, so the
-record is the same whatever the parallelism.
+``process_document`` is the per-document function every executor runs (in process, or as a Ray
+task). It is split in three so the local executor can spread one document's pages over several
+processes while documents stream through:
+
+    plan_document(path)            kind, sha256, page count; raises when the input as a whole is bad
+    process_page(PageTask)         one page, loaded by whoever runs it (the parent never holds images)
+    assemble_document(plan, pages) pages reduced in page order, parsed into the record
+
+Pages go through ``page_map`` — the executor seam — and are reduced in page order, so the record
+is the same whatever the parallelism.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import hashlib
+import json
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -19,6 +31,18 @@ from .model import Correction, Document, Page, Provenance, Source
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
+
+# Failures that condemn the whole input, wherever they are found; anything else that goes wrong on
+# one page fails only that page.
+DOCUMENT_LEVEL_CATEGORIES = ("encrypted", "missing", "unsupported", "dependency")
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    path: Path
+    kind: str
+    sha256: str
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -35,11 +59,13 @@ class PageResult:
     corrections: list[Correction]
     tsv: str | None = None  # Tesseract's per-word TSV, kept as a provenance file
     warnings: tuple[str, ...] = ()
+    error_category: str | None = None  # set when the page failed
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never written to the record
 
 
 # The stages a page goes through, in order (documentation for newcomers; see process_page).
 PAGE_STAGES = ("inputs.load_page", "preprocess.preprocess_page", "ocr.ocr_page", "restore.restore_page")
-DOCUMENT_STAGES = ("inputs.detect_kind", "PAGE_STAGES per page", "parse.parse_text")
+DOCUMENT_STAGES = ("inputs.detect_kind", "inputs.count_pages", "PAGE_STAGES per page", "parse.parse_text")
 
 
 def sha256_file(path: Path) -> str:
@@ -50,62 +76,143 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def plan_document(path: Path, options: Options, *, sha256: str | None = None) -> DocumentPlan:
+    """Kind, content hash and page count. Corrupt, encrypted, empty and unsupported inputs fail here,
+    before any page is OCR'd."""
+    kind = detect_kind(path)
+    sha = sha256 or sha256_file(path)
+    return DocumentPlan(path=path, kind=kind, sha256=sha, pages=count_pages(path, kind, options))
+
+
+def page_tasks(plan: DocumentPlan, options: Options) -> list[PageTask]:
+    return [PageTask(path=plan.path, kind=plan.kind, number=n, options=options) for n in range(1, plan.pages + 1)]
+
+
 def process_page(task: PageTask) -> PageResult:
-    """Load, OCR and restore one page. A page-level failure becomes a page with ``error`` set."""
-    options = task.options
+    """Load, OCR and restore one page. A page-level failure becomes a page with ``error`` set;
+    failures that condemn the whole input (encrypted, missing tool…) are raised."""
+    timings: dict[str, float] = {}
     try:
-        page_input = load_page(task.path, task.kind, task.number, options)
-        words = []
-        tsv = None
-        confidence = None
-        steps: list[str] = []
-        if page_input.text is not None:
-            raw = page_input.text
-        else:
-            from .ocr import ocr_page
-            from .preprocess import preprocess_page
-
-            pre = preprocess_page(page_input.image, options) if options.preprocess else None
-            result = ocr_page(pre.image if pre else page_input.image, options)
-            raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence
-            steps = (pre.steps if pre else []) + result.steps
-        text, corrections = raw, []
-        if options.restore:
-            from .restore import restore_page
-
-            restored = restore_page(raw, task.number, words=words, from_ocr=page_input.text_path == "ocr")
-            text, corrections = restored.text, restored.corrections
-        page = Page(number=task.number, text=text, raw_text=raw, confidence=confidence,
-                    text_path=page_input.text_path, low_confidence_words=words, steps=steps)
-        return PageResult(page=page, corrections=corrections, tsv=tsv)
+        run_test_hook(task)
+        return _process_page(task, timings)
     except PlanocrError as err:
-        if err.category in ("unreadable", "encrypted", "missing", "unsupported", "dependency"):
-            raise  # the whole input is bad, not just this page
-        page = Page(number=task.number, text="", error=err.one_line())
-        return PageResult(page=page, corrections=[], warnings=(f"page {task.number}: {err.category}: {err.reason}",))
+        if err.category in DOCUMENT_LEVEL_CATEGORIES:
+            raise
+        return failed_page(task.number, err.category, err.reason, timings)
+    except Exception as err:  # a bug or a library crash on one page must not cost the document
+        return failed_page(task.number, "internal", f"{type(err).__name__}: {err}", timings)
 
 
-def process_document(path: Path, options: Options, *, page_map: PageMap = map) -> tuple[Document, list[PageResult]]:
-    """Run every stage on one input; raises PlanocrError when the input as a whole is unusable."""
+def failed_page(number: int, category: str, reason: str, timings: dict[str, float] | None = None) -> PageResult:
+    reason = reason.replace("\n", " ")
+    page = Page(number=number, text="", error=f"{category}: {reason}")
+    return PageResult(page=page, corrections=[], warnings=(f"page {number}: {category}: {reason}",),
+                      error_category=category, timings=timings or {})
+
+
+def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
+    options = task.options
+    started = time.perf_counter()
+    page_input = load_page(task.path, task.kind, task.number, options)
+    timings["load"] = time.perf_counter() - started
+    words = []
+    tsv = None
+    confidence = None
+    steps: list[str] = []
+    if page_input.text is not None:
+        raw = page_input.text
+    else:
+        from .ocr import ocr_page
+        from .preprocess import preprocess_page
+
+        t0 = time.perf_counter()
+        pre = preprocess_page(page_input.image, options) if options.preprocess else None
+        timings["preprocess"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = ocr_page(pre.image if pre else page_input.image, options, scale=pre.scale if pre else 1.0)
+        timings["ocr"] = time.perf_counter() - t0
+        tesseract_seconds = getattr(result, "seconds", None)  # pure Tesseract time, when ocr_page measures it
+        if tesseract_seconds is not None:
+            timings["tesseract"] = float(tesseract_seconds)
+        raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence
+        steps = (pre.steps if pre else []) + list(result.steps)
+    text, corrections = raw, []
+    if options.restore:
+        from .restore import restore_page
+
+        t0 = time.perf_counter()
+        restored = restore_page(raw, task.number, words=words, from_ocr=page_input.text_path == "ocr")
+        timings["restore"] = time.perf_counter() - t0
+        text, corrections = restored.text, restored.corrections
+    page = Page(number=task.number, text=text, raw_text=raw, confidence=confidence,
+                text_path=page_input.text_path, low_confidence_words=words, steps=steps)
+    timings["total"] = time.perf_counter() - started
+    return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
+
+
+def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Options) -> Document:
+    """Reduce page results (in page order) into the record. Raises when no page could be read,
+    because a record without text would pass for a processed document."""
     from .parse import parse_text
 
-    kind = detect_kind(path)
-    sha = sha256_file(path)
-    n_pages = count_pages(path, kind, options)
-    tasks = [PageTask(path=path, kind=kind, number=n, options=options) for n in range(1, n_pages + 1)]
-    results = list(page_map(process_page, tasks))  # page order is kept by map semantics
+    results = sorted(results, key=lambda r: r.page.number)
+    failed = [r for r in results if r.error_category]
+    if results and len(failed) == len(results):
+        first = failed[0]
+        err = PlanocrError(f"every page failed ({len(failed)}); first: {first.page.error}", path=str(plan.path))
+        err.category = first.error_category  # type: ignore[assignment]  # e.g. timeout: the document failed for that reason
+        raise err
     pages = [r.page for r in results]
     text = "\n\n".join(p.text for p in pages)
     warnings = [w for r in results for w in r.warnings]
     parsed = parse_text(text)
     doc = Document(
-        source=Source(file=path.name, sha256=sha, kind=kind, pages=n_pages),
+        source=Source(file=plan.path.name, sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
         text=text,
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
         warnings=warnings + parsed.warnings,
-        provenance=Provenance(planocr=__version__, lang=options.lang if kind != "text" else None, restore=options.restore),
+        provenance=Provenance(planocr=__version__, lang=options.lang if plan.kind != "text" else None, restore=options.restore),
     )
     doc.needs_review = bool(doc.warnings)
-    return doc, results
+    return doc
+
+
+def process_document(path: Path, options: Options, *, page_map: PageMap = map) -> tuple[Document, list[PageResult]]:
+    """Run every stage on one input; raises PlanocrError when the input as a whole is unusable."""
+    plan = plan_document(path, options)
+    results = list(page_map(process_page, page_tasks(plan, options)))  # page order is kept by map semantics
+    return assemble_document(plan, results, options), results
+
+
+# --- test hook ------------------------------------------------------------------------------------
+# Tests of the batch driver need pages that are slow, raise, hang or kill their process, in worker
+# processes a monkeypatch cannot reach. PLANOCR_TEST_HOOK holds a JSON list of rules, e.g.
+#   [{"action": "delay", "seconds": 0.3}, {"action": "crash", "file": "b*.txt", "page": 1}]
+# Unset (always, outside tests) it costs one environment lookup per page.
+
+@functools.lru_cache(maxsize=4)
+def _test_rules(spec: str) -> tuple[dict, ...]:
+    return tuple(json.loads(spec))
+
+
+def run_test_hook(task: PageTask) -> None:
+    spec = os.environ.get("PLANOCR_TEST_HOOK")
+    if not spec:
+        return
+    for rule in _test_rules(spec):
+        if not fnmatch.fnmatch(task.path.name, rule.get("file", "*")) or rule.get("page", task.number) != task.number:
+            continue
+        action = rule["action"]
+        if action == "delay":
+            time.sleep(float(rule["seconds"]))
+        elif action == "raise":
+            raise RuntimeError("test hook: page failure")
+        elif action == "hang":
+            time.sleep(3600)
+        elif action == "crash":
+            os._exit(70)
+        elif action == "log":  # append one line per processed page, to count work across processes
+            with open(rule["path"], "a", encoding="utf-8") as handle:
+                handle.write(f"{task.path.name}\t{task.number}\t{os.getpid()}\n")

@@ -1,21 +1,44 @@
-"""Batch driver for `planocr run`: expand inputs, process each document, write records atomically,
-append one manifest line per input. One bad input never stops the batch."""
+"""Batch driver for `planocr run`: expand inputs, hand documents to an executor, write each record
+atomically and append one manifest line per input. One bad input never stops the batch.
+
+Crash safety, the rules (see also README "Resume"):
+- A record is written to a temp file in OUTDIR, fsynced and renamed into place; its manifest line is
+  appended (and fsynced) only after that. The manifest is the commit log: a document counts as done
+  only when an "ok" line for it is in the manifest.
+- So after a kill at any moment: a record without its manifest line is simply redone by --resume
+  (the record is deterministic, so it is rewritten with the same bytes) and gets its one "ok" line;
+  a torn last manifest line (killed mid-append) is cut off at start; leftover ``.*.tmp`` files are
+  removed at start. Records never contain timestamps; run times are in the manifest.
+- --resume skips an input (a "skipped" line, so every input of every run is accounted for) when the
+  manifest has an "ok" line with the same sha256, the same pipeline (version + options fingerprint)
+  and the same output name, and that record exists and parses with the same sha256.
+- One run at a time per OUTDIR: the manifest is locked (flock) for the whole run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
 import hashlib
 import json
 import os
-import sys
+import shutil
+import signal
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import process_document, sha256_file
-from .errors import PlanocrError
-from .inputs import SUPPORTED_SUFFIXES
+from . import __version__
+from .document import plan_document, sha256_file
+from .errors import DependencyError, PlanocrError, UsageError
+from .executor import DocJob, DocOutcome, failed_outcome, make_executor
+from .inputs import IMAGE_SUFFIXES, PDF_SUFFIXES, detect_kind
 from .options import Options
+from .progress import Reporter, utc_now
 
 MANIFEST = "manifest.jsonl"
 
@@ -25,46 +48,113 @@ class BatchSummary:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
-    pages: int = 0
+    pages: int = 0  # pages of the documents written in this run
+    pages_processed: int = 0  # pages that went through the page stages in this run
     seconds: float = 0.0
+    confidences: list[float] = field(default_factory=list)
+    needs_review: int = 0
+    interrupted: bool = False
     errors: list[str] = field(default_factory=list)
+    categories: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages_per_minute(self) -> float:
+        return 60.0 * self.pages_processed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def mean_confidence(self) -> float | None:
+        return round(sum(self.confidences) / len(self.confidences), 4) if self.confidences else None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "failed": self.failed, "skipped": self.skipped, "pages": self.pages,
+                "pages_processed": self.pages_processed, "seconds": round(self.seconds, 3),
+                "pages_per_minute": round(self.pages_per_minute, 1), "mean_confidence": self.mean_confidence,
+                "needs_review": self.needs_review, "failure_categories": dict(sorted(self.categories.items())),
+                "interrupted": self.interrupted, "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())}}
+
+    def one_line(self) -> str:
+        conf = f"{self.mean_confidence:.2f}" if self.mean_confidence is not None else "n/a"
+        cats = ", ".join(f"{k} {v}" for k, v in sorted(self.categories.items()))
+        head = "planocr: interrupted; " if self.interrupted else "planocr: "
+        return (f"{head}{self.ok} ok, {self.failed} failed{f' ({cats})' if cats else ''}, {self.skipped} skipped; "
+                f"{self.pages} pages ({self.pages_processed} processed) in {self.seconds:.1f} s, "
+                f"{self.pages_per_minute:.1f} pages/min; mean confidence {conf}; {self.needs_review} need review")
 
 
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; folders walked recursively for supported suffixes, in sorted order."""
+# --- inputs and names -----------------------------------------------------------------------------
+
+def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Path]:
+    """Files as given; folders walked recursively in sorted order. Every file found is an input —
+    unsupported ones too, so they are reported rather than silently left out — except hidden files
+    (names starting with '.') and anything inside ``exclude`` (the output folder)."""
     found: list[Path] = []
+    seen: set[Path] = set()
+    excluded = exclude.resolve() if exclude is not None else None
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+            candidates = sorted((p for p in path.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
+            candidates = [p for p in candidates if not any(part.startswith(".") for part in p.relative_to(path).parts)]
         else:
-            found.append(path)  # missing or unsupported files are reported by the document stage
+            candidates = [path]  # missing or unsupported files are reported by the document stage
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if excluded is not None and path.is_dir() and resolved.is_relative_to(excluded):
+                continue
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            found.append(candidate)
     return found
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """`<stem>` per input; stems shared by several inputs get a short content (or path) hash."""
+def content_tag(path: Path) -> str:
+    try:
+        return sha256_file(path)[:8]
+    except OSError:
+        return hashlib.sha256(str(path).encode()).hexdigest()[:8]
+
+
+def output_names(inputs: list[Path], owners: dict[str, tuple[str, str]] | None = None) -> dict[Path, str]:
+    """`<stem>` per input. A stem shared by several inputs of the batch, or already used in OUTDIR by
+    another input (``owners``: name → (resolved input, sha256) from the manifest), gets a short
+    content hash, so no record overwrites another document's. The same inputs give the same names
+    whatever --jobs is."""
+    owners = owners or {}
     stems: dict[str, list[Path]] = {}
     for path in inputs:
         stems.setdefault(path.stem, []).append(path)
     names: dict[Path, str] = {}
     for stem, group in stems.items():
         for path in group:
-            if len(group) == 1:
+            if len(group) == 1 and not taken_by_other(stem, path, owners):
                 names[path] = stem
             else:
-                try:
-                    tag = sha256_file(path)[:8]
-                except OSError:
-                    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
-                names[path] = f"{stem}-{tag}"
+                names[path] = f"{stem}-{content_tag(path)}"
     return names
 
+
+def taken_by_other(name: str, path: Path, owners: dict[str, tuple[str, str]]) -> bool:
+    owner = owners.get(name)
+    if owner is None:
+        return False
+    owner_path, owner_sha = owner
+    if owner_path == str(path.resolve()):
+        return False
+    try:
+        return owner_sha != sha256_file(path)  # the same content moved elsewhere is still the same document
+    except OSError:
+        return True
+
+
+# --- files ----------------------------------------------------------------------------------------
 
 def write_atomic(path: Path, data: str) -> None:
     """Write to a temp file in the same folder, fsync, rename: readers never see a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; records are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(data)
             handle.flush()
@@ -75,50 +165,293 @@ def write_atomic(path: Path, data: str) -> None:
         raise
 
 
-def append_manifest(outdir: Path, entry: dict) -> None:
-    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
-    with (outdir / MANIFEST).open("a", encoding="utf-8") as handle:
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
+@functools.lru_cache(maxsize=1)
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
-def run_batch(paths: list[Path], outdir: Path, options: Options) -> BatchSummary:
+def fsync_dir(path: Path) -> None:
+    """Make renames in ``path`` durable (a rename lives in the directory's metadata)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftover_temp_files(outdir: Path) -> int:
+    removed = 0
+    for tmp in outdir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def merge_tsv(results) -> str | None:
+    """The pages' Tesseract TSVs as one table with the document's page number in ``page_num``."""
+    header = None
+    rows: list[str] = []
+    for result in sorted(results, key=lambda r: r.page.number):
+        if not result.tsv:
+            continue
+        lines = result.tsv.rstrip("\n").split("\n")
+        columns = lines[0].split("\t")
+        if header is None:
+            header = lines[0] if "page_num" in columns else "page_num\t" + lines[0]
+        page_col = columns.index("page_num") if "page_num" in columns else None
+        for line in lines[1:]:
+            cells = line.split("\t")
+            if page_col is not None and page_col < len(cells):
+                cells[page_col] = str(result.page.number)
+            elif page_col is None:
+                cells.insert(0, str(result.page.number))
+            rows.append("\t".join(cells))
+    if header is None:
+        return None
+    return "\n".join([header, *rows]) + "\n"
+
+
+class Manifest:
+    """OUTDIR/manifest.jsonl, locked for the run; read at start (for --resume and names), appended
+    one fsynced line per input."""
+
+    def __init__(self, outdir: Path):
+        self.path = outdir / MANIFEST
+        self.handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise UsageError(f"{outdir} is being written by another planocr run; wait for it or use another -o") from None
+        self.repaired = self._cut_torn_tail()
+        self.entries = self._read()
+
+    def _cut_torn_tail(self) -> bool:
+        """A line without its newline was being appended when a run was killed: drop it."""
+        size = self.path.stat().st_size
+        if size == 0:
+            return False
+        with self.path.open("rb") as raw:
+            data = raw.read()
+        if data.endswith(b"\n"):
+            return False
+        keep = data.rfind(b"\n") + 1
+        os.truncate(self.path, keep)
+        return True
+
+    def _read(self) -> list[dict]:
+        entries = []
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entries.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue  # not ours or damaged by hand: ignored, never rewritten
+        return entries
+
+    def append(self, entry: dict) -> None:
+        self.handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def close(self) -> None:
+        self.handle.close()  # releases the lock
+
+    def completed(self, pipeline: dict) -> dict[tuple[str, str], dict]:
+        """(sha256, output) → the last ok entry made by this pipeline."""
+        done: dict[tuple[str, str], dict] = {}
+        for entry in self.entries:
+            if entry.get("status") == "ok" and entry.get("pipeline") == pipeline and entry.get("sha256") and entry.get("output"):
+                done[(entry["sha256"], entry["output"])] = entry
+        return done
+
+    def owners(self) -> dict[str, tuple[str, str]]:
+        owners: dict[str, tuple[str, str]] = {}
+        for entry in self.entries:
+            if entry.get("status") in ("ok", "skipped") and entry.get("output") and entry.get("resolved"):
+                owners[Path(entry["output"]).stem] = (entry["resolved"], entry.get("sha256") or "")
+        return owners
+
+
+def record_is_valid(path: Path, sha256: str) -> bool:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and (record.get("source") or {}).get("sha256") == sha256
+
+
+# --- preflight ------------------------------------------------------------------------------------
+
+def preflight(inputs: list[Path], options: Options) -> None:
+    """Stop before anything is read when a tool the batch needs is missing (exit 3)."""
+    suffixes = {p.suffix.lower() for p in inputs}
+    if suffixes & PDF_SUFFIXES and shutil.which("pdftoppm") is None:
+        raise DependencyError("poppler's pdftoppm is not installed (needed for PDFs); apt-get install poppler-utils")
+    if suffixes & (PDF_SUFFIXES | IMAGE_SUFFIXES):
+        try:
+            from .ocr import check_tesseract
+        except ImportError:
+            check_tesseract = None
+        if check_tesseract is not None:
+            check_tesseract(options.lang)
+        elif shutil.which("tesseract") is None:
+            raise DependencyError("tesseract is not installed; apt-get install tesseract-ocr tesseract-ocr-vie")
+
+
+# --- the batch ------------------------------------------------------------------------------------
+
+def pipeline_id(options: Options) -> dict:
+    return {"version": __version__, "options": options.fingerprint()}
+
+
+def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done: dict, outdir: Path) -> Iterator[DocJob]:
+    """Lazily, in input order: hash each input, skip it when --resume finds its record, else plan it
+    (kind, page count) — corrupt, encrypted, empty and unsupported inputs fail here, in the parent,
+    before any worker is involved."""
+    for index, path in enumerate(inputs):
+        job = DocJob(index=index, path=path, name=names[path])
+        started = time.monotonic()
+        try:
+            detect_kind(path)
+            sha = sha256_file(path)
+            previous = done.get((sha, f"{job.name}.json")) if options.resume else None
+            if previous is not None and record_is_valid(outdir / previous["output"], sha):
+                job.outcome = DocOutcome(index=index, path=path, name=job.name, status="skipped", sha256=sha,
+                                         pages=previous.get("pages") or 0, output=previous["output"],
+                                         extra={k: previous.get(k) for k in ("warnings", "needs_review", "confidence")})
+            else:
+                job.plan = plan_document(path, options, sha256=sha)
+        except Exception as err:  # categorised PlanocrError, or OSError (permissions…), or a bug
+            job.outcome = failed_outcome(job, err, time.monotonic() - started)
+        yield job
+
+
+def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
+    entry = {"input": str(outcome.path), "resolved": str(outcome.path.resolve()), "sha256": outcome.sha256,
+             "status": outcome.status, "output": outcome.output, "error": outcome.error, "category": outcome.category,
+             "pages": outcome.pages, "pages_processed": outcome.pages_processed, "seconds": round(outcome.seconds, 3),
+             "pipeline": pipeline, "run": run, "time": utc_now(), "warnings": 0, "needs_review": None, "confidence": None}
+    document = outcome.document
+    if document is not None:
+        confidences = [p.confidence for p in document.pages if p.confidence is not None]
+        entry.update(warnings=len(document.warnings), needs_review=document.needs_review,
+                     confidence=round(sum(confidences) / len(confidences), 4) if confidences else None,
+                     timings={k: round(v, 3) for k, v in sorted(outcome.timings.items())})
+    entry.update({k: v for k, v in outcome.extra.items() if v is not None})
+    return entry
+
+
+def write_outcome(outcome: DocOutcome, outdir: Path) -> None:
+    """Record files first (atomically), so the manifest line that follows never points at nothing."""
+    if outcome.status != "ok" or outcome.document is None:
+        return
+    tsv = merge_tsv(outcome.results)
+    if tsv is not None:
+        write_atomic(outdir / f"{outcome.name}.tsv", tsv)
+    write_atomic(outdir / f"{outcome.name}.json", outcome.document.to_json())
+    fsync_dir(outdir)
+    outcome.output = f"{outcome.name}.json"
+
+
+def account(summary: BatchSummary, outcome: DocOutcome, entry: dict) -> None:
+    summary.pages_processed += outcome.pages_processed
+    if outcome.status == "ok":
+        summary.ok += 1
+        summary.pages += outcome.pages
+        document = outcome.document
+        summary.confidences.extend(p.confidence for p in document.pages if p.confidence is not None)
+        summary.needs_review += int(document.needs_review)
+        for stage, seconds in outcome.timings.items():
+            summary.timings[stage] = summary.timings.get(stage, 0.0) + seconds
+    elif outcome.status == "skipped":
+        summary.skipped += 1
+        summary.needs_review += int(bool(entry.get("needs_review")))
+    else:
+        summary.failed += 1
+        summary.categories[outcome.category or "internal"] = summary.categories.get(outcome.category or "internal", 0) + 1
+        summary.errors.append(f"{outcome.path}: {outcome.category}: {outcome.error}")
+
+
+class StopSignals:
+    """Ctrl-C and SIGTERM stop the batch cleanly (a scheduler's SIGTERM as much as a person's Ctrl-C),
+    but never between a record's rename and its manifest line: inside ``deferred()`` the stop waits
+    until the block is done. (Masking the signal is not enough: CPython may run the Python-level
+    handler of a signal that arrived just before the mask, in the middle of the block.)"""
+
+    def __init__(self):
+        self.critical = False
+        self.pending = False
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self) -> StopSignals:
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._handle)
+        except ValueError:  # not the main thread: leave signals alone
+            pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum, frame) -> None:
+        if self.critical:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def deferred(self):
+        self.critical = True
+        try:
+            yield
+        finally:
+            self.critical = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Reporter | None = None) -> BatchSummary:
+    reporter = reporter or Reporter(log_json=options.log_json)
+    inputs = expand_inputs(paths, exclude=outdir)
+    preflight(inputs, options)
+    executor = make_executor(options)  # before anything is written: a missing Ray is a usage error
     outdir.mkdir(parents=True, exist_ok=True)
-    inputs = expand_inputs(paths)
-    names = output_names(inputs)
+    manifest = Manifest(outdir)
     summary = BatchSummary()
     started = time.monotonic()
-    for path in inputs:
-        t0 = time.monotonic()
-        entry = {"input": str(path), "sha256": None, "status": "failed", "output": None,
-                 "error": None, "category": None, "pages": 0, "seconds": 0.0}
-        try:
-            doc, results = process_document(path, options)
-            name = names[path]
-            for result in results:
-                if result.tsv:
-                    write_atomic(outdir / f"{name}.p{result.page.number:04d}.tsv", result.tsv)
-            write_atomic(outdir / f"{name}.json", doc.to_json())
-            entry.update(sha256=doc.source.sha256, status="ok", output=f"{name}.json", pages=doc.source.pages)
-            summary.ok += 1
-            summary.pages += doc.source.pages
-        except PlanocrError as err:
-            if err.path is None:
-                err.path = str(path)
-            entry.update(error=err.reason, category=err.category)
-            summary.failed += 1
-            summary.errors.append(err.one_line())
-            print(err.one_line(), file=sys.stderr)
-        except Exception as err:  # a bug must not take down the batch; record it as internal
-            reason = f"{type(err).__name__}: {err}".replace("\n", " ")
-            entry.update(error=reason, category="internal")
-            summary.failed += 1
-            summary.errors.append(f"{path}: internal: {reason}")
-            print(f"{path}: internal: {reason}", file=sys.stderr)
-        entry["seconds"] = round(time.monotonic() - t0, 3)
-        append_manifest(outdir, entry)
-        if options.fail_fast and entry["status"] == "failed":
-            break
-    summary.seconds = time.monotonic() - started
+    run = uuid.uuid4().hex[:12]
+    try:
+        removed = remove_leftover_temp_files(outdir)
+        if removed or manifest.repaired:
+            reporter.message(f"cleaned up after an interrupted run: {removed} temp file(s) removed"
+                             f"{', torn manifest line cut' if manifest.repaired else ''}")
+        pipeline = pipeline_id(options)
+        names = output_names(inputs, manifest.owners())
+        done = manifest.completed(pipeline) if options.resume else {}
+        reporter.start(len(inputs), outdir=str(outdir), jobs=options.jobs, executor=options.executor, run=run)
+        outcomes = executor.run(plan_jobs(inputs, names, options, done, outdir), on_page=reporter.pages)
+        with StopSignals() as stop, contextlib.closing(outcomes):
+            for outcome in outcomes:
+                with stop.deferred():
+                    write_outcome(outcome, outdir)
+                    entry = manifest_entry(outcome, pipeline, run)
+                    manifest.append(entry)
+                    account(summary, outcome, entry)
+                    reporter.document(entry)
+                if options.fail_fast and outcome.status == "failed":
+                    reporter.message("stopping at the first failure (--fail-fast)")
+                    break
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        executor.terminate()
+    finally:
+        manifest.close()
+        summary.seconds = time.monotonic() - started
+        reporter.finish(summary)
     return summary

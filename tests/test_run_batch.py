@@ -1,0 +1,290 @@
+"""`planocr run` as a batch: mixed folders, failure categories, determinism across --jobs, page-level
+failure isolation, logs. Text inputs exercise everything but OCR; two tiny images cover the OCR path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.options import Options
+from pipeline.run import expand_inputs, merge_tsv, output_names, run_batch
+
+PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
+
+
+def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PLANOCR_TEST_HOOK"}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "pipeline", "run", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def write_texts(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(1, count + 1):
+        path = folder / f"plan{n:02d}.txt"
+        path.write_text(PLAN.format(n=n), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def render_line_image(path: Path, text: str, frames: int = 1) -> Path:
+    """A small, clean image of one printed line (Tesseract reads it in a fraction of a second)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 40)
+    pages = []
+    for n in range(frames):
+        image = Image.new("L", (900, 120), 255)
+        ImageDraw.Draw(image).text((30, 35), f"{text} {n + 1}" if frames > 1 else text, font=font, fill=0)
+        pages.append(image)
+    pages[0].save(path, save_all=frames > 1, append_images=pages[1:], dpi=(300, 300))
+    return path
+
+
+def make_encrypted_pdf(path: Path) -> Path:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(path, encryption=pikepdf.Encryption(owner="owner-secret", user="user-secret", R=6))
+    return path
+
+
+def test_mixed_folder_every_input_accounted_for_with_its_category(tmp_path):
+    scans = tmp_path / "scans"
+    nested = scans / "box 1" / "folder 2"
+    nested.mkdir(parents=True)
+    write_texts(scans, 1)
+    render_line_image(nested / "scan.png", "Kế hoạch tổ chức hội nghị")
+    (scans / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <</Type /Catalog>>\ngarbage without xref or trailer")
+    make_encrypted_pdf(nested / "locked.pdf")
+    (scans / "empty.pdf").write_bytes(b"")
+    (scans / "notes.docx").write_bytes(b"PK\x03\x04 not a plan")
+    (scans / ".DS_Store").write_bytes(b"hidden files are not inputs")
+    out = tmp_path / "out"
+
+    proc = run_cli(str(scans), "-o", str(out), "--jobs", "2", "--no-restore")
+
+    assert proc.returncode == 1, proc.stderr
+    entries = manifest(out)
+    by_name = {Path(e["input"]).name: e for e in entries}
+    assert sorted(by_name) == ["corrupt.pdf", "empty.pdf", "locked.pdf", "notes.docx", "plan01.txt", "scan.png"]
+    assert len(entries) == 6
+    assert {n: (e["status"], e["category"]) for n, e in by_name.items()} == {
+        "corrupt.pdf": ("failed", "unreadable"),
+        "empty.pdf": ("failed", "unreadable"),
+        "locked.pdf": ("failed", "encrypted"),
+        "notes.docx": ("failed", "unsupported"),
+        "plan01.txt": ("ok", None),
+        "scan.png": ("ok", None),
+    }
+    for entry in entries:  # the contract's fields, always present
+        assert {"input", "sha256", "status", "output", "error", "pages", "seconds"} <= set(entry)
+        assert (entry["error"] is None) == (entry["status"] == "ok")
+    scan = json.loads((out / "scan.json").read_text(encoding="utf-8"))
+    assert "hoạch" in scan["text"] and scan["pages"][0]["confidence"] > 0.5
+    tsv = (out / "scan.tsv").read_text(encoding="utf-8").splitlines()
+    assert tsv[0].split("\t")[:2] == ["level", "page_num"] and any("hoạch" in row for row in tsv)
+    # one error line per failed input on stderr, naming the file and the category
+    for name, category in [("corrupt.pdf", "unreadable"), ("locked.pdf", "encrypted"), ("notes.docx", "unsupported")]:
+        assert any(name in line and category in line for line in proc.stderr.splitlines()), proc.stderr
+    assert "4 failed" in proc.stderr.splitlines()[-1]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_output_is_byte_identical_across_jobs_1_and_2(tmp_path):
+    inputs = write_texts(tmp_path / "in", 5)
+    render_line_image(tmp_path / "in" / "scan.png", "Ủy ban nhân dân phường Gia Viên")
+    outs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", str(jobs))
+        assert proc.returncode == 0, proc.stderr
+        outs[jobs] = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.jsonl"}
+        assert [Path(e["input"]).name for e in manifest(out)] == sorted(p.name for p in (tmp_path / "in").iterdir())
+    assert sorted(outs[1]) == sorted([f"plan{n:02d}.json" for n in range(1, 6)] + ["scan.json", "scan.tsv"])
+    assert outs[1] == outs[2]
+    record = json.loads(outs[1]["plan03.json"])
+    assert record["source"]["sha256"] and "lần thứ 3" in record["text"]
+    assert len(inputs) == 5
+
+
+def test_resume_of_a_finished_batch_does_no_page_work(tmp_path):
+    write_texts(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    log = tmp_path / "pages.log"
+    hook = {"PLANOCR_TEST_HOOK": json.dumps([{"action": "log", "path": str(log)}])}
+    first = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "2", "--no-restore", env_extra=hook)
+    assert first.returncode == 0, first.stderr
+    assert len(log.read_text().splitlines()) == 3
+    before = {p.name: p.read_bytes() for p in out.glob("*.json")}
+
+    again = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "2", "--no-restore", "--resume", env_extra=hook)
+
+    assert again.returncode == 0, again.stderr
+    assert len(log.read_text().splitlines()) == 3  # no page went through a worker
+    assert "0 ok" in again.stderr and "3 skipped" in again.stderr and "(0 processed)" in again.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("*.json")} == before
+    entries = manifest(out)
+    assert [e["status"] for e in entries] == ["ok"] * 3 + ["skipped"] * 3
+    assert [e["output"] for e in entries[3:]] == [e["output"] for e in entries[:3]]
+
+
+def test_resume_redoes_work_when_options_change_or_record_is_gone(tmp_path):
+    write_texts(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "1", "--no-restore").returncode == 0
+    (out / "plan01.json").unlink()
+    proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "1", "--no-restore", "--resume")
+    assert [e["status"] for e in manifest(out)[2:]] == ["ok", "skipped"], proc.stderr
+    proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "1", "--no-restore", "--resume", "--dpi", "200")
+    assert [e["status"] for e in manifest(out)[4:]] == ["ok", "ok"], proc.stderr  # another fingerprint
+
+
+def test_a_hanging_or_crashing_page_fails_only_its_document_and_the_batch_goes_on(tmp_path):
+    write_texts(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    hook = {"PLANOCR_TEST_HOOK": json.dumps([{"action": "hang", "file": "plan02.txt"},
+                                             {"action": "crash", "file": "plan03.txt"}])}
+    # one worker, so the hanging page runs on a warm worker and is stopped after 2 × 1 + 1 s
+    proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--jobs", "1", "--no-restore", "--page-timeout", "1",
+                   env_extra=hook)
+    assert proc.returncode == 1, proc.stderr
+    status = {Path(e["input"]).name: (e["status"], e["category"]) for e in manifest(out)}
+    assert status == {"plan01.txt": ("ok", None), "plan02.txt": ("failed", "timeout"),
+                      "plan03.txt": ("failed", "internal"), "plan04.txt": ("ok", None)}
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.jsonl", "plan01.json", "plan04.json"]
+
+
+def test_a_failing_page_fails_that_page_not_the_document(tmp_path):
+    """Three-page TIFF; page 2's OCR raises in one run and hangs (killed after the hard limit) in another."""
+    scan = render_line_image(tmp_path / "three.tif", "Kế hoạch số", frames=3)
+    for action, category, jobs, timeout in [("raise", "internal", "2", "60"), ("hang", "timeout", "1", "5")]:
+        out = tmp_path / f"out-{action}"
+        hook = {"PLANOCR_TEST_HOOK": json.dumps([{"action": action, "file": "three.tif", "page": 2}])}
+        # Tesseract needs well under a second on these pages, even on a busy machine; with one worker
+        # the hanging page runs on a warm worker and is stopped after 2 × 5 + 1 s
+        proc = run_cli(str(scan), "-o", str(out), "--jobs", jobs, "--no-restore", "--page-timeout", timeout,
+                       env_extra=hook)
+        assert proc.returncode == 0, proc.stderr
+        record = json.loads((out / "three.json").read_text(encoding="utf-8"))
+        errors = [p["error"] for p in record["pages"]]
+        assert errors[0] is None and errors[2] is None and errors[1].startswith(category), errors
+        assert "Kế hoạch số 1" in record["pages"][0]["text"] and "Kế hoạch số 3" in record["pages"][2]["text"]
+        assert any(w.startswith(f"page 2: {category}") for w in record["warnings"])
+        assert record["needs_review"] is True
+        assert manifest(out)[0]["warnings"] >= 1
+
+
+def test_in_process_page_failure_with_monkeypatch(tmp_path, monkeypatch):
+    """process_document itself (the Ray path) isolates a page failure too."""
+    from pipeline import document
+
+    scan = render_line_image(tmp_path / "two.tif", "Trang", frames=2)
+    real = document._process_page
+
+    def flaky(task, timings):
+        if task.number == 1:
+            raise ValueError("simulated OCR crash")
+        return real(task, timings)
+
+    monkeypatch.setattr(document, "_process_page", flaky)
+    doc, results = document.process_document(scan, Options(restore=False, jobs=1))
+    assert doc.pages[0].error == "internal: ValueError: simulated OCR crash"
+    assert "Trang 2" in doc.pages[1].text and results[1].timings["ocr"] > 0
+    assert doc.warnings[0].startswith("page 1: internal") and doc.needs_review
+
+
+def test_log_json_is_one_object_per_line(tmp_path):
+    write_texts(tmp_path / "in", 2)
+    (tmp_path / "in" / "bad.xyz").write_bytes(b"?")
+    proc = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--jobs", "1", "--no-restore", "--log-json")
+    events = [json.loads(line) for line in proc.stderr.splitlines()]
+    assert [e["event"] for e in events] == ["start", "document", "document", "document", "summary"]
+    assert events[-1]["ok"] == 2 and events[-1]["failed"] == 1 and events[-1]["failure_categories"] == {"unsupported": 1}
+    assert all("time" in e for e in events)
+
+
+def test_second_run_on_the_same_outdir_is_refused_while_first_runs(tmp_path):
+    from pipeline.run import Manifest
+    from pipeline.errors import UsageError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    first = Manifest(out)
+    try:
+        with pytest.raises(UsageError):
+            Manifest(out)
+    finally:
+        first.close()
+    Manifest(out).close()  # lock released
+
+
+def test_ray_executor_missing_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray → ImportError
+    write_texts(tmp_path / "in", 1)
+    assert main(["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--executor", "ray"]) == 2
+    assert "ray extra" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_tesseract_stops_before_anything_is_read(tmp_path, monkeypatch, capsys):
+    from pipeline import ocr
+    from pipeline.cli import main
+    from pipeline.errors import DependencyError
+
+    def missing(lang):
+        raise DependencyError("Tesseract language data missing: vie; apt-get install tesseract-ocr-vie")
+
+    monkeypatch.setattr(ocr, "check_tesseract", missing)
+    render_line_image(tmp_path / "a.png", "x")
+    assert main(["run", str(tmp_path / "a.png"), "-o", str(tmp_path / "out")]) == 3
+    assert "apt-get install" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_names_are_stable_and_never_collide(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "plan.txt").write_text("one", encoding="utf-8")
+    (tmp_path / "b" / "plan.txt").write_text("two", encoding="utf-8")
+    (tmp_path / "b" / "other.txt").write_text("three", encoding="utf-8")
+    inputs = expand_inputs([tmp_path / "a", tmp_path / "b", tmp_path / "a" / "plan.txt"])
+    assert [p.relative_to(tmp_path).as_posix() for p in inputs] == ["a/plan.txt", "b/other.txt", "b/plan.txt"]
+    names = output_names(inputs)
+    assert names[inputs[1]] == "other"
+    assert names[inputs[0]] != names[inputs[2]] and all(names[p].startswith("plan-") for p in (inputs[0], inputs[2]))
+    assert output_names(list(reversed(inputs))) == names
+    # a name another input already holds in OUTDIR is not taken over
+    owners = {"other": (str(tmp_path / "elsewhere" / "other.txt"), "f" * 64)}
+    assert output_names(inputs, owners)[inputs[1]].startswith("other-")
+
+
+def test_output_folder_inside_input_folder_is_not_an_input(tmp_path):
+    write_texts(tmp_path, 2)
+    summary = run_batch([tmp_path], tmp_path / "out", Options(jobs=1, restore=False))
+    assert summary.ok == 2
+    summary = run_batch([tmp_path], tmp_path / "out", Options(jobs=1, restore=False, resume=True))
+    assert (summary.ok, summary.skipped, summary.failed) == (0, 2, 0)
+
+
+def test_merge_tsv_numbers_pages():
+    from pipeline.document import PageResult
+    from pipeline.model import Page
+
+    header = "level\tpage_num\tblock_num\ttext"
+    results = [PageResult(page=Page(number=n, text=""), corrections=[], tsv=f"{header}\n5\t1\t1\tw{n}\n") for n in (2, 1)]
+    assert merge_tsv(results) == f"{header}\n5\t1\t1\tw1\n5\t2\t1\tw2\n"
