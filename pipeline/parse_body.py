@@ -144,9 +144,11 @@ def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
     if ends_terminal:
         return False
     if previous.kind == "heading":
-        if is_upper_line(previous.text) and is_upper_line(text) and previous.label_kind not in ("article",):
-            return not gap
-        return len(previous.last_line) >= 0.85 * width and not gap
+        if is_upper_line(previous.text):
+            # a capital heading goes on only in capitals ("II. NỘI DUNG" / "TUYÊN TRUYỀN")
+            return is_upper_line(text) and not gap and previous.label_kind != "article"
+        # a wrapped heading fills the line; a short one is followed by its own text
+        return width >= 60 and len(previous.last_line) >= 0.85 * width and not gap
     return True
 
 
@@ -188,6 +190,8 @@ def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:
         return text.rstrip(" .:"), []
     if len(text) <= 150 and not text.endswith((".", ";", "./.")):
         return text.rstrip(" :"), []
+    if text.endswith(":") and len(text) <= 400:
+        return text.rstrip(" :"), []  # a lead-in to the items below it
     colon = text.find(":")
     if 0 < colon <= 100:
         head = text[:colon]
@@ -258,6 +262,8 @@ def build_body(lines: list[Line]) -> Body:
         if not stack:
             if block.kind == "base":
                 bases.append(text)
+            elif block.kind == "dash" and starts_base(key_of(DASH.sub("", text)), DASH.sub("", text)):
+                bases.append(DASH.sub("", text))  # Party style: "- Căn cứ Điều lệ Đảng;"
             else:
                 preamble.append(text)
             continue

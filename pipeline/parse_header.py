@@ -162,13 +162,14 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
         return None
     for n_words in (4, 3, 2, 1):
         head = " ".join(words[:n_words])
-        for name in DOC_TYPES:
-            if len(name.split()) != n_words:
-                continue
-            edits = 0 if len(name) < 6 else 1
-            if head == name or (edits and Levenshtein.distance(head, name, score_cutoff=edits) <= edits):
-                if len(words) - n_words <= 3:
-                    return flat, name
+        if len(words) - n_words > 3:
+            continue
+        names = [name for name in DOC_TYPES if len(name.split()) == n_words]
+        if head in names:
+            return flat, head
+        for name in names:  # OCR-garbled name ('KE HOACK'): one edit on longer names, exact match first
+            if len(name) >= 6 and Levenshtein.distance(head, name, score_cutoff=1) <= 1:
+                return flat, name
     return None
 
 
@@ -189,6 +190,12 @@ def find_doc_type(lines: list[Line], limit: int = 45) -> int | None:
 def is_body_start(line: Line) -> bool:
     key = line.key.lstrip(" -*")
     return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat[:1].isupper()
+
+
+def strong_body_start(line: Line) -> bool:
+    """'Căn cứ' and 'Kính gửi' never begin a subject line; 'Thực hiện …' may ('Thực hiện nhiệm vụ năm học')."""
+    key = line.key.lstrip(" -*")
+    return starts_like(key, "can cu", 1) or starts_like(key, "kinh gui", 1)
 
 
 def find_vv(lines: list[Line], limit: int = 30) -> int | None:
@@ -360,7 +367,7 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             index += 1
             continue
         text = line.flat
-        if is_body_start(line) or starts_section(text):
+        if starts_section(text) or (is_body_start(line) and (parts or strong_body_start(line))):
             break
         if parts:
             previous = parts[-1].flat

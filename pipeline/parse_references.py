@@ -52,6 +52,10 @@ ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duye
                 "va cac", "va nhung", "nam ", "thong qua", "ket luan", "phat dong", "dau tu")
 
 
+# capitalised words that begin the next element of the form, never part of a body's name
+NEXT_ELEMENT = ("kinh gui", "can cu", "thuc hien", "theo de nghi", "xet de nghi", "noi nhan", "tren day", "v/v")
+
+
 @dataclass
 class Cited:
     kind: str | None
@@ -110,6 +114,8 @@ def read_issuer(text: str) -> str | None:
             break
         key = fold(word)
         rest_key = fold(text[match.start():match.start() + 20])
+        if words and rest_key.startswith(NEXT_ELEMENT):
+            break  # the next paragraph of the form begins ("… Tỉnh ủy" / "Kính gửi:")
         if word[:1].isupper() or (word[:1].isdigit() and words):
             words.append(word)
         elif key in ISSUER_WORDS and words and not rest_key.startswith(ISSUER_STOPS):

@@ -1,0 +1,180 @@
+"""Field-by-field comparison of a parsed record with an expected (golden) one, grouped as the issue asks:
+header, tail, sections, references. Used by the parser's tests and by ``benchmarks/bench_parse.py``.
+
+An expected record is a dict in the format of ``tests/golden/*.json``: the record's own field names, with
+``sections`` as ``[{"label", "heading", "children": [labels or {"label", "heading", "children"}]}]``,
+``bases`` as prefixes of the expected paragraphs, ``closing_start``/``closing_end``, and
+``paragraph_counts`` keyed by index paths ("1/0/4": the fifth child of the first child of the second part).
+Only the keys present in an expected record are checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import ParsedFields, Section
+from .parse_lines import collapse
+from .parse_references import number_key
+
+HEADER_FIELDS = ("national_title", "motto", "number", "serial", "symbol", "doc_type", "doc_type_code",
+                 "place", "date", "title")
+SIGNATURE_FIELDS = ("authority", "acting", "position", "signer")
+
+
+@dataclass(frozen=True)
+class Check:
+    group: str  # header, tail, sections, references
+    field: str
+    ok: bool
+    expected: Any
+    got: Any
+
+
+def norm(value: Any) -> Any:
+    return collapse(value) if isinstance(value, str) else value
+
+
+def same(expected: Any, got: Any) -> bool:
+    return norm(expected) == norm(got)
+
+
+def compare(parsed: ParsedFields, expected: dict, *, loose_numbers: bool = False) -> list[Check]:
+    """Checks of every expected field; ``loose_numbers`` matches cited numbers accent-free ('QD' = 'QĐ')."""
+    checks: list[Check] = []
+    checks += compare_header(parsed, expected)
+    checks += compare_tail(parsed, expected)
+    checks += compare_sections(parsed, expected)
+    checks += compare_references(parsed, expected, loose_numbers)
+    return checks
+
+
+def compare_header(parsed: ParsedFields, expected: dict) -> list[Check]:
+    checks = []
+    if "issuer" in expected:
+        want = expected["issuer"] or {}
+        got = parsed.issuer
+        for part in ("name", "parent"):
+            value = getattr(got, part) if got else None
+            checks.append(Check("header", f"issuer.{part}", same(want.get(part), value), want.get(part), value))
+    for name in HEADER_FIELDS:
+        if name in expected:
+            value = getattr(parsed, name)
+            checks.append(Check("header", name, same(expected[name], value), expected[name], value))
+    return checks
+
+
+def compare_tail(parsed: ParsedFields, expected: dict) -> list[Check]:
+    checks = []
+    if "recipients" in expected:
+        want, got = expected["recipients"], parsed.recipients
+        checks.append(Check("tail", "recipients.count", len(want) == len(got), len(want), len(got)))
+        for index, item in enumerate(want):
+            value = got[index] if index < len(got) else None
+            checks.append(Check("tail", f"recipients[{index}]", same(item, value), item, value))
+    if "storage" in expected:
+        checks.append(Check("tail", "storage", [norm(s) for s in expected["storage"]] == [norm(s) for s in parsed.storage],
+                            expected["storage"], parsed.storage))
+    if "signature" in expected:
+        want = expected["signature"] or {}
+        for part in SIGNATURE_FIELDS:
+            value = getattr(parsed.signature, part) if parsed.signature else None
+            checks.append(Check("tail", f"signature.{part}", same(want.get(part), value), want.get(part), value))
+    closing = norm(parsed.closing or "")
+    if "closing_start" in expected:
+        checks.append(Check("tail", "closing.start", closing.startswith(expected["closing_start"]),
+                            expected["closing_start"], closing[:80]))
+    if "closing_end" in expected:
+        checks.append(Check("tail", "closing.end", closing.endswith(expected["closing_end"]),
+                            expected["closing_end"], closing[-80:]))
+    return checks
+
+
+def child_label(child: Any) -> str:
+    return child["label"] if isinstance(child, dict) else child
+
+
+def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
+    checks = []
+    if "bases" in expected:
+        want, got = expected["bases"], parsed.bases
+        checks.append(Check("sections", "bases.count", len(want) == len(got), len(want), len(got)))
+        for index, prefix in enumerate(want):
+            value = norm(got[index]) if index < len(got) else None
+            checks.append(Check("sections", f"bases[{index}]", bool(value) and value.startswith(norm(prefix)),
+                                prefix, (value or "")[: len(prefix) + 20]))
+    if "sections" in expected:
+        checks += compare_tree(parsed.sections, expected["sections"], "sections")
+    for path, count in expected.get("paragraph_counts", {}).items():
+        section = section_at(parsed.sections, path)
+        got = len(section.paragraphs) if section else None
+        checks.append(Check("sections", f"paragraphs@{path}", got == count, count, got))
+    return checks
+
+
+def compare_tree(got: list[Section], want: list[Any], where: str) -> list[Check]:
+    checks = [Check("sections", f"{where}.count", len(got) == len(want), len(want), len(got))]
+    for index, item in enumerate(want):
+        section = got[index] if index < len(got) else None
+        label = child_label(item)
+        checks.append(Check("sections", f"{where}[{index}].label", section is not None and section.label == label,
+                            label, section.label if section else None))
+        if isinstance(item, dict):
+            heading = section.heading if section else None
+            checks.append(Check("sections", f"{where}[{index}].heading", same(item.get("heading"), heading),
+                                item.get("heading"), heading))
+            children = item.get("children", [])
+            if section is None:
+                checks.append(Check("sections", f"{where}[{index}].children", False, len(children), None))
+            elif children and isinstance(children[0], dict):
+                checks += compare_tree(section.children, children, f"{where}[{index}]")
+            else:
+                labels = [c.label for c in section.children]
+                checks.append(Check("sections", f"{where}[{index}].children", labels == list(children),
+                                    children, labels))
+    return checks
+
+
+def section_at(sections: list[Section], path: str) -> Section | None:
+    node: Section | None = None
+    level = sections
+    for part in path.split("/"):
+        index = int(part)
+        if index >= len(level):
+            return None
+        node = level[index]
+        level = node.children
+    return node
+
+
+def compare_references(parsed: ParsedFields, expected: dict, loose_numbers: bool = False) -> list[Check]:
+    if "references" not in expected:
+        return []
+    checks = []
+    key = number_key if loose_numbers else (lambda number: number)
+    by_number = {key(ref.number): ref for ref in parsed.references}
+    for want in expected["references"]:
+        ref = by_number.get(key(want["number"]))
+        checks.append(Check("references", f"{want['number']}.found", ref is not None, want["number"], None))
+        for part in ("kind", "date", "issuer"):
+            if part in want:
+                value = getattr(ref, part) if ref else None
+                checks.append(Check("references", f"{want['number']}.{part}", same(want[part], value), want[part], value))
+    wanted = {key(w["number"]) for w in expected["references"]}
+    extra = [ref.number for ref in parsed.references if key(ref.number) not in wanted]
+    checks.append(Check("references", "no_extra", not extra, [], extra))
+    return checks
+
+
+def accuracy(checks: list[Check]) -> dict[str, tuple[int, int]]:
+    """{group: (right, total)} over the checks, plus 'all'."""
+    out: dict[str, tuple[int, int]] = {}
+    for check in checks:
+        for group in (check.group, "all"):
+            right, total = out.get(group, (0, 0))
+            out[group] = (right + check.ok, total + 1)
+    return out
+
+
+def failures(checks: list[Check]) -> list[str]:
+    return [f"{c.group}/{c.field}: expected {c.expected!r}, got {c.got!r}" for c in checks if not c.ok]
