@@ -29,14 +29,14 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
-    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*[.)/]\s*(?=\S)")),
+    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|\s[-–]\s)\s*(?=\S)")),
     # OCR reads "II." as "I1." or "Il.": kept as printed, taken as roman only before a capital heading
     ("roman_ocr", re.compile(r"^(?P<label>[IVX][IVXl1]{1,4})\s*[.)]\s*(?=\S)")),
     ("arabic4", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic3", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic2", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/]\s+(?=\S)")),
-    ("letter", re.compile(r"^(?P<label>[a-zđ])\s*\)\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
+    ("letter", re.compile(r"^(?P<label>[a-zđ])\s*[)/]\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
     ("upper", re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\s*[.)]\s+(?=\S)")),
 ]
 DASH = re.compile(r"^[-–—−•+*·]\s*(?=[^\d\s-])|^[-–—−•+*]\s+")
@@ -143,6 +143,8 @@ def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
         return not ends_terminal
     if ends_terminal:
         return False
+    if previous.kind == "base" and tail.endswith(","):
+        return False  # the last base ends with ',' and the enacting sentence follows ("Ủy ban nhân dân … như sau:")
     if previous.kind == "heading":
         if is_upper_line(previous.text):
             # a capital heading goes on only in capitals ("II. NỘI DUNG" / "TUYÊN TRUYỀN")
@@ -192,12 +194,6 @@ def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:
         return text.rstrip(" :"), []
     if text.endswith(":") and len(text) <= 400:
         return text.rstrip(" :"), []  # a lead-in to the items below it
-    colon = text.find(":")
-    if 0 < colon <= 100:
-        head = text[:colon]
-        if len(head.split()) <= 12 and not re.search(r"[.;]\s", head):
-            rest = text[colon + 1:].strip()
-            return head.strip(), [rest] if rest else []
     if kind in ("part", "chapter", "mục"):
         return text, []
     return None, [text]

@@ -19,6 +19,7 @@ from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look
 
 NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
 PARTY_TITLE = "dang cong san viet nam"
+YOUTH_TITLE = "doan tncs ho chi minh"  # the Youth Union prints this where others print the national title
 MOTTO = "doc lap - tu do - hanh phuc"
 
 # Decree 30/2020/NĐ-CP appendix III (type names and their abbreviations), plus the Party's own types
@@ -36,12 +37,14 @@ DOC_TYPES: dict[str, str] = {
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
 CONG_VAN_CODE = "CV"
+# Real words one OCR edit away from a type name ("HỘI ĐỒNG" ~ "hợp đồng"): never a garbled type name
+NOT_TYPES = {"hoi dong", "thong tin", "bao dam", "chi bo", "ke toan", "to chuc", "quy che"}
 
 BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui")
 
 NUMBER_MARK = re.compile(r"(?:^|(?<=[\s|,]))s[o06qe]\s*[:.;,]?\s*")
 NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
-                         r"(?P<symbol>[\w&.]*[^\W\d_][\w&.]*(?:\s*[-/]\s*[\w&.]+)*)")
+                         r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)")
 DATE_WORDS = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})?\s*[,.]?\s*th[a4]ng\s*(?P<m>\d{1,2})?\s*[,.]?\s*"
                         r"n[a4i]m\s*(?P<y>\d{4})")
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
@@ -160,6 +163,10 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
     words = letters_only(look_alike(fold(flat))).split()
     if not words:
         return None
+    if len(words) > 3 and all(len(w) == 1 for w in words):
+        words = ["".join(words)]  # "K Ế H O Ạ C H"
+        spaced = {name.replace(" ", ""): name for name in DOC_TYPES}
+        return (flat, spaced[words[0]]) if words[0] in spaced else None
     for n_words in (4, 3, 2, 1):
         head = " ".join(words[:n_words])
         if len(words) - n_words > 3:
@@ -167,7 +174,9 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
         names = [name for name in DOC_TYPES if len(name.split()) == n_words]
         if head in names:
             return flat, head
-        for name in names:  # OCR-garbled name ('KE HOACK'): one edit on longer names, exact match first
+        if len(words) != n_words or head in NOT_TYPES:
+            continue
+        for name in names:  # OCR-garbled name alone on its line ('KE HOACK'): one edit on longer names
             if len(name) >= 6 and Levenshtein.distance(head, name, score_cutoff=1) <= 1:
                 return flat, name
     return None
@@ -226,9 +235,12 @@ def read_header(lines: list[Line]) -> Header:
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
             continue
+        if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps
+            line = Line(line.number, line.text.replace("|", " "), line.key.replace("|", " "))
         spans: list[Span] = []
         if header.national_title is None:
-            span = find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
+            span = (find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
+                    or find_phrase(line, YOUTH_TITLE, 90))
             if span:
                 spans.append(span)
                 header.national_title = collapse(line.text[span.start:span.end])
@@ -287,6 +299,8 @@ def place_before(line: Line, date_start: int, spans: list[Span]) -> Span | None:
     first = 0
     while first < len(words) - 1 and is_upper_line(words[first].group(), 0.99) and not is_upper_line(stripped, 0.99):
         first += 1
+    if first < 2:
+        first = 0  # "TP. Hồ Chí Minh": a capital abbreviation is part of the place
     if len(words) - first > 6:
         first = len(words) - 6
     start = left_bound + words[first].start()
@@ -375,6 +389,8 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             if is_upper_line(text) and not joined_upper:
                 break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN …" under a decision's title
             gap = index - last_index > 1  # blank lines between the previous title line and this one
+            if text.startswith("(") and gap:
+                break  # "(Ban hành kèm theo Quyết định số …)" under an attached regulation's title
             continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
             if gap and not continuation:
                 break

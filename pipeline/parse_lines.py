@@ -93,6 +93,7 @@ MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*(?![\w*])"
 MD_QUOTE = re.compile(r"^\s*>\s?")
 SEPARATOR = re.compile(r"^\s*([-_=*~—–.·•]\s*){3,}$")
 PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:(?:trang|page)\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*(?:[-–—]\s*)?$", re.I)
+HTML_BREAK = re.compile(r"<br\s*/?>", re.I)
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -130,6 +131,7 @@ def clean_lines(text: str) -> list[Line]:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\t", "   ")
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
+    text = HTML_BREAK.sub("   ", text)  # "<br>" inside a markdown table cell separates two printed lines
     lines: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         raw = CONTROL.sub("", raw).rstrip()

@@ -15,7 +15,7 @@ from .parse_lines import collapse, fold
 
 # Accent-free key of a kind → the kind's name (a category, so emitted in its standard spelling).
 KINDS: dict[str, str] = {
-    "thong tu lien tich": "Thông tư liên tịch", "nghi quyet lien tich": "Nghị quyết liên tịch",
+    "thong tu lien tich": "Thông tư liên tịch", "bo luat": "Bộ luật", "nghi quyet lien tich": "Nghị quyết liên tịch",
     "nghi quyet": "Nghị quyết", "quyet dinh": "Quyết định", "ke hoach": "Kế hoạch", "cong van": "Công văn",
     "thong tu": "Thông tư", "chi thi": "Chỉ thị", "luat": "Luật", "nghi dinh": "Nghị định",
     "thong bao": "Thông báo", "huong dan": "Hướng dẫn", "ket luan": "Kết luận", "chuong trinh": "Chương trình",
@@ -35,8 +35,11 @@ KIND_RE = "|".join(sorted((re.escape(k) for k in KINDS), key=len, reverse=True))
 NUMBER_RE = r"\d{1,5}[a-z]?(?:\s?/\s?\d{4})?\s?[-/]\s?[a-z][a-z0-9&.]*(?:\s?[-/]\s?[a-z0-9&]+)*"
 # kind, optional "số", the number (on the key: lower case, accent-free)
 CITED = re.compile(rf"\b(?P<kind>{KIND_RE})\s+(?:(?:so|s[o06])\s*[:.]?\s*)?(?P<number>{NUMBER_RE})")
+# a law cited by its name, then its number: "Luật Ngân sách nhà nước số 83/2015/QH13"
+NAMED = re.compile(rf"\b(?P<kind>bo luat|luat|phap lenh)\s+(?:\S+\s+){{1,10}}?so\s*(?P<number>{NUMBER_RE})")
 # a number without its kind, written with an upper-case code ("57-NQ/TW", "1169/QĐ-TTg") — on the original
-BARE = re.compile(r"(?<![\w/.-])\d{1,5}[a-z]?(?:/\d{4})?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ&]*(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)+")
+BARE = re.compile(r"(?<![\w/.-])\d{1,5}[a-z]?(?:/\d{4}(?=\s?[-/]))?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ0-9&]*"
+                  r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*")
 DATE_AFTER = re.compile(r"^[\s,;]*(?:ngay|ngay:)\s*(?:"
                         r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
                         r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*n[a4i]m\s*(?P<y2>\d{4}))")
@@ -45,7 +48,8 @@ ISSUER_AFTER = re.compile(r"^[\s,]*(?:cua|c[a-z]{1,2}a)\s+")
 ISSUER_WORDS = set("""nhan dan ban thanh pho tinh huyen xa phuong quan thi tran tuong chinh phu hanh trung uong
 thuong vu truc va duc dao tao hoc cong nghe noi tu phap hoa the thao du lich te lao dong binh hoi nghiep phat
 trien nong thon nguyen moi truong thong tin truyen dang chap khoa mat to quoc viet nam lien doan san an ninh
-nha nuoc toi cao kiem sat toa tai dau ke hoach dan toc giao ngoai vien ngan hang tri uy bo chi cuc tong""".split())
+nha nuoc toi cao kiem sat toa tai dau ke hoach dan toc giao ngoai vien ngan hang tri uy bo chi cuc tong
+thu""".split())
 # lower-case words that end an issuer even though they may occur in names
 ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duyet", "huong dan", "quy dinh",
                 "ve ", "nham", "tai ", "tren", "doi voi", "sua doi", "bo sung", "giao ", "chi dao", "to chuc",
@@ -83,7 +87,7 @@ def iso(day: str | None, month: str | None, year: str | None) -> str | None:
 
 def kind_from_code(number: str) -> str | None:
     parts = [p for p in re.split(r"[-/]", fold(re.sub(r"\s", "", number))) if p and not p.isdigit()]
-    return CODE_KINDS.get(parts[0]) if parts else None
+    return CODE_KINDS.get(re.sub(r"\d+$", "", parts[0])) if parts else None  # "QH13" → "qh" → Luật
 
 
 def read_after(text: str, key: str, end: int) -> tuple[str | None, str | None]:
@@ -138,10 +142,20 @@ def find_citations(text: str) -> list[Cited]:
         number = re.sub(r"\s", "", flat[start:end]).rstrip(".")
         date, issuer = read_after(flat, key, end)
         found[start] = Cited(KINDS[match.group("kind")], number, date, issuer, start)
+    for match in NAMED.finditer(key):
+        start, end = match.span("number")
+        if start in found:
+            continue
+        number = re.sub(r"\s", "", flat[start:end]).rstrip(".")
+        date, issuer = read_after(flat, key, end)
+        kind = "Bộ luật" if match.group("kind") == "bo luat" else KINDS[match.group("kind")]
+        found[start] = Cited(kind, number, date, issuer, start)
     for match in BARE.finditer(flat):
         if any(c.offset <= match.start() < c.offset + len(c.number) + 4 for c in found.values()):
             continue
         number = re.sub(r"\s", "", match.group()).rstrip(".")
+        if not re.search(r"\d{4}[-/]|[-/]\w+[-/]", number):
+            continue  # one code part and no year ("5/A") is not a document number
         date, issuer = read_after(flat, key, match.end())
         found[match.start()] = Cited(kind_from_code(number), number, date, issuer, match.start(), stated=False)
     return [found[offset] for offset in sorted(found)]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Signature
-from .parse_lines import Line, collapse, fold, is_upper_line, look_alike, starts_like
+from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/]\s*(?=[A-ZĐÀ-Ỹ]{2})"
@@ -23,8 +23,12 @@ SIGNED_NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|da\s+ky|ký|ky|chữ\s+ký|dấu
 DASH_LEAD = re.compile(r"^\s*[-–—−•+*·]\s*")
 # Column pieces of an OCR'd line: a wide gap separates them.
 GAP = re.compile(r"\s{3,}")
+# Family names that open most Vietnamese names: a capital-letters line starting with one is the signer
+SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho",
+            "ngo", "duong", "ly", "truong", "dinh", "doan", "lam", "mai", "trinh", "cao", "luong", "ha", "ta",
+            "quach", "luu", "thai", "chau", "to", "tong", "kieu", "la", "dao", "trieu", "van", "giang", "au"}
 POSITION_WORDS = ("chu tich", "bi thu", "giam doc", "truong", "pho", "chanh", "tong", "uy vien", "thu truong",
-                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem")
+                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem", "thuong truc")
 
 
 @dataclass
@@ -104,6 +108,12 @@ def looks_like_name(text: str) -> bool:
     return capitals >= len(words) - 1 and words[-1][0].isupper()
 
 
+def looks_like_capital_name(text: str) -> bool:
+    """'NGUYỄN VĂN AN' (a name printed in capitals): 2–5 words, the first a common family name."""
+    words = letters_only(fold(collapse(text))).split()
+    return 2 <= len(words) <= 5 and words[0] in SURNAMES and not is_position_words(text) and is_upper_line(text)
+
+
 def split_columns(text: str) -> list[str]:
     """A tail line → its column pieces (recipient side first)."""
     text = text.rstrip()
@@ -115,6 +125,14 @@ def split_columns(text: str) -> list[str]:
         right = parts[-1]
         if is_upper_line(right) or looks_like_name(right):
             return [" ".join(parts[:-1]), right]
+    # one space between the columns: "- UBND tỉnh; PHÓ CHỦ TỊCH", "- Lưu: VT. Nguyễn Văn An"
+    if DASH_LEAD.match(text):
+        for cut in re.finditer(r"[;,.]\s+(?=\S)", text):
+            right = text[cut.end():]
+            plain = not re.search(r"[;,:]|\.\s", right)
+            if plain and ((is_upper_line(right) and is_position_words(right)) or looks_like_name(right)
+                          or looks_like_capital_name(right)):
+                return [text[:cut.start() + 1], right]
     return [text]
 
 
@@ -228,7 +246,7 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if acting is None and ACTING.match(flat):
             acting = flat
             continue
-        if looks_like_name(flat):
+        if looks_like_name(flat) or (looks_like_capital_name(flat) and (position_parts or acting or authority)):
             signer = flat
             continue
         if is_upper_line(flat, 0.8) and signer is None:

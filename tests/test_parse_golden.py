@@ -30,7 +30,9 @@ def load(name: str) -> tuple[dict, str]:
 @pytest.mark.parametrize("name", CLEAN)
 def test_clean_seed_matches_its_golden_record(name):
     golden, text = load(name)
-    checks = compare(parse_text(text), golden)
+    parsed = parse_text(text)
+    assert not [w for w in parsed.warnings if w.startswith("parser:")], parsed.warnings
+    checks = compare(parsed, golden)
     assert len(checks) > 40
     assert not failures(checks), "\n".join(failures(checks))
 
