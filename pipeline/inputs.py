@@ -38,11 +38,14 @@ SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
 MAX_SIDE_PX = 7200
 MAX_IMAGE_PIXELS = 178_000_000  # Pillow refuses beyond this too (DecompressionBombError)
 
-# A text layer is trusted when the page has at least this many letters and this share of its
-# alphabetic tokens are well-formed Vietnamese syllables (legacy TCVN3/VNI font encodings, English-model
-# OCR layers and "(cid:NN)" debris all fail this).
+# A text layer is trusted when the page has at least this many letters, this share of its alphabetic
+# tokens are well-formed Vietnamese syllables (legacy TCVN3/VNI font encodings and "(cid:NN)" debris
+# fail this)...
 TEXT_LAYER_MIN_LETTERS = 80
 TEXT_LAYER_MIN_SYLLABLE_SHARE = 0.75
+# ...and this share of them carry a Vietnamese mark (tone or ă â đ ê ô ơ ư): ~0.86 in real plans, ~0.2 in
+# the layer an English-model OCR leaves on a Vietnamese scan ("Nghi quyét s6 57-NQ/TW ngay ...").
+TEXT_LAYER_MIN_MARKED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,9 @@ def open_pdf(path: Path):
         raise EncryptedInputError("PDF is encrypted with a password; decrypt it first, e.g. "
                                   "qpdf --password=PASSWORD --decrypt in.pdf out.pdf", path=str(path)) from None
     except (pikepdf.PdfError, ValueError, OSError) as err:
-        detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-        raise UnreadableInputError(f"not a readable PDF (corrupt or truncated: {detail}); "
-                                   "try repairing it with qpdf in.pdf out.pdf", path=str(path)) from None
+        detail = (str(err).splitlines() or [type(err).__name__])[0].replace(f"{path}: ", "")[:160]
+        raise UnreadableInputError(f"not a readable PDF, corrupt or truncated ({detail}); "
+                                   "get a fresh copy or try repairing it: qpdf in.pdf out.pdf", path=str(path)) from None
 
 
 def count_pdf_pages(path: Path) -> int:
@@ -231,8 +234,9 @@ def text_layer_is_usable(text: str) -> bool:
     tokens = [t for t in tokens if not t.isupper() or len(t) <= 4 or is_vietnamese_syllable(t)]  # drop acronyms like UBND
     if not tokens:
         return False
-    share = sum(1 for t in tokens if is_vietnamese_syllable(t)) / len(tokens)
-    return share >= TEXT_LAYER_MIN_SYLLABLE_SHARE
+    well_formed = sum(1 for t in tokens if is_vietnamese_syllable(t)) / len(tokens)
+    marked = sum(1 for t in tokens if any(ord(ch) > 127 for ch in t)) / len(tokens)
+    return well_formed >= TEXT_LAYER_MIN_SYLLABLE_SHARE and marked >= TEXT_LAYER_MIN_MARKED_SHARE
 
 
 # --- images ---------------------------------------------------------------------------------------
