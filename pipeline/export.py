@@ -141,8 +141,8 @@ def manifest_outputs(manifest: Path) -> set[str]:
             continue
         try:
             entry = json.loads(line)
-            key = entry["input"]
-        except (ValueError, KeyError, TypeError):
+            key = entry.get("resolved") or entry["input"]  # one file named two ways is still one input
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("%s:%d: not a manifest entry; line ignored", manifest, number)
             continue
         last[key] = entry
@@ -351,17 +351,17 @@ def fill_sheet(sheet, columns: list[str], rows: list[Row], to: Path) -> None:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        cells = []
+        values = []
         for column in columns:
             value = row.get(column)
             if isinstance(value, str):
                 value = xlsx_text(value, where=lambda column=column: f"{to}: {row.get('file')}: {column}")
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # a string, even when it starts with '=': never a formula
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            cells.append(cell)
-        sheet.append(cells)
+                if value.startswith("="):  # openpyxl would write it as a formula: force a string cell
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.data_type = "s"
+                # other strings, '+…', '-…', '@…' included, are written as string cells, which Excel never evaluates
+            values.append(value)
+        sheet.append(values)
 
 
 def xlsx_text(value: str, *, where: Callable[[], str]) -> str:

@@ -218,7 +218,8 @@ def test_xlsx_table_longer_than_a_sheet_continues_on_another(outdir, tmp_path, m
 
 
 def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
-    docs = {"a.json": ubnd_plan(), "b.json": party_plan_scanned(), "c.json": bare_record(), "stray.json": bare_record()}
+    docs = {"a.json": ubnd_plan(), "b.json": party_plan_scanned(), "c.json": bare_record(), "d.json": bare_record(),
+            "stray.json": bare_record()}
     manifest = [
         {"input": "in/a.txt", "status": "ok", "output": "a.json"},
         {"input": "in/b.pdf", "status": "ok", "output": "b.json"},
@@ -226,6 +227,9 @@ def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
         {"input": "in/c.txt", "status": "ok", "output": "c.json"},
         {"input": "in/c.txt", "status": "skipped", "output": "c.json"},  # --resume: the record is still good
         {"input": "in/gone.txt", "status": "ok", "output": "gone.json"},  # listed, but the file was deleted
+        {"input": "in/d.txt", "resolved": "/data/in/d.txt", "status": "ok", "output": "d.json"},
+        {"input": "/data/in/d.txt", "resolved": "/data/in/d.txt", "status": "failed", "output": None},  # same file
+        [1, 2],  # valid JSON, not an entry
     ]
     outdir = write_outdir(tmp_path / "out", docs, manifest)
     with (outdir / "manifest.jsonl").open("a", encoding="utf-8") as handle:
@@ -236,7 +240,8 @@ def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
     assert documents["record"].tolist() == ["a.json", "c.json"]
     messages = " | ".join(r.getMessage() for r in caplog.records)
     assert "gone.json" in messages and "not a manifest entry" in messages
-    assert "not listed as ok" in messages and "2 JSON file(s)" in messages  # b.json and stray.json
+    assert "not listed as ok" in messages and "3 JSON file(s)" in messages  # b.json, d.json and stray.json
+    assert messages.count("not a manifest entry") == 2
 
 
 def test_bad_records_are_skipped_with_a_warning_never_a_crash(tmp_path, caplog):

@@ -4,6 +4,7 @@ validates against it; records with wrong types, missing or unknown keys do not."
 from __future__ import annotations
 
 import copy
+import io
 import json
 import math
 import subprocess
@@ -125,15 +126,17 @@ def test_records_written_by_run_validate(tmp_path, validator):
     assert record["source"] == {"file": "ke-hoach.txt", "sha256": record["source"]["sha256"], "kind": "text", "pages": 1}
 
 
-def test_records_printed_by_parse_validate(tmp_path, validator):
+def test_records_printed_by_parse_validate(tmp_path, validator, monkeypatch, capsys):
     source = tmp_path / "ke-hoach.txt"
     source.write_text(PLAN_TEXT, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(source)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     record = json.loads(proc.stdout)
     assert not list(validator.iter_errors(record)), [e.message for e in validator.iter_errors(record)]
-    stdin = subprocess.run([sys.executable, "-m", "pipeline", "parse"], input=PLAN_TEXT, capture_output=True, text=True)
-    assert not list(validator.iter_errors(json.loads(stdin.stdout)))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PLAN_TEXT))
+    assert main(["parse"]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert not list(validator.iter_errors(from_stdin)) and from_stdin["source"]["file"] == "-"
 
 
 def test_full_and_bare_records_validate(validator):
