@@ -115,9 +115,11 @@ def main() -> int:
 
     seed = args.seeds / "004_e84d2c6ff5b1306f.txt"
     if seed.exists():
-        base = seed.read_text(encoding="utf-8")
-        page = "\n".join(base.splitlines()[20:70])
-        big = base + "\n\f".join(f"\n{page}\n{n}\n" for n in range(300))
+        lines = seed.read_text(encoding="utf-8").splitlines()
+        tail_at = next(i for i, line in enumerate(lines) if line.startswith("Nơi nhận"))
+        page = "\n".join(lines[20:70])  # ~50 body lines a page, a page number under each
+        pages = "\n\f".join(f"{page}\n\n{n}\n" for n in range(1, 301))
+        big = "\n".join(lines[:20]) + "\n" + pages + "\n" + "\n".join(lines[tail_at:])
         started = time.perf_counter()
         parsed = parse_text(big)
         elapsed = time.perf_counter() - started

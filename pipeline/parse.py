@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .model import Issuer, ParsedFields
+from .model import Issuer, ParsedFields, Section
 from .parse_body import Body, build_body
 from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, find_vv, header_end,
                            read_header, read_title)
 from .parse_lines import Line, clean_lines, collapse
 from .parse_references import read_references
-from .parse_tail import Tail, find_tail_start, read_tail
+from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
 
 T = TypeVar("T")
 
@@ -64,7 +64,7 @@ def parse_text(text: str) -> ParsedFields:
     fields["doc_type_code"] = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
 
     closing_hint = last_closing_line(lines, body_start)
-    search_from = closing_hint if closing_hint is not None else body_start + (len(lines) - body_start) * 2 // 5
+    search_from = closing_hint if closing_hint is not None else body_start
     tail_start = guarded("tail", warnings, None, find_tail_start, lines, max(search_from, body_start))
     body_end = tail_start if tail_start is not None else len(lines)
 
@@ -72,13 +72,24 @@ def parse_text(text: str) -> ParsedFields:
     fields.update(bases=body.bases, sections=body.sections, closing=body.closing)
 
     if tail_start is not None:
-        tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:])
+        tail_end = guarded("tail", warnings, len(lines), find_tail_end, lines, tail_start)
+        tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:tail_end])
         fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature)
+        if any(not line.blank for line in lines[tail_end:]):
+            annex: Body = guarded("annex", warnings, Body([], [], [], None), build_body, lines[tail_end:])
+            fields["sections"] = list(fields["sections"]) + annex_sections(annex)
 
     fields["references"] = guarded("references", warnings, [], read_references,
                                    "\n".join(line.text for line in lines if not line.blank), header.number)
     warnings.extend(missing_warnings(fields))
     return guarded("record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings))
+
+
+def annex_sections(annex: Body) -> list[Section]:
+    """Text printed after the signature (annexes, tables): its sections, unlabelled text as one section."""
+    loose = annex.bases + annex.preamble + ([annex.closing] if annex.closing else [])
+    sections = [Section(label=None, heading=None, level=1, paragraphs=loose)] if loose else []
+    return sections + annex.sections
 
 
 def last_closing_line(lines: list[Line], start: int) -> int | None:

@@ -20,11 +20,12 @@ CLOSING_KEY = "tren day"
 
 # Label kinds from the outermost to the innermost; a heading nests under the nearest open heading of a
 # lower rank, so missing levels ("1." directly under a title) and unusual orders still give a tree.
-RANKS = {"part": 0, "chapter": 1, "mục": 2, "upper": 3, "article": 4, "roman": 5,
+RANKS = {"annex": -1, "part": 0, "chapter": 1, "mục": 2, "upper": 3, "article": 4, "roman": 5,
          "arabic": 6, "arabic2": 7, "arabic3": 8, "arabic4": 9, "letter": 10}
 
 ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 LABELS: list[tuple[str, re.Pattern[str]]] = [
+    ("annex", re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+|số\s*\d+))?)(?=$|\s*[.:\-–]?\s)\s*[.:\-–]?\s*")),
     ("part", re.compile(r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\S+|(?:PHẦN|Phần)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
@@ -194,7 +195,7 @@ def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:
         return text.rstrip(" :"), []
     if text.endswith(":") and len(text) <= 400:
         return text.rstrip(" :"), []  # a lead-in to the items below it
-    if kind in ("part", "chapter", "mục"):
+    if kind in ("annex", "part", "chapter", "mục"):
         return text, []
     return None, [text]
 
@@ -251,7 +252,7 @@ def build_body(lines: list[Line]) -> Body:
             else:
                 roots.append(section)
             stack.append((rank, section))
-            if heading is None and not paragraphs and block.label_kind in ("part", "chapter", "mục", "article"):
+            if heading is None and not paragraphs and block.label_kind in ("annex", "part", "chapter", "mục", "article"):
                 pending_heading = section
             continue
         text = block.text

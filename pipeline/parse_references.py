@@ -151,8 +151,8 @@ def find_citations(text: str) -> list[Cited]:
         kind = "Bộ luật" if match.group("kind") == "bo luat" else KINDS[match.group("kind")]
         found[start] = Cited(kind, number, date, issuer, start)
     for match in BARE.finditer(flat):
-        if any(c.offset <= match.start() < c.offset + len(c.number) + 4 for c in found.values()):
-            continue
+        if match.start() in found:
+            continue  # already read with its kind
         number = re.sub(r"\s", "", match.group()).rstrip(".")
         if not re.search(r"\d{4}[-/]|[-/]\w+[-/]", number):
             continue  # one code part and no year ("5/A") is not a document number

@@ -64,12 +64,44 @@ def find_tail_start(lines: list[Line], search_from: int) -> int | None:
         if line.blank:
             continue
         offset = signature_mark_at(line.flat)
-        if offset == 0 and len(line.flat) < 80:
+        if offset == 0 and len(line.flat) < 80 and is_upper_line(line.flat, 0.8):
             candidates.append(index)
             break
     if candidates:
         return min(candidates)
     return trailing_signature_start(lines, search_from)
+
+
+MAX_TAIL_LINES = 40
+
+
+def find_tail_end(lines: list[Line], start: int) -> int:
+    """Index after the tail: once both the signer's name and the recipients list (when there is one) are
+    read, so that annexes printed after the signature ("PHỤ LỤC …") are read as body again."""
+    seen = 0
+    signer = mark = in_recipients = recipients_done = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.blank:
+            continue
+        seen += 1
+        if seen > MAX_TAIL_LINES:
+            return index
+        if is_recipients_mark(line.key) and not mark:
+            mark = in_recipients = True
+            continue
+        if signer and (recipients_done or not mark):
+            return index  # the line after a finished tail
+        pieces = split_columns(line.text)
+        left = DASH_LEAD.sub("", collapse(pieces[0]))
+        if in_recipients:
+            if STORAGE_MARK.match(left) or STORAGE_MARK.match(fold(left)):
+                in_recipients, recipients_done = False, True
+            elif not (DASH_LEAD.match(pieces[0]) or left[:1].islower()):
+                in_recipients, recipients_done = False, True
+        if any(looks_like_name(p) or looks_like_capital_name(p) for p in pieces[-1:]) and seen > 1:
+            signer = True
+    return len(lines)
 
 
 def trailing_signature_start(lines: list[Line], search_from: int) -> int | None:

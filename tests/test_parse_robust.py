@@ -61,13 +61,38 @@ def test_random_form_fragments_never_raise(pieces):
     assert_record(parse_text(" ".join(pieces)))
 
 
+def three_hundred_pages() -> str:
+    """Seed 004's header, 300 pages of its body (a page number under each), then its tail."""
+    lines = (SEEDS / "004_e84d2c6ff5b1306f.txt").read_text(encoding="utf-8").splitlines()
+    tail_at = next(i for i, line in enumerate(lines) if line.startswith("Nơi nhận"))
+    page = "\n".join(lines[20:70])  # ~50 body lines a page
+    pages = "\n\f".join(f"{page}\n\n{n}\n" for n in range(1, 301))
+    return "\n".join(lines[:20]) + "\n" + pages + "\n" + "\n".join(lines[tail_at:])
+
+
 def test_three_hundred_pages_parse_in_bounded_time():
-    seed = (SEEDS / "004_e84d2c6ff5b1306f.txt").read_text(encoding="utf-8")
-    page = "\n".join(seed.splitlines()[20:70])  # ~50 body lines a page
-    text = seed + "\n\f".join(f"\n{page}\n{n}\n" for n in range(300))
+    text = three_hundred_pages()
     started = time.perf_counter()
     parsed = parse_text(text)
     elapsed = time.perf_counter() - started
     assert_record(parsed)
-    assert parsed.number == "/KH-UBND"
+    assert parsed.number == "/KH-UBND" and parsed.storage == ["VT", "VHXH (Chung)"]
+    assert parsed.signature and parsed.signature.position == "PHÓ CHỦ TỊCH"
+    assert len(parsed.sections) == 300  # each page repeats one top-level heading
     assert elapsed < 30, f"300 pages took {elapsed:.1f}s"
+
+
+def test_annex_after_the_signature_is_body_again_and_signature_may_come_first():
+    text = "\n".join([
+        "ỦY BAN NHÂN DÂN XÃ AN HÒA", "Số: 5/KH-UBND", "An Hòa, ngày 1 tháng 2 năm 2025", "KẾ HOẠCH", "Tổ chức hội thi",
+        "I. NỘI DUNG", "Tổ chức hội thi cấp xã.",
+        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "Nguyễn Văn An",  # right column first
+        "Nơi nhận:", "- UBND huyện;", "- Lưu: VT.", "",
+        "PHỤ LỤC I", "DANH SÁCH ĐƠN VỊ", "| STT | Đơn vị |", "|---|---|", "| 1 | Thôn 1 |"])
+    parsed = parse_text(text)
+    assert_record(parsed)
+    assert parsed.recipients == ["UBND huyện"] and parsed.storage == ["VT"]
+    assert parsed.signature.model_dump() == {"authority": "TM. ỦY BAN NHÂN DÂN", "acting": None,
+                                             "position": "CHỦ TỊCH", "signer": "Nguyễn Văn An"}
+    assert [(s.label, s.heading) for s in parsed.sections] == [("I", "NỘI DUNG"), ("PHỤ LỤC I", "DANH SÁCH ĐƠN VỊ")]
+    assert parsed.sections[1].paragraphs == ["STT | Đơn vị", "1 | Thôn 1"]
