@@ -173,10 +173,22 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
         warnings=warnings + parsed.warnings,
-        provenance=Provenance(planocr=__version__, lang=options.lang if plan.kind != "text" else None, restore=options.restore),
+        provenance=Provenance(planocr=__version__, lang=options.lang if plan.kind != "text" else None,
+                              tesseract=tesseract_version(options.lang) if any(p.text_path == "ocr" for p in pages) else None,
+                              restore=options.restore),
     )
     doc.needs_review = bool(doc.warnings)
     return doc
+
+
+def tesseract_version(lang: str) -> str | None:
+    """Tesseract's version for the record's provenance (cached per process by check_tesseract)."""
+    try:
+        from .ocr import check_tesseract
+
+        return check_tesseract(lang)
+    except Exception:  # provenance is best effort; the OCR itself already ran
+        return None
 
 
 def process_document(path: Path, options: Options, *, page_map: PageMap = map) -> tuple[Document, list[PageResult]]:

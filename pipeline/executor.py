@@ -194,6 +194,10 @@ class WorkerPool:
     def __init__(self, jobs: int, *, tasks_per_worker: int = TASKS_PER_WORKER):
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if self.context.get_start_method() == "forkserver":
+            # workers fork from a server that has already imported the pipeline: a (re)started worker
+            # is ready in milliseconds instead of re-importing numpy, pydantic and the stages
+            self.context.set_forkserver_preload(["pipeline.executor"])
         self.tasks_per_worker = tasks_per_worker
         self.workers: list[_Worker] = [self._start() for _ in range(jobs)]
 
@@ -479,8 +483,7 @@ class RayExecutor:
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
         ray = self.ray
-        self._connect()
-        window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+        window = 2  # documents in flight; widened to 2 × the cluster's CPUs once connected
         source = iter(jobs)
         queue: deque[tuple[DocJob, Any, float]] = deque()  # in input order
         exhausted = False
@@ -491,7 +494,12 @@ class RayExecutor:
                     if job is None:
                         exhausted = True
                         break
-                    ref = None if job.outcome is not None else self._task.remote(str(job.path), job.name, self.options)
+                    ref = None
+                    if job.outcome is None:
+                        if self._task is None:  # connect only when there is work (a resumed batch may have none)
+                            self._connect()
+                            window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+                        ref = self._task.remote(str(job.path), job.name, self.options)
                     queue.append((job, ref, time.monotonic()))
                 while queue and (queue[0][1] is None or ray.wait([queue[0][1]], timeout=0)[0]):
                     job, ref, started = queue.popleft()

@@ -1,0 +1,238 @@
+"""Batch throughput of `planocr run`: pages per minute with --jobs 1 vs --jobs 2 on the same scans, the
+share of time spent outside Tesseract, peak memory on a long PDF, and (when the ray extra is installed)
+the Ray executor with 1 and 2 workers.
+
+Inputs: single-page A4 scans at 300 DPI rendered by ``pipeline.samples`` from the shared seed texts
+(``../shared/seeds``; a built-in plan text when they are absent), profile "mild"; cached in the temp
+folder so reruns skip rendering. Each run is the real CLI in a subprocess (``--log-json``); numbers come
+from its summary event (seconds from the first input to the last record, excluding interpreter start-up)
+and from the manifest's per-stage timings.
+
+  share outside Tesseract = 1 − Σ(OCR stage seconds) / (wall seconds × workers)
+    (everything else a worker-second went to: loading/rasterising, preprocessing, restoration, parsing,
+     process start-up, idle cores at the end of the batch, the parent's hashing and writing)
+  peak memory: the process tree (parent + workers + Tesseract) sampled from /proc every 50 ms; the sum
+    of RSS over the tree, and the parent alone.
+
+    .venv/bin/python benchmarks/bench_batch.py [--pages 8] [--long-pages 40] [--no-ray]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FALLBACK_TEXT = """ỦY BAN NHÂN DÂN
+XÃ AN HÒA
+Số: 12/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Hòa, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+Tổ chức các hoạt động hưởng ứng Ngày Quốc tế Hạnh phúc năm 2025
+Căn cứ Kế hoạch số 45/KH-UBND ngày 20/02/2025 của Ủy ban nhân dân huyện về việc tổ chức các hoạt động năm 2025;
+Ủy ban nhân dân xã xây dựng Kế hoạch tổ chức các hoạt động như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao nhận thức của cán bộ, công chức và nhân dân về ý nghĩa của hạnh phúc gia đình và cộng đồng; góp phần xây dựng đời sống văn hóa ở khu dân cư.
+2. Yêu cầu
+Các hoạt động được tổ chức thiết thực, hiệu quả, tiết kiệm, phù hợp với điều kiện thực tế của địa phương.
+II. NỘI DUNG HOẠT ĐỘNG
+1. Công tác tuyên truyền
+Tuyên truyền trên hệ thống truyền thanh của xã, trang thông tin điện tử và các nhóm mạng xã hội về chủ đề của năm.
+2. Tổ chức các hoạt động văn hóa, thể thao
+Tổ chức giao lưu văn nghệ, thể dục thể thao tại nhà văn hóa các thôn; khuyến khích các gia đình cùng tham gia.
+III. TỔ CHỨC THỰC HIỆN
+Công chức Văn hóa - Xã hội chủ trì, phối hợp với các đoàn thể triển khai thực hiện Kế hoạch này; báo cáo kết quả về Ủy ban nhân dân xã trước ngày 30/3/2025.
+Trên đây là Kế hoạch tổ chức các hoạt động hưởng ứng Ngày Quốc tế Hạnh phúc năm 2025 của Ủy ban nhân dân xã./.
+Nơi nhận:
+- UBND huyện;
+- Các đoàn thể xã;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn An
+"""
+
+
+def seed_texts() -> list[str]:
+    seeds = ROOT.parent / "shared" / "seeds"
+    texts = []
+    if seeds.is_dir():
+        for path in sorted(seeds.glob("*.txt")):
+            if path.name.startswith("001"):
+                continue  # an English-model OCR garble, not a clean text to render
+            texts.append(path.read_text(encoding="utf-8"))
+    return texts or [FALLBACK_TEXT]
+
+
+def render_inputs(cache: Path, pages: int, long_pages: int) -> tuple[list[Path], Path]:
+    """``pages`` single-page PNG scans and one ``long_pages``-page PDF made of those pages repeated."""
+    from pipeline.samples import render_document
+
+    singles = cache / "singles"
+    wanted = [singles / f"scan{n:02d}.png" for n in range(1, pages + 1)]
+    long_pdf = cache / f"long{long_pages}.pdf"
+    if all(p.exists() for p in wanted) and long_pdf.exists():
+        return wanted, long_pdf
+    singles.mkdir(parents=True, exist_ok=True)
+    images = []
+    texts = seed_texts()
+    seed = 0
+    while len(images) < pages:
+        for text in texts:
+            for page in render_document(text, profile="mild", seed=seed):
+                images.append(page.image)
+        seed += 1
+    images = images[:pages]
+    for path, image in zip(wanted, images):
+        image.save(path, dpi=(300, 300))
+    repeated = [images[i % len(images)] for i in range(long_pages)]
+    tmp = long_pdf.with_suffix(".pdf.tmp")
+    repeated[0].save(tmp, "PDF", save_all=True, append_images=repeated[1:], resolution=300.0)
+    tmp.replace(long_pdf)
+    return wanted, long_pdf
+
+
+def tree_rss(root_pid: int) -> tuple[int, int]:
+    """(sum of RSS over the process tree, RSS of the root) in bytes, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack, seen = 0, [root_pid], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total, rss.get(root_pid, 0)
+
+
+def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str) -> dict:
+    """One `planocr run` in a subprocess; returns its summary event plus wall time and peak memory.
+    Workers are forked from a forkserver that is a child of the run, so the tree covers them."""
+    if out.exists():
+        for path in out.iterdir():
+            path.unlink()
+    env = {k: v for k, v in os.environ.items() if k != "PLANOCR_TEST_HOOK"}
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "-o", str(out),
+                             "--jobs", str(jobs), "--log-json", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    peak_tree = peak_parent = 0
+    while proc.poll() is None:
+        total, parent = tree_rss(proc.pid)
+        peak_tree, peak_parent = max(peak_tree, total), max(peak_parent, parent)
+        time.sleep(0.05)
+    stderr = proc.stderr.read()
+    wall = time.monotonic() - started
+    events = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    summary = next((e for e in events if e.get("event") == "summary"), None)
+    if summary is None or proc.returncode != 0:
+        raise SystemExit(f"planocr run failed (exit {proc.returncode}):\n{stderr[-2000:]}")
+    summary.update(wall=wall, peak_tree=peak_tree, peak_parent=peak_parent, jobs=jobs)
+    return summary
+
+
+def outside_share(summary: dict, workers: int) -> float:
+    ocr = summary["timings"].get("ocr", 0.0)
+    return 1.0 - ocr / (summary["seconds"] * workers) if summary["seconds"] else float("nan")
+
+
+def stage_line(summary: dict) -> str:
+    timings = summary["timings"]
+    return ", ".join(f"{stage} {timings[stage]:.1f}" for stage in ("load", "preprocess", "ocr", "restore", "assemble") if stage in timings)
+
+
+def bench_local(singles: list[Path], work: Path) -> dict[int, dict]:
+    results = {}
+    for jobs in (1, 2):
+        summary = run_batch(singles, work / f"out-jobs{jobs}", jobs)
+        results[jobs] = summary
+        print(f"  --jobs {jobs}: {summary['pages_processed']} pages in {summary['seconds']:.1f} s "
+              f"({summary['wall']:.1f} s with interpreter start) = {summary['pages_per_minute']:.1f} pages/min; "
+              f"outside Tesseract {outside_share(summary, jobs):.1%}; stage seconds summed over workers: {stage_line(summary)}")
+    speedup = results[1]["seconds"] / results[2]["seconds"]
+    same = all((work / "out-jobs1" / p.name).read_bytes() == p.read_bytes()
+               for p in (work / "out-jobs2").iterdir() if p.name != "manifest.jsonl")
+    print(f"  speedup --jobs 2 vs --jobs 1: {speedup:.2f}x (target >= 1.7); records byte-identical: {same}")
+    return results
+
+
+def bench_long_pdf(long_pdf: Path, work: Path, pages: int) -> None:
+    summary = run_batch([long_pdf], work / "out-long", 2)
+    print(f"  {pages}-page PDF, --jobs 2: {summary['seconds']:.1f} s, {summary['pages_per_minute']:.1f} pages/min; "
+          f"peak RSS of the process tree {summary['peak_tree'] / 2**20:.0f} MiB, of the parent {summary['peak_parent'] / 2**20:.0f} MiB")
+
+
+def bench_ray(singles: list[Path], work: Path) -> None:
+    try:
+        import ray
+    except ImportError:
+        print("  ray: not installed (pip install 'planocr[ray]'); skipped")
+        return
+    from pipeline.options import Options
+    from pipeline.progress import Reporter
+    from pipeline.run import run_batch as run_in_process
+
+    rates = {}
+    for workers in (1, 2):
+        t0 = time.monotonic()
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        start_up = time.monotonic() - t0
+        out = work / f"out-ray{workers}"
+        if out.exists():
+            for path in out.iterdir():
+                path.unlink()
+        with open(os.devnull, "w") as quiet:
+            summary = run_in_process(singles, out, Options(jobs=workers, executor="ray"), reporter=Reporter(stream=quiet))
+        ray.shutdown()
+        rates[workers] = summary.pages_per_minute
+        print(f"  ray, {workers} worker(s): {summary.pages_processed} pages in {summary.seconds:.1f} s = "
+              f"{summary.pages_per_minute:.1f} pages/min (Ray start-up {start_up:.1f} s, not included)")
+    print(f"  ray speedup 2 vs 1 workers: {rates[2] / rates[1]:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=8, help="single-page scans in the throughput batch")
+    parser.add_argument("--long-pages", type=int, default=40, help="pages of the long PDF for the memory figure")
+    parser.add_argument("--no-ray", action="store_true")
+    args = parser.parse_args()
+    cache = Path(tempfile.gettempdir()) / "planocr-bench-batch"
+    singles, long_pdf = render_inputs(cache, args.pages, args.long_pages)
+    work = cache / "runs"
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"batch throughput: {len(singles)} single-page A4 scans at 300 DPI (profile mild), default pipeline")
+    bench_local(singles, work)
+    print("memory on a long PDF (pages rasterised one at a time, in the workers)")
+    bench_long_pdf(long_pdf, work, args.long_pages)
+    if not args.no_ray:
+        print("scale-out: Ray executor on a local instance (documents fanned out, one per task)")
+        bench_ray(singles, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""`planocr run --executor ray` on a local Ray instance started by the test: the same records as the
+local pool, failures categorised, every input in the manifest. Skipped when the ray extra is absent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="the optional 'ray' extra is not installed (pip install 'planocr[ray]')")
+
+from pipeline.options import Options  # noqa: E402
+from pipeline.run import run_batch  # noqa: E402
+
+PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    """A local two-CPU Ray instance; the executor uses the running instance instead of starting one."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_executor_writes_the_same_records_as_the_local_pool(tmp_path, local_ray):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for n in range(1, 5):
+        (inputs / f"plan{n}.txt").write_text(PLAN.format(n=n), encoding="utf-8")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "odd.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+
+    local = run_batch([inputs], tmp_path / "local", Options(jobs=2, restore=False))
+    on_ray = run_batch([inputs], tmp_path / "ray", Options(jobs=2, restore=False, executor="ray"))
+
+    assert (on_ray.ok, on_ray.failed) == (local.ok, local.failed) == (4, 2)
+    assert ray.is_initialized()  # an instance the run did not start is left running
+    records = {p.name: p.read_bytes() for p in (tmp_path / "ray").glob("*.json")}
+    assert records == {p.name: p.read_bytes() for p in (tmp_path / "local").glob("*.json")}
+    entries = [json.loads(line) for line in (tmp_path / "ray" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [Path(e["input"]).name for e in entries] == ["empty.txt", "odd.doc", "plan1.txt", "plan2.txt", "plan3.txt", "plan4.txt"]
+    assert [e["category"] for e in entries[:2]] == ["unreadable", "unsupported"]
+
+    resumed = run_batch([inputs], tmp_path / "ray", Options(jobs=2, restore=False, executor="ray", resume=True))
+    assert (resumed.ok, resumed.skipped, resumed.pages_processed) == (0, 4, 0)
