@@ -269,32 +269,35 @@ def order_lines(words: list[TsvWord]) -> list[Line]:
 def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height: float) -> int | None:
     """End index (exclusive) of the two-column region starting at ``start``, or None when there is none.
 
-    The region holds consecutive rows sharing one gutter: split rows, rows lying wholly left of it
-    just below (a third issuer line), and rows wholly right of it up to a signature space below (the
-    signer's name). Once a right-only row is taken, only right-only rows may follow, so nothing from
-    below is ever moved ahead of text above it. At least two split rows are required: one wide gap in
-    a single line is not a column layout."""
+    The region holds consecutive rows that keep one gutter empty: split rows, and rows lying wholly on
+    one side of it (a third issuer line, recipients below the signature block, the signer's name).
+    Rows join only when close below the region (ordinary line spacing), except that a right-hand row may
+    come after a signature space; once such a far right-hand row has joined, left-hand rows no longer
+    may, so nothing from further down is moved ahead of text above it. Each column needs two rows or
+    more: one wide gap in a single line is not a column layout."""
     gutter_width = 2.5 * height
-    end, split_rows, right_only_seen = start + 1, 1, False
+    end, closed_to_left = start + 1, False
     while end < len(rows):
         candidate = rows[end]
-        if split[end] and not right_only_seen and find_gutter(rows[start:end + 1], gutter_width):
-            end, split_rows = end + 1, split_rows + 1
-            continue
         gutter = find_gutter(rows[start:end + 1], gutter_width)  # the band left if the row joins
         if gutter is None:
             break
-        vertical_gap = min(w.top for w in candidate) - max(w.bottom for w in rows[end - 1])
-        left_side = max(w.right for w in candidate) <= gutter[0]
-        right_side = min(w.left for w in candidate) >= gutter[1]
-        # An ordinary line spacing is under one letter height; a signature space is a few lines tall.
-        if left_side and not right_only_seen and vertical_gap <= 1.2 * height:
-            end += 1
-        elif right_side and vertical_gap <= 8 * height:
-            end, right_only_seen = end + 1, True
+        region_bottom = max(w.bottom for row in rows[start:end] for w in row)
+        vertical_gap = min(w.top for w in candidate) - region_bottom
+        near = vertical_gap <= 1.2 * height
+        if split[end] and near and not closed_to_left:
+            pass  # both sides
+        elif max(w.right for w in candidate) <= gutter[0] and near and not closed_to_left:
+            pass  # left-hand row
+        elif min(w.left for w in candidate) >= gutter[1] and vertical_gap <= 8 * height:
+            closed_to_left = closed_to_left or not near  # right-hand row, after a signature space if far
         else:
             break
-    if split_rows < 2 or find_gutter(rows[start:end], gutter_width) is None:
+        end += 1
+    gutter = find_gutter(rows[start:end], gutter_width)
+    left_rows = sum(1 for row in rows[start:end] if row[0].right <= gutter[0])
+    right_rows = sum(1 for row in rows[start:end] if row[-1].left >= gutter[1])
+    if left_rows < 2 or right_rows < 2:
         return None
     return end
 

@@ -1,13 +1,35 @@
-"""Stage 2, preprocess: clean a page image before OCR (owned by issue #2's work; see README)."""
+"""Stage 2, preprocess: clean a page image before OCR.
+
+Every step here was kept because it lowered the character error rate on rendered scans (see README,
+"Preprocessing: measured", and benchmarks/bench_ocr.py); steps that did not help are available by name
+for experiments (``apply_steps``) but are not in ``DEFAULT_STEPS``.
+
+Order matters: resolution first (everything else assumes ~300 DPI letter sizes), then orientation and
+skew (on the gray image), then light (background flattening), then noise, then binarisation.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from .options import Options
+
+ALL_STEPS = ("grayscale", "upscale", "orientation", "deskew", "flatten", "denoise", "binarize-otsu",
+             "binarize-sauvola", "remove-borders")
+DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise", "binarize-otsu")
+
+# Median height of letter-sized blobs on a 300-DPI page set in 13–14 pt type (measured on rendered
+# pages: 27–33 px). Pages whose letters are much smaller than this are upscaled towards it.
+TARGET_LETTER_HEIGHT = 30.0
+MAX_UPSCALE = 4.0
+MAX_SKEW_DEGREES = 5.0
 
 
 @dataclass(frozen=True)
@@ -17,7 +39,219 @@ class Preprocessed:
     scale: float = 1.0  # factor applied to the input's size (boxes are in the preprocessed image's pixels)
 
 
-def preprocess_page(image: np.ndarray, options: Options) -> Preprocessed:
-    """Grayscale only, for now; the measured steps land with issue #2."""
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    return Preprocessed(image=gray, steps=["grayscale"])
+def preprocess_page(image: np.ndarray, options: Options, steps: Iterable[str] = DEFAULT_STEPS) -> Preprocessed:
+    return apply_steps(image, tuple(steps), lang=options.lang)
+
+
+def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") -> Preprocessed:
+    """Run the named steps in the fixed order of ALL_STEPS; each records what it did (or that it was skipped)."""
+    unknown = set(steps) - set(ALL_STEPS)
+    if unknown:
+        raise ValueError(f"unknown preprocessing steps: {sorted(unknown)}")
+    gray = to_gray(image)
+    done: list[str] = ["grayscale"] if image.ndim == 3 else []
+    scale = 1.0
+    if "upscale" in steps:
+        gray, scale = upscale_small_print(gray)
+        if scale != 1.0:
+            done.append(f"upscale:x{scale:.2f}")
+    if "orientation" in steps:
+        gray, angle = fix_orientation(gray)
+        if angle:
+            done.append(f"orientation:{angle}")
+    if "deskew" in steps:
+        gray, angle = deskew(gray)
+        if angle:
+            done.append(f"deskew:{angle:+.2f}")
+    if "flatten" in steps:
+        gray = flatten_background(gray)
+        done.append("flatten")
+    if "denoise" in steps and has_salt_and_pepper(gray):
+        gray = cv2.medianBlur(gray, 3)
+        done.append("denoise:median3")
+    if "binarize-otsu" in steps:
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        done.append("binarize:otsu")
+    elif "binarize-sauvola" in steps:
+        gray = binarize_sauvola(gray)
+        done.append("binarize:sauvola")
+    if "remove-borders" in steps:
+        gray, removed = remove_borders(gray)
+        if removed:
+            done.append("remove-borders")
+    return Preprocessed(image=gray, steps=done, scale=scale)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+# --- resolution -----------------------------------------------------------------------------------
+
+def letter_blob_height(gray: np.ndarray) -> float | None:
+    """Median height of letter-like connected components of the (Otsu) ink, or None if there is no text."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    letters = (heights >= 3) & (heights <= gray.shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
+    if letters.sum() < 30:
+        return None
+    return float(np.median(heights[letters]))
+
+
+def estimated_dpi(gray: np.ndarray) -> float | None:
+    """Resolution of a full page from its width (A4 / Letter proportions: 8.27–8.5 in wide), or from
+    its letters' height for anything else (crops, odd paper). None when there is nothing to go by."""
+    h, w = gray.shape
+    if 1.25 <= h / w <= 1.5:
+        return w / 8.27
+    height = letter_blob_height(cv2.medianBlur(gray, 3))  # median first: specks are not letters
+    if height is None:
+        return None
+    return 300.0 * height / TARGET_LETTER_HEIGHT
+
+
+def upscale_small_print(gray: np.ndarray, target_dpi: float = 300.0) -> tuple[np.ndarray, float]:
+    """Phone and web scans are often ~70–150 DPI; Tesseract wants ~300 DPI letter sizes."""
+    dpi = estimated_dpi(gray)
+    if dpi is None or dpi >= 0.75 * target_dpi:
+        return gray, 1.0
+    scale = min(MAX_UPSCALE, target_dpi / dpi)
+    resized = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    return resized, scale
+
+
+# --- geometry -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _osd_available() -> bool:
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return False
+    return "osd" in out.split()
+
+
+def fix_orientation(gray: np.ndarray, min_confidence: float = 3.0) -> tuple[np.ndarray, int]:
+    """Turn pages scanned sideways or upside down, using Tesseract's orientation detection; only
+    when it is confident, because OSD guesses on sparse pages."""
+    if not _osd_available():
+        return gray, 0
+    import pytesseract
+
+    small = shrink_to(gray, 1600)
+    try:
+        osd = pytesseract.image_to_osd(small, config="--psm 0", timeout=60)
+    except Exception:  # OSD fails on pages with too few letters: leave the page as it is
+        return gray, 0
+    rotate = int(re.search(r"Rotate: (\d+)", osd).group(1)) if "Rotate:" in osd else 0
+    confidence = float(re.search(r"Orientation confidence: ([\d.]+)", osd).group(1)) if "Orientation confidence" in osd else 0.0
+    if rotate == 0 or confidence < min_confidence:
+        return gray, 0
+    turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(gray, turns[rotate]), rotate
+
+
+def shrink_to(gray: np.ndarray, longest: int) -> np.ndarray:
+    factor = longest / max(gray.shape)
+    if factor >= 1:
+        return gray
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """Skew in degrees by projection profiles: the rotation whose row sums of ink are the most peaked
+    (text lines aligned with rows). Coarse search over ±5°, then refined to 0.05°."""
+    small = shrink_to(gray, 1200)
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15).astype(np.float32)
+    if ink.sum() < 500:
+        return 0.0
+    h, w = ink.shape
+    centre = (w / 2, h / 2)
+
+    def sharpness(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        rows = rotated.sum(axis=1)
+        return float(np.var(rows))
+
+    best = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-6, 0.5), key=sharpness)
+    for step in (0.1, 0.05):
+        candidates = np.arange(best - 5 * step, best + 5 * step + 1e-6, step)
+        best = max(candidates, key=sharpness)
+    return float(best)
+
+
+def deskew(gray: np.ndarray, min_angle: float = 0.1) -> tuple[np.ndarray, float]:
+    angle = skew_angle(gray)
+    if abs(angle) < min_angle:
+        return gray, 0.0
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    paper = int(np.percentile(gray, 90))
+    rotated = cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+    return rotated, angle
+
+
+# --- light and noise ------------------------------------------------------------------------------
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Divide by an estimate of the paper's brightness (a morphological close wider than any stroke,
+    which erases the text and keeps shadows and uneven light), so the page becomes evenly white before
+    thresholding. Computed at reduced size: the light varies slowly."""
+    h, w = gray.shape
+    factor = 4
+    small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    letter = letter_blob_height(gray) or 30.0
+    size = max(5, int(round(letter * 1.5 / factor)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.medianBlur(background, 5)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return flat
+
+
+def has_salt_and_pepper(gray: np.ndarray) -> bool:
+    """True when the page is sprinkled with isolated dark dots of 1–2 px, which a 3x3 median removes
+    without thinning letters (it is not applied otherwise, because it erodes thin strokes)."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tiny = int(np.sum(stats[1:, cv2.CC_STAT_AREA] <= 2))
+    megapixels = gray.size / 1e6
+    return tiny / megapixels > 200
+
+
+def binarize_sauvola(gray: np.ndarray, window: int = 31, k: float = 0.2) -> np.ndarray:
+    """Sauvola thresholding with integral images (local mean and deviation)."""
+    img = gray.astype(np.float64)
+    mean = cv2.boxFilter(img, -1, (window, window), normalize=True, borderType=cv2.BORDER_REFLECT)
+    sq_mean = cv2.boxFilter(img * img, -1, (window, window), normalize=True, borderType=cv2.BORDER_REFLECT)
+    std = np.sqrt(np.maximum(sq_mean - mean * mean, 0))
+    threshold = mean * (1 + k * (std / 128.0 - 1))
+    return np.where(img > threshold, 255, 0).astype(np.uint8)
+
+
+def remove_borders(binary: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Whiten large dark regions touching the page edge (scanner lid, book gutter, page edges)."""
+    ink = (binary < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = binary.shape
+    limit = max(h, w) / 10
+    remove = []
+    for label in range(1, count):
+        x, y, bw, bh, _area = stats[label]
+        touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
+        if touches and max(bw, bh) > limit:
+            remove.append(label)
+    if not remove:
+        return binary, False
+    out = binary.copy()
+    out[np.isin(labels, remove)] = 255
+    return out, True
