@@ -114,6 +114,8 @@ class Document(Model):
     date: str | None = Field(default=None, description="Date of issue, ISO 8601: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.", examples=["2025-08-20", "2026-03"])
     title: str | None = Field(default=None, description="Subject line (trích yếu), joined into one line.")
     bases: list[str] = Field(default_factory=list, description="Preamble paragraphs ('Căn cứ…', 'Thực hiện…'), one string each.")
+    addressees: list[str] = Field(default_factory=list, description="'Kính gửi:' entries (công văn, tờ trình), without the leading dash and trailing ';'.")
+    preamble: list[str] = Field(default_factory=list, description="Body paragraphs before the first heading that are not bases (the enacting sentence '… ban hành Kế hoạch … như sau:', a decision's 'QUYẾT ĐỊNH:'); a document without headings has its whole body here.")
     references: list[Reference] = Field(default_factory=list, description="Every document cited anywhere, one entry per distinct number.")
     sections: list[Section] = Field(default_factory=list, description="Section tree of the body.")
     closing: str | None = Field(default=None, description="The 'Trên đây là…' paragraph.")
@@ -147,6 +149,8 @@ class ParsedFields(Model):
     date: str | None = None
     title: str | None = None
     bases: list[str] = Field(default_factory=list)
+    addressees: list[str] = Field(default_factory=list)
+    preamble: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     closing: str | None = None

@@ -69,7 +69,8 @@ def parse_text(text: str) -> ParsedFields:
     body_end = tail_start if tail_start is not None else len(lines)
 
     body: Body = guarded("body", warnings, Body([], [], [], None), build_body, lines[body_start:body_end])
-    fields.update(bases=body.bases, sections=body.sections, closing=body.closing)
+    fields.update(bases=body.bases, preamble=body.preamble, addressees=body.addressees,
+                  sections=body.sections, closing=body.closing)
 
     if tail_start is not None:
         tail_end = guarded("tail", warnings, len(lines), find_tail_end, lines, tail_start)

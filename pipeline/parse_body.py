@@ -9,7 +9,7 @@ Headings are kept as printed even when the original numbers them wrongly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Section
 from .parse_lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
@@ -58,6 +58,7 @@ class Body:
     preamble: list[str]
     sections: list[Section]
     closing: str | None
+    addressees: list[str] = field(default_factory=list)
 
 
 def match_label(text: str) -> tuple[str, str, str] | None:
@@ -121,6 +122,8 @@ def classify(line: Line) -> Block:
         return Block("dash", text, last_line=text)
     if starts_closing(line.key.lstrip(), text):
         return Block("closing", text, last_line=text)
+    if text[:1].isupper() and starts_like(line.key.lstrip(), "kinh gui", 1):
+        return Block("addressee", text, last_line=text)
     if starts_base(line.key.lstrip(), text):
         return Block("base", text, last_line=text)
     return Block("text", text, last_line=text)
@@ -224,7 +227,18 @@ def build_body(lines: list[Line]) -> Body:
     closing_parts: list[str] = []
     in_closing = False
     pending_heading: Section | None = None  # "Chương I" whose heading is on the next line
+    addressees: list[str] = []
+    in_addressees = False
     for block in blocks:
+        if block.kind == "addressee" and not stack:
+            rest = block.text.split(":", 1)[1] if ":" in block.text else block.text[8:]
+            addressees.extend(split_addressees(rest))
+            in_addressees = True
+            continue
+        if in_addressees and block.kind == "dash":
+            addressees.extend(split_addressees(block.text))
+            continue
+        in_addressees = False
         if in_closing:
             if block.kind == "heading" and block.label_kind in ("roman", "part", "chapter"):
                 in_closing = False
@@ -268,7 +282,18 @@ def build_body(lines: list[Line]) -> Body:
     for root in roots:
         promote_headings(root)
     closing = trim_closing("\n".join(closing_parts)) if closing_parts else None
-    return Body(bases=bases, preamble=preamble, sections=roots, closing=closing)
+    return Body(bases=bases, preamble=preamble, sections=roots, closing=closing, addressees=addressees)
+
+
+def split_addressees(text: str) -> list[str]:
+    """'Kính gửi: - A; - B.' → ['A', 'B'] (an addressee list on one line is dash-separated)."""
+    items = re.split(r"(?:^|\s)[-–—•+]\s+", " " + text)
+    out = []
+    for item in items:
+        item = re.sub(r"[\s;,.:]+$", "", collapse(item)).strip(" -")
+        if item:
+            out.append(item)
+    return out
 
 
 def key_of(text: str) -> str:

@@ -103,6 +103,9 @@ def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
             value = norm(got[index]) if index < len(got) else None
             checks.append(Check("sections", f"bases[{index}]", bool(value) and value.startswith(norm(prefix)),
                                 prefix, (value or "")[: len(prefix) + 20]))
+    if "addressees" in expected:
+        checks.append(Check("sections", "addressees", [norm(a) for a in expected["addressees"]] ==
+                            [norm(a) for a in parsed.addressees], expected["addressees"], parsed.addressees))
     if "sections" in expected:
         checks += compare_tree(parsed.sections, expected["sections"], "sections")
     for path, count in expected.get("paragraph_counts", {}).items():

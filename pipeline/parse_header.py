@@ -276,8 +276,8 @@ def read_header(lines: list[Line]) -> Header:
             if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
                 header.issuer_parts.append(piece)
                 in_subject = False
-            elif in_subject and piece[:1].islower():
-                subject_parts.append(piece)
+            elif in_subject and not is_upper_line(piece, 0.75):
+                subject_parts.append(piece)  # the subject goes on in the left column
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header

@@ -75,6 +75,7 @@ CASES: dict[str, dict] = {
         "doc_type": None, "doc_type_code": "CV", "place": "Đại Lộc", "date": "2025-05-26",
         "title": "V/v triển khai thực hiện Chỉ thị số 05-CT/TU ngày 10/5/2025 của Ban Thường vụ Tỉnh ủy",
         "bases": ["Thực hiện Chỉ thị số 05-CT/TU ngày 10/5/2025"],
+        "addressees": ["Các phòng, ban, ngành thuộc huyện", "Ủy ban nhân dân các xã, thị trấn"],
         "references": [{"kind": "Chỉ thị", "number": "05-CT/TU", "date": "2025-05-10", "issuer": "Ban Thường vụ Tỉnh ủy"}],
         "sections": [{"label": "1", "heading": None, "children": []}, {"label": "2", "heading": None, "children": []}],
         "recipients": ["Như trên", "TT Huyện ủy", "CT, các PCT UBND huyện"],
@@ -187,6 +188,7 @@ CASES: dict[str, dict] = {
         "doc_type": "TỜ TRÌNH", "doc_type_code": "TTr", "place": "Thăng Bình", "date": "2025-12-02",
         "title": "Về việc đề nghị thông qua dự toán ngân sách huyện năm 2026",
         "bases": ["Căn cứ Luật Ngân sách nhà nước số 83/2015/QH13", "Căn cứ Quyết định số 3120/QĐ-UBND"],
+        "addressees": ["Hội đồng nhân dân huyện Thăng Bình"],
         "references": [
             {"kind": "Luật", "number": "83/2015/QH13", "date": "2015-06-25", "issuer": None},
             {"kind": "Quyết định", "number": "3120/QĐ-UBND", "date": "2025-11-28", "issuer": "UBND tỉnh Quảng Nam"}],
