@@ -119,15 +119,19 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
     input page's pixels with it."""
     tsv = run_tesseract(image, options)
+    return result_from_tsv(tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+
+
+def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = None) -> OcrResult:
+    """Page text in reading order, word records and confidences from Tesseract's TSV."""
     words = parse_tsv(tsv)
-    lines = order_lines(words)
-    text, numbered = render_lines(lines)
+    text, numbered = render_lines(order_lines(words))
     record_words = [to_model_word(w, line_no, scale) for line_no, w in numbered]
     real = [w for w in record_words if is_real_word(w.text)]
     confidence = round(statistics.fmean(w.confidence for w in real), 4) if real else None
     low = [w for w in real if w.confidence < LOW_CONFIDENCE]
     return OcrResult(text=text, confidence=confidence, words=record_words, low_confidence_words=low, tsv=tsv,
-                     steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+                     steps=list(steps or []))
 
 
 # --- TSV -> words ---------------------------------------------------------------------------------
@@ -214,12 +218,15 @@ def group_rows(words: list[TsvWord]) -> list[list[TsvWord]]:
 
 
 def split_row(row: list[TsvWord], gap: float) -> list[list[TsvWord]]:
+    """Runs of words separated by more than ``gap`` (boxes may overlap: compare with the run's extent)."""
     segments = [[row[0]]]
+    extent = row[0].right
     for word in row[1:]:
-        if word.left - segments[-1][-1].right > gap:
+        if word.left - extent > gap:
             segments.append([word])
         else:
             segments[-1].append(word)
+        extent = max(extent, word.right) if word.left - extent <= gap else word.right
     return segments
 
 
@@ -276,7 +283,7 @@ def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height
     may, so nothing from further down is moved ahead of text above it. Each column needs two rows or
     more: one wide gap in a single line is not a column layout."""
     gutter_width = 2.5 * height
-    end, closed_to_left = start + 1, False
+    end, split_rows, closed_to_left = start + 1, 1, False
     while end < len(rows):
         candidate = rows[end]
         gutter = find_gutter(rows[start:end + 1], gutter_width)  # the band left if the row joins
@@ -285,8 +292,8 @@ def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height
         region_bottom = max(w.bottom for row in rows[start:end] for w in row)
         vertical_gap = min(w.top for w in candidate) - region_bottom
         near = vertical_gap <= 1.2 * height
-        if split[end] and near and not closed_to_left:
-            pass  # both sides
+        if split[end] and vertical_gap <= 3 * height and not closed_to_left:
+            split_rows += 1  # both sides; "Số: … | Place, ngày …" sits below a rule and a gap
         elif max(w.right for w in candidate) <= gutter[0] and near and not closed_to_left:
             pass  # left-hand row
         elif min(w.left for w in candidate) >= gutter[1] and vertical_gap <= 8 * height:
@@ -295,11 +302,26 @@ def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height
             break
         end += 1
     gutter = find_gutter(rows[start:end], gutter_width)
+    if gutter is None:
+        return None
     left_rows = sum(1 for row in rows[start:end] if row[0].right <= gutter[0])
     right_rows = sum(1 for row in rows[start:end] if row[-1].left >= gutter[1])
     if left_rows < 2 or right_rows < 2:
         return None
+    if split_rows < 2 and not centred_column(rows[start:end], gutter, height):
+        return None  # one shared row and ragged text on the right: more likely body text than a column
     return end
+
+
+def centred_column(rows: list[list[TsvWord]], gutter: tuple[int, int], height: float) -> bool:
+    """True when the parts of ``rows`` right of the gutter share one centre, as the signature block
+    and the national title do (Decree 30 centres them)."""
+    centres = []
+    for row in rows:
+        part = [w for w in row if w.left >= gutter[1]]
+        if part:
+            centres.append((part[0].left + part[-1].right) / 2)
+    return bool(centres) and max(centres) - min(centres) <= 1.5 * height
 
 
 def read_columns(region: list[list[TsvWord]], gutter: tuple[int, int]) -> list[Line]:
@@ -319,10 +341,10 @@ def mark_paragraphs(lines: list[Line], height: float) -> None:
     indent, or after a line that ends well short of the text's right edge."""
     if not lines:
         return
-    margin_left = float(np.percentile([ln.left for ln in lines], 10))
-    margin_right = float(np.percentile([ln.right for ln in lines], 90))
+    margin_left = float(np.percentile([ln.left for ln in lines], 10, method="lower"))
+    margin_right = float(np.percentile([ln.right for ln in lines], 90, method="higher"))
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if 0 < b.top - a.top < 3 * height]
-    pitch = float(statistics.median(pitches)) if pitches else 1.6 * height
+    pitch = float(np.percentile(pitches, 25, method="lower")) if pitches else 1.6 * height
     lines[0].starts_paragraph = True
     for previous, line in zip(lines, lines[1:]):
         if line.starts_paragraph:
