@@ -31,14 +31,16 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
     ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|\s[-–]\s)\s*(?=\S)")),
-    # OCR reads "II." as "I1." or "Il.": kept as printed, taken as roman only before a capital heading
-    ("roman_ocr", re.compile(r"^(?P<label>[IVX][IVXl1]{1,4})\s*[.)]\s*(?=\S)")),
+    # OCR reads "II." as "I1.", "Il." or "HH.": kept as printed, taken as roman only before a capital heading
+    ("roman_ocr", re.compile(r"^(?P<label>[IVXH][IVXHl1]{1,4})\s*[.)]\s*(?=\S)")),
     ("arabic4", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic3", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic2", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/]\s+(?=\S)")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*[)/]\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
     ("upper", re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\s*[.)]\s+(?=\S)")),
+    # "C) Đẩy mạnh …": OCR capitalised a point's letter
+    ("letter_ocr", re.compile(r"^(?P<label>[A-ZĐ])\)\s*(?=\S)")),
 ]
 DASH = re.compile(r"^[-–—−•+*·]\s*(?=[^\d\s-])|^[-–—−•+*]\s+")
 
@@ -79,6 +81,8 @@ def match_label(text: str) -> tuple[str, str, str] | None:
             if not is_upper_line(rest):
                 continue
             kind = "roman"
+        if kind == "letter_ocr":
+            kind = "letter"
         return kind, collapse(label), rest
     return None
 
@@ -193,9 +197,9 @@ def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:
     if not text:
         return None, []
     if is_upper_line(text, 0.8):
-        return text.rstrip(" .:"), []
+        return text.rstrip(" .:¡!|~_"), []
     if len(text) <= 150 and not text.endswith((".", ";", "./.")):
-        return text.rstrip(" :"), []
+        return text.rstrip(" :¡!|~_"), []
     if text.endswith(":") and len(text) <= 400:
         return text.rstrip(" :"), []  # a lead-in to the items below it
     if kind in ("annex", "part", "chapter", "mục"):

@@ -37,6 +37,8 @@ DOC_TYPES: dict[str, str] = {
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
 CONG_VAN_CODE = "CV"
+# Scan specks and stray marks OCR leaves at the ends of a line ("-KẾ HOẠCH", "Phú Trung -.")
+EDGE_JUNK = " -–—_.,;|~'`^¡!·"
 # Real words one OCR edit away from a type name ("HỘI ĐỒNG" ~ "hợp đồng"): never a garbled type name
 NOT_TYPES = {"hoi dong", "thong tin", "bao dam", "chi bo", "ke toan", "to chuc", "quy che"}
 
@@ -45,8 +47,9 @@ BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh g
 NUMBER_MARK = re.compile(r"(?:^|(?<=[\s|,]))s[o06qe]\s*[:.;,]?\s*")
 NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
                          r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)")
-DATE_WORDS = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})?\s*[,.]?\s*th[a4]ng\s*(?P<m>\d{1,2})?\s*[,.]?\s*"
-                        r"n[a4i]m\s*(?P<y>\d{4})")
+DATE_JUNK = r"[\s,.\-_–—~:;'\"|]*"  # blanks left for the day or month, and scan specks on them
+DATE_WORDS = re.compile(rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
+                        rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})")
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 VV_MARK = re.compile(r"(?:^|(?<=\s))(?:v\s*/\s*v|ve\s+viec)\b\s*[:.]?\s*")
 ADMIN_UNITS = ("xa ", "phuong ", "thi tran ", "huyen ", "quan ", "thi xa ", "thanh pho ", "tinh ", "dac khu ", "tp")
@@ -101,7 +104,8 @@ def iso_date(day: str | None, month: str | None, year: str | None) -> str | None
 
 def read_number(text: str) -> tuple[str, str | None, str, int] | None:
     """'36  /KH-UBND…' → ('36/KH-UBND', '36', 'KH-UBND', end offset); Party style '383-QĐ/TW' too."""
-    match = NUMBER_BODY.match(text)
+    skipped = NUMBER_JUNK.match(text).end()  # scan specks between "Số:" and a blank serial ("Số: —_ /KH")
+    match = NUMBER_BODY.match(text, skipped)
     if not match:
         return None
     serial = match.group("serial")
@@ -110,6 +114,9 @@ def read_number(text: str) -> tuple[str, str | None, str, int] | None:
         return None
     number = f"{serial or ''}{match.group('sep')}{symbol}"
     return number, serial, symbol, match.end()
+
+
+NUMBER_JUNK = re.compile(r"[\s—–_.,·'\"“”:;|~]*")
 
 
 def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
@@ -157,7 +164,7 @@ def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
 
 def doc_type_of(line: Line) -> tuple[str, str] | None:
     """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH')."""
-    flat = line.flat.rstrip(" :.")
+    flat = line.flat.strip(EDGE_JUNK + ":")
     if not flat or len(flat) > 60 or not is_upper_line(flat, 0.7):
         return None
     words = letters_only(look_alike(fold(flat))).split()
@@ -318,7 +325,7 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
     for piece in pieces:
         # wide gaps separate columns that were merged into one line
         for part in re.split(r"\s{3,}", piece):
-            part = collapse(part).strip(" ,;:*-–—_|")
+            part = collapse(part).strip(EDGE_JUNK + ":*\"“”")
             if part:
                 out.append(part)
     return out
@@ -403,7 +410,8 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
         index += 1
     if not parts:
         return None, start
-    return collapse(" ".join(p.flat for p in parts)), index
+    title = collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK)
+    return title or None, index
 
 
 SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S")

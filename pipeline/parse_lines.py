@@ -126,6 +126,22 @@ def strip_markdown(text: str) -> tuple[str, tuple[str, ...]]:
     return text, emphasised
 
 
+LEADING_SPECKS = re.compile(r"^(?:[.,;:'\"_|~`^¡!‘’·¬]+\s+(?=\S)|[-–]?[_¬`~|]+[-–]?\s*(?=\S))")
+LABEL_AHEAD = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}\.|[a-zđ]\))\s")
+
+
+def strip_leading_specks(text: str) -> str:
+    """". Căn cứ …", "-_2. Mục tiêu", "_- 100% …": scan specks before the first word go; a dash among them
+    stays a dash item unless a heading label follows."""
+    match = LEADING_SPECKS.match(text)
+    if not match:
+        return text
+    rest = text[match.end():]
+    if "-" in match.group() or "–" in match.group():
+        return rest if LABEL_AHEAD.match(rest) else "- " + rest
+    return rest
+
+
 def clean_lines(text: str) -> list[Line]:
     """Split ``text`` into cleaned lines; page numbers and rules become blank lines, nothing is reordered."""
     text = unicodedata.normalize("NFC", text)
@@ -141,6 +157,7 @@ def clean_lines(text: str) -> list[Line]:
         cleaned, emphasised = strip_markdown(raw)
         if PAGE_NUMBER.match(cleaned):
             cleaned = ""
+        cleaned = strip_leading_specks(cleaned.lstrip())
         cleaned = cleaned.rstrip()
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
     return lines

@@ -302,6 +302,21 @@ CASES: dict[str, dict] = {
         "storage": ["VP"],
         "signature": sig("TM. BAN THƯỜNG VỤ TỈNH ĐOÀN", None, "PHÓ BÍ THƯ", "Lê Thị Hồng Nhung"),
     },
+    # real OCR output (vie) of a photocopy-degraded render of seed 004, first two pages: scan specks
+    # around the header parts, "—_" in a blank serial, "HH." for "II.", "C)" for "c)"; values as OCR read them
+    "ocr_photocopy_004": {
+        "issuer": {"name": "ỦY BAN NHÂN DÂN XÃ PHÚ TRUNG", "parent": None},
+        "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT'NAM", "motto": "Độc lập - Tự đo - Hạnh phúc",
+        "number": "/RH-UBND", "serial": None, "symbol": "RH-UBND",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Phú Trung", "date": "2025",
+        "bases": ["Căn cứ Nghị quyết SỐ 57- NQ/TW", "Căn cứ Quyết định số 1169/QĐ- TTg", "Căn cứ Kế hoạch số 45/KH- UBND"],
+        "sections": [
+            {"label": "I", "heading": "MỤC ĐÍCH, YÊU CẦU", "children": [
+                {"label": "1", "heading": "Mục đích . ¡ o", "children": ["a"]},
+                {"label": "2", "heading": "Mục tiếu cụ thể", "children": ["a", "c"]},
+                {"label": "3", "heading": "Yêu. cầu", "children": ["b", "C"]}]},
+            {"label": "HH", "heading": "NHIỆM VỤ VÀ GIẢI PHÁP", "children": []}],
+    },
 }
 
 
