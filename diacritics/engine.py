@@ -10,6 +10,7 @@ Damage kinds (see ``restore``):
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable
@@ -99,30 +100,38 @@ def protected(tok: Token, heading: bool) -> bool:
 # ---------------------------------------------------------------- decoding
 def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[int]:
     """Best sequence of ids through ``lattice`` (per position: (id, channel log-cost)) under the trigram
-    model, with </s> at the end. Id -1 means 'keep the original token' (scored UNK_LOGP, resets context)."""
-    # state: (p2, p1) → (score, backpointer chain)
-    states: dict[tuple[int, int], tuple[float, tuple | None]] = {(0, 0): (0.0, None)}
-    logp3 = lm.logp3
+    model, with </s> at the end. Id -1 means 'keep the original token' (scored UNK_LOGP, resets context).
+
+    Beam Viterbi: a state is the last two ids packed as p2*M + p1; the BEAM best states survive each step."""
+    m, tri, bi, bo3, bo2, uni = lm.radix, lm.tri, lm.bi, lm.bo3, lm.bo2, lm.uni
+    states: dict[int, tuple[float, tuple | None]] = {0: (0.0, None)}  # <s> <s>
     for cands in lattice:
-        nxt: dict[tuple[int, int], tuple[float, tuple | None]] = {}
-        for (p2, p1), (score, chain) in states.items():
+        nxt: dict[int, tuple[float, tuple | None]] = {}
+        for state, (score, chain) in states.items():
+            p1 = state % m
+            tri_base = state * m
+            g3 = bo3.get(state, 0.0)
+            bi_base = p1 * m
+            g2 = bo2[p1]
+            next_base = p1 * m
             for cid, cost in cands:
                 if cid < 0:
                     s = score + UNK_LOGP + cost
-                    key = (0, 0)
+                    key = 0
                 else:
-                    s = score + logp3(p2, p1, cid) + cost
-                    key = (p1, cid)
+                    v = tri.get(tri_base + cid)
+                    if v is None:
+                        v2 = bi.get(bi_base + cid)
+                        v = g3 + (v2 if v2 is not None else g2 + uni[cid])
+                    s = score + v + cost
+                    key = next_base + cid
                 old = nxt.get(key)
                 if old is None or s > old[0]:
                     nxt[key] = (s, (cid, chain))
-        if len(nxt) > BEAM:
-            states = dict(sorted(nxt.items(), key=lambda kv: -kv[1][0])[:BEAM])
-        else:
-            states = nxt
+        states = dict(heapq.nlargest(BEAM, nxt.items(), key=_score)) if len(nxt) > BEAM else nxt
     best_score, best_chain = -math.inf, None
-    for (p2, p1), (score, chain) in states.items():
-        s = score + logp3(p2, p1, 1)
+    for state, (score, chain) in states.items():
+        s = score + lm.logp3(state // m, state % m, 1)
         if s > best_score:
             best_score, best_chain = s, chain
     out: list[int] = []
@@ -133,23 +142,29 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[in
     return out
 
 
+def _score(item: tuple[int, tuple[float, tuple | None]]) -> float:
+    return item[1][0]
+
+
 def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[list[tuple[int, float]]], i: int) -> float:
-    """Share of probability the chosen form at ``i`` gets among its alternatives, neighbours held fixed."""
-    padded = [0, 0, *seq, 1]
-
-    def window(cid: int, cost: float) -> float:
-        p = padded[:]
-        p[i + 2] = cid
-        s = cost
-        for j in range(i + 2, min(i + 5, len(p))):
-            if p[j] < 0 or p[j - 1] < 0 or p[j - 2] < 0:
-                s += UNK_LOGP if p[j] < 0 else lm.logp2(max(p[j - 1], 0), p[j])
-            else:
-                s += lm.logp3(p[j - 2], p[j - 1], p[j])
-        return s
-
-    scores = [window(cid, cost) for cid, cost in lattice[i]]
-    chosen = next(k for k, (cid, _) in enumerate(lattice[i]) if cid == seq[i])
+    """Share of probability the chosen form at ``i`` gets among its alternatives, the neighbours held fixed
+    (the two trigrams that end at ``i`` and right after it)."""
+    p2 = seq[i - 2] if i >= 2 else 0
+    p1 = seq[i - 1] if i >= 1 else 0
+    n1 = seq[i + 1] if i + 1 < len(seq) else 1
+    p2, p1 = max(p2, 0), max(p1, 0)
+    scores = []
+    chosen = 0
+    for k, (cid, cost) in enumerate(lattice[i]):
+        if cid == seq[i]:
+            chosen = k
+        if cid < 0:
+            scores.append(cost + UNK_LOGP)
+            continue
+        s = cost + lm.logp3(p2, p1, cid)
+        if n1 >= 0:
+            s += lm.logp3(p1, cid, n1)
+        scores.append(s)
     top = max(scores)
     z = sum(math.exp(s - top) for s in scores)
     return math.exp(scores[chosen] - top) / z
@@ -293,7 +308,7 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
         if not chain:
             return
         lattice = [targets[j] for j in chain]  # type: ignore[misc]
-        if any(len(c) > 1 for c in lattice):
+        if any(len(c) > 1 or c[0][0] != lm.ids.get(canonical(toks[j].core)) for c, j in zip(lattice, chain)):
             seq = decode(lm, lattice)
             for pos, j in enumerate(chain):
                 cid = seq[pos]

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .lexicon import syllables
+import numpy as np
+
+from .lexicon import syllables, words
 from .phonology import key_of
 
 BOS, EOS = "<s>", "</s>"
-SEED_WEIGHT = 20.0  # in-domain documents count this many times over the registry text
+SEED_WEIGHT = 10.0  # in-domain documents count this many times over the registry text
 MAX_FORMS = 12  # candidate forms per accent-free key (most frequent first)
+# Forms rarer than this share of the key's commonest form are not candidates (speed; they are almost never right).
+MIN_FORM_SHARE = 0.002
+WORD_WEIGHT = 1.0  # each dictionary word counts as this many occurrences of its inner n-grams
 
 
 @dataclass
@@ -73,11 +78,20 @@ def _discount(counts_of_counts: dict[int, int]) -> float:
     return n1 / (n1 + 2 * n2) if n1 and n2 else 0.5
 
 
-def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT, include_seeds: bool = True) -> LanguageModel:
-    """Combine registry counts with the seed documents' counts (× ``seed_weight``), leaving out ``exclude``."""
+def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT, include_seeds: bool = True,
+                word_weight: float = WORD_WEIGHT) -> LanguageModel:
+    """Combine registry counts, the dictionary's multi-syllable words (each word's inner n-grams × ``word_weight``)
+    and the seed documents' counts (× ``seed_weight``), leaving out the seeds in ``exclude``."""
     counts: dict[tuple[str, ...], float] = defaultdict(float)
     for gram, n in _cached_counts("ngrams_registry.tsv.gz").items():
         counts[gram] += n
+    if word_weight:
+        for word in words():
+            parts = tuple(word.split(" "))
+            for i in range(1, len(parts)):
+                counts[parts[i - 1:i + 1]] += word_weight
+                if i >= 2:
+                    counts[parts[i - 2:i + 1]] += word_weight
     if include_seeds:
         for sid in seed_ids():
             if sid in exclude:
@@ -111,12 +125,10 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
             coc[len(g)][int(n)] += 1
     d2, d3 = _discount(coc[2]), _discount(coc[3])
 
-    # Unigram: Kneser-Ney continuation counts (how many distinct left neighbours), add-0.5 for unseen.
-    cont = [0.0] * len(vocab)
-    for k in bi_c:
-        cont[k % m] += 1
-    total = sum(cont) + 0.5 * len(vocab)
-    uni = [math.log((c + 0.5) / total) for c in cont]
+    # Unigram: (weighted) frequency, add-0.5 for unseen. Kneser-Ney continuation counts were worse here: the
+    # dictionary words and place names give rare syllables many distinct neighbours (huyền outranked huyện).
+    total = sum(uni_c) + 0.5 * len(vocab)
+    uni = [math.log((c + 0.5) / total) for c in uni_c]
 
     # Bigram: absolute discounting of (weighted) counts, interpolated with the unigram.
     ctx2_total = [0.0] * len(vocab)
@@ -154,11 +166,46 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
     forms = {}
     for key, members in groups.items():
         members.sort(key=lambda i: (-uni_c[i], vocab[i]))
-        forms[key] = tuple(members[:MAX_FORMS])
+        floor = max(uni_c[members[0]] * MIN_FORM_SHARE, 0.5)
+        kept = [i for i in members[:MAX_FORMS] if uni_c[i] >= floor]
+        forms[key] = tuple(kept or members[:1])
     return LanguageModel(vocab, ids, m, uni, bi, bo2, tri, bo3, forms, uni_c)
+
+
+MODEL_FILE = "model.npz"
+
+
+def save_model(lm: LanguageModel, path) -> None:
+    """Write the estimated model as numpy arrays (what ``load_model`` reads; no estimation at run time)."""
+    keys = sorted(lm.forms)
+    flat = [i for k in keys for i in lm.forms[k]]
+    offsets = np.cumsum([0] + [len(lm.forms[k]) for k in keys])
+    with open(path, "wb") as f:
+        np.savez_compressed(
+            f, vocab=np.array(lm.vocab), radix=np.array([lm.radix]), uni=np.array(lm.uni), bo2=np.array(lm.bo2),
+            unigram_count=np.array(lm.unigram_count),
+            bi_k=np.fromiter(lm.bi.keys(), np.int64), bi_v=np.fromiter(lm.bi.values(), np.float32),
+            tri_k=np.fromiter(lm.tri.keys(), np.int64), tri_v=np.fromiter(lm.tri.values(), np.float32),
+            bo3_k=np.fromiter(lm.bo3.keys(), np.int64), bo3_v=np.fromiter(lm.bo3.values(), np.float32),
+            form_keys=np.array(keys), form_ids=np.array(flat, np.int32), form_offsets=offsets.astype(np.int64))
+
+
+def read_model(path) -> LanguageModel:
+    with np.load(path) as z:
+        vocab = z["vocab"].tolist()
+        keys, flat, offsets = z["form_keys"].tolist(), z["form_ids"].tolist(), z["form_offsets"].tolist()
+        forms = {k: tuple(flat[offsets[i]:offsets[i + 1]]) for i, k in enumerate(keys)}
+        return LanguageModel(
+            vocab=vocab, ids={w: i for i, w in enumerate(vocab)}, radix=int(z["radix"][0]),
+            uni=z["uni"].tolist(), bi=dict(zip(z["bi_k"].tolist(), z["bi_v"].tolist())), bo2=z["bo2"].tolist(),
+            tri=dict(zip(z["tri_k"].tolist(), z["tri_v"].tolist())),
+            bo3=dict(zip(z["bo3_k"].tolist(), z["bo3_v"].tolist())), forms=forms,
+            unigram_count=z["unigram_count"].tolist())
 
 
 @lru_cache(maxsize=1)
 def load_model() -> LanguageModel:
-    """The shipped model: registry text + every clean seed document."""
-    return build_model()
+    """The shipped model (registry text + dictionary words + every clean seed document), precomputed by
+    tools/build_diacritics_data.py into data/model.npz."""
+    with resources.as_file(resources.files("diacritics").joinpath("data", MODEL_FILE)) as path:
+        return read_model(path)

@@ -21,7 +21,7 @@ import argparse
 import collections
 import gettext
 import gzip
-import io
+import json
 import re
 import subprocess
 import sys
@@ -36,7 +36,8 @@ from diacritics.phonology import canonical, is_well_formed  # noqa: E402
 
 DATA = ROOT / "diacritics" / "data"
 DEB_PACKAGES = """
-libreoffice-l10n-vi firefox-esr-l10n-vi manpages-vi hunspell-vi tesseract-ocr-vie
+libreoffice-l10n-vi libreoffice-help-vi firefox-esr-l10n-vi thunderbird-l10n-vi manpages-vi maint-guide-vi
+hunspell-vi tesseract-ocr-vie
 adduser apt at-spi2-common bash binutils-common coreutils diffutils dpkg findutils gettext gettext-base git grep
 gsettings-desktop-schemas iso-codes libapt-pkg6.0 libc-l10n libgdk-pixbuf2.0-common libglib2.0-data libgnutls30
 libgstreamer1.0-0 libgtk2.0-common libidn2-0 libpam-runtime login make man-db packagekit procps psmisc sed
@@ -116,6 +117,26 @@ def man_strings(path: Path) -> list[str]:
     return out
 
 
+def html_strings(path: Path) -> list[str]:
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    raw = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", raw)
+    raw = re.sub(r"(?i)<(br|p|div|li|h\d|td|tr|title)\b[^>]*>", "\n", raw)
+    text = unescape_xml(re.sub(r"<[^>]+>", " ", raw)).replace("&nbsp;", " ")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def address_names(site_packages: Path) -> list[str]:
+    """Names of Vietnam's provinces, districts and wards (underthesea's address table): 'Phường An Bình'."""
+    path = site_packages / "underthesea/address/data/mapping.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = {v["name"] for key in ("province_names", "old_province_names") for v in data.get(key, {}).values()}
+    for row in data.get("ward_mapping", []):
+        names.update(v for k, v in row.items() if not k.endswith("_key") and isinstance(v, str))
+    return sorted(n for n in names if n)
+
+
 def vlsp_sentences(path: Path) -> list[str]:
     sentences, words = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -157,8 +178,12 @@ def registry_text(root: Path, site_packages: Path) -> list[str]:
         strings += xpi_strings(xpi)
     for man in sorted((root / "usr/share/man/vi").rglob("*.gz")):
         strings += man_strings(man)
+    for html in sorted(root.rglob("*.html")):
+        if "/vi/" in str(html) or "maint-guide" in str(html) and html.name.endswith((".vi.html", "index.html")):
+            strings += html_strings(html)
     strings = [clean_ui_string(s) for s in strings]
     strings = [s for s in strings if is_vietnamese(s)]
+    strings += address_names(site_packages)
     for test in sorted(site_packages.glob("underthesea/pipeline/pos_tag/models/*/test_output.txt")):
         strings += vlsp_sentences(test)
     return list(dict.fromkeys(strings))  # many catalogs repeat strings; count each once
@@ -214,6 +239,9 @@ def syllable_runs(text: str, inventory) -> list[list[str]]:
         raw = m.group(0)
         core = raw.strip(".,;:!?\"'()[]{}“”‘’…«»*-–—/")
         form = canonical(core) if core and TOKEN_RE.fullmatch(core) else None
+        if current and raw[:1] in "([{\"“«":
+            runs.append(current)
+            current = []
         if form is not None and form in inventory:
             current.append(form)
         else:
@@ -287,6 +315,10 @@ def main() -> int:
         n = sum(v for k, v in counts.items() if len(k) == 1 and k[0] != "</s>")
         write_counts(DATA / f"ngrams_seed_{sid}.tsv.gz", counts, f"seed {sid}: {n} syllables")
         report.append(f"seed {sid}: {n} syllables, {len(counts)} n-grams")
+    from diacritics.model import MODEL_FILE, build_model, save_model
+
+    save_model(build_model(), DATA / MODEL_FILE)
+    report.append(f"model: {(DATA / MODEL_FILE).stat().st_size / 1e6:.1f} MB")
     print("\n".join(report))
     return 0
 

@@ -1,0 +1,128 @@
+"""diacritics.restore on each damage kind, and the do-no-harm rules (case, codes, lines, correct text)."""
+
+from __future__ import annotations
+
+import pytest
+
+import diacritics
+from diacritics import restore, strip_diacritics
+
+# Generic administrative sentences written for these tests (not taken from the seed documents).
+CLEAN = [
+    "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành thực hiện nghiêm túc chỉ đạo của Thủ tướng Chính phủ.",
+    "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các đơn vị kịp thời báo cáo để xem xét, giải quyết.",
+    "Tăng cường công tác kiểm tra, giám sát việc thực hiện nhiệm vụ được giao.",
+    "Nâng cao chất lượng phục vụ người dân và doanh nghiệp trên địa bàn huyện.",
+]
+
+
+def syllable_accuracy(truth: str, output: str) -> float:
+    t, o = truth.split(), output.split()
+    assert len(t) == len(o)
+    return sum(a == b for a, b in zip(t, o)) / len(t)
+
+
+@pytest.mark.parametrize("sentence", CLEAN)
+def test_stripped_sentence_is_restored(sentence):
+    out = restore(strip_diacritics(sentence)).text
+    assert syllable_accuracy(sentence, out) >= 0.9, out
+
+
+def test_stripped_paragraph_accuracy():
+    truth = "\n".join(CLEAN)
+    out = restore(strip_diacritics(truth)).text
+    assert syllable_accuracy(truth, out) >= 0.95, out
+
+
+@pytest.mark.parametrize("sentence", CLEAN)
+def test_correct_text_passes_unchanged(sentence):
+    result = restore(sentence)
+    assert result.text == sentence
+    assert result.corrections == []
+
+
+def test_corrections_record_position_and_confidence():
+    text = "Can cu ke hoach cua Uy ban nhan dan huyen"
+    result = restore(text)
+    assert result.text == "Căn cứ kế hoạch của Ủy ban nhân dân huyện"
+    first = result.corrections[0]
+    assert (first.line, first.column, first.original, first.corrected) == (1, 0, "Can", "Căn")
+    for c in result.corrections:
+        assert text[c.column:c.column + len(c.original)] == c.original
+        assert 0.0 <= c.confidence <= 1.0
+
+
+def test_case_is_kept_upper_heading_and_title_names():
+    out = restore("KE HOACH\nThuc hien cong tac cai cach hanh chinh o tinh Quang Nam").text
+    assert out.split("\n")[0] == "KẾ HOẠCH"
+    assert out.endswith(" Quảng Nam")
+    assert out.startswith("KẾ HOẠCH\nThực hiện công tác")
+
+
+def test_protected_tokens_untouched():
+    text = ("Thuc hien Nghi quyet so 57-NQ/TW va Quyet dinh 1169/QD-TTg ngay 16/6/2025 cua UBND, HĐND ve KH-CN, "
+            "DMST; lien he: vanthu@tinh.gov.vn hoac https://tinh.gov.vn/van-ban, so tien 1.250.000 dong, muc II.")
+    out = restore(text).text
+    for token in ["57-NQ/TW", "1169/QD-TTg", "16/6/2025", "UBND,", "HĐND", "KH-CN,", "DMST;", "vanthu@tinh.gov.vn",
+                  "https://tinh.gov.vn/van-ban,", "1.250.000", "II."]:
+        assert token in out.split(), (token, out)
+    assert out.startswith("Thực hiện Nghị quyết số 57-NQ/TW")
+
+
+def test_line_structure_and_spacing_preserved():
+    text = "\n  Ke hoach   so 12/KH-UBND\n\n\t- Muc dich:  nang cao nhan thuc;\n"
+    out = restore(text).text
+    assert out.count("\n") == text.count("\n")
+    assert [len(line) for line in out.split("\n")] == [len(line) for line in text.split("\n")]
+    assert strip_diacritics(out) == strip_diacritics(text).replace("Đ", "D")
+
+
+def test_empty_and_blank_input():
+    assert restore("").text == ""
+    assert restore("  \n\n ").text == "  \n\n "
+    assert restore("").corrections == []
+
+
+def test_old_tone_placement_style_is_followed():
+    # The input writes 'hoà', 'thuỷ' (tone on the second vowel): restored words follow that style.
+    text = "Giữ gìn hoà bình, thuỷ lợi; tang cuong hoa hop va suc khoe cong dong."
+    out = restore(text).text
+    assert "hoà hợp" in out and "sức khoẻ" in out, out
+
+
+def test_new_tone_placement_is_the_default():
+    out = restore("tang cuong suc khoe va hoa binh").text
+    assert out == "tăng cường sức khỏe và hòa bình"
+
+
+def test_only_suspicious_leaves_valid_syllables_alone():
+    # 'va' and 'ban' are valid syllables: in -l vie mode they stay even though 'và', 'bản' are likelier.
+    text = "Ủy ban nhân dân ban hành quy chế va văn bản hướng dẫn"
+    out = restore(text, only_suspicious=True).text
+    assert out == text
+
+
+def test_only_suspicious_repairs_invalid_tokens():
+    text = "Ủy ban nhân dân tỉnh ban hành kế hoạch thưc hiện nhiêm vụ"
+    result = restore(text, only_suspicious=True)
+    assert "thực hiện" in result.text and "nhiệm vụ" in result.text, result.text
+    assert {c.original for c in result.corrections} <= {"thưc", "nhiêm"}
+
+
+def test_low_confidence_words_may_change():
+    text = "Ủy ban nhân dân tỉnh đối mới phương thức lãnh đạo"
+    kept = restore(text, only_suspicious=True)
+    assert kept.text == text
+    fixed = restore(text, only_suspicious=True, low_confidence=[(1, "đối")])
+    assert fixed.text == "Ủy ban nhân dân tỉnh đổi mới phương thức lãnh đạo"
+
+
+def test_mixed_text_keeps_words_that_already_have_marks():
+    out = restore("Thực hiện chuong trinh chuyen doi so cua tỉnh").text
+    assert out == "Thực hiện chương trình chuyển đổi số của tỉnh"
+
+
+def test_helpers():
+    assert strip_diacritics("Quyết định Đảng ủy") == "Quyet dinh Dang uy"
+    assert diacritics.is_syllable("Nghị") and diacritics.is_syllable("hoà")
+    assert not diacritics.is_syllable("UBND") and not diacritics.is_syllable("ciia")
