@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .model import Section
 from .parse_lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
 
+CLOSING_BREAKERS = ("annex", "part", "chapter", "mục", "upper", "roman")
 BASES_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "theo de xuat", "xet to trinh",
               "theo chi dao", "xet tinh hinh", "trien khai", "theo", "xet")
 CLOSING_KEY = "tren day"
@@ -30,13 +31,13 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
-    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|\s[-–]\s)\s*(?=\S)")),
+    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|\s[-–]\s)\s*(?=\S|$)")),
     # OCR reads "II." as "I1.", "Il." or "HH.": kept as printed, taken as roman only before a capital heading
     ("roman_ocr", re.compile(r"^(?P<label>[IVXH][IVXHl1]{1,4})\s*[.)]\s*(?=\S)")),
     ("arabic4", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic3", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic2", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
-    ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/]\s+(?=\S)")),
+    ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/](?:\s+(?=\S)|$)")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*[)/]\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
     ("upper", re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\s*[.)]\s+(?=\S)")),
     # "C) Đẩy mạnh …": OCR capitalised a point's letter
@@ -75,8 +76,6 @@ def match_label(text: str) -> tuple[str, str, str] | None:
         rest = text[match.end():].strip()
         if kind == "upper" and not is_upper_line(rest):
             continue  # "A. Nguyễn …" is not a part heading; "A. KẾT QUẢ …" is
-        if kind == "roman" and not rest:
-            continue
         if kind == "roman_ocr":
             if not is_upper_line(rest):
                 continue
@@ -151,6 +150,8 @@ def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
         return not ends_terminal
     if ends_terminal:
         return False
+    if is_upper_line(previous.text) and not is_upper_line(text):
+        return False  # a capital line (a heading, "QUYẾT ĐỊNH") does not run on into mixed-case text
     if previous.kind == "base" and tail.endswith(","):
         return False  # the last base ends with ',' and the enacting sentence follows ("Ủy ban nhân dân … như sau:")
     if previous.kind == "heading":
@@ -231,8 +232,10 @@ def build_body(lines: list[Line]) -> Body:
     closing_parts: list[str] = []
     in_closing = False
     pending_heading: Section | None = None  # "Chương I" whose heading is on the next line
+    pending_kind = ""
     addressees: list[str] = []
     in_addressees = False
+    root_kinds: set[str] = set()
     for block in blocks:
         if block.kind == "addressee" and not stack:
             rest = block.text.split(":", 1)[1] if ":" in block.text else block.text[8:]
@@ -244,8 +247,11 @@ def build_body(lines: list[Line]) -> Body:
             continue
         in_addressees = False
         if in_closing:
-            if block.kind == "heading" and block.label_kind in ("roman", "part", "chapter"):
+            # a heading of the outer levels after "Trên đây …" means that paragraph closed a part, not the body
+            if block.kind == "heading" and (block.label_kind in CLOSING_BREAKERS or block.label_kind in root_kinds):
                 in_closing = False
+                (stack[-1][1].paragraphs if stack else preamble).extend(closing_parts)
+                closing_parts = []
             else:
                 closing_parts.append(block.text if block.kind != "heading" else f"{block.label}. {block.text}")
                 continue
@@ -254,11 +260,13 @@ def build_body(lines: list[Line]) -> Body:
             closing_parts.append(block.text)
             continue
         if pending_heading is not None:
-            if block.kind == "text" and is_upper_line(block.text):
-                pending_heading.heading = block.text.rstrip(" .:")
-                pending_heading = None
+            section, pending_heading = pending_heading, None
+            capitals_only = pending_kind in ("annex", "part", "chapter", "mục")
+            if block.kind == "text" and (is_upper_line(block.text) or not capitals_only):
+                heading, paragraphs = split_heading("", block.text)
+                section.heading = heading if heading is not None else None
+                section.paragraphs.extend(paragraphs)
                 continue
-            pending_heading = None
         if block.kind == "heading":
             heading, paragraphs = split_heading(block.label_kind or "", block.text)
             rank = RANKS[block.label_kind or "letter"]
@@ -269,9 +277,11 @@ def build_body(lines: list[Line]) -> Body:
                 stack[-1][1].children.append(section)
             else:
                 roots.append(section)
+                root_kinds.add(block.label_kind or "")
             stack.append((rank, section))
-            if heading is None and not paragraphs and block.label_kind in ("annex", "part", "chapter", "mục", "article"):
-                pending_heading = section
+            if heading is None and not paragraphs:
+                pending_heading = section  # "Chương I" / "I." alone: the heading is on the next line
+                pending_kind = block.label_kind or ""
             continue
         text = block.text
         if not stack:

@@ -41,7 +41,7 @@ NAMED = re.compile(rf"\b(?P<kind>bo luat|luat|phap lenh)\s+(?:\S+\s+){{1,10}}?so
 BARE = re.compile(r"(?<![\w/.-])\d{1,5}[a-z]?(?:/\d{4}(?=\s?[-/]))?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ0-9&]*"
                   r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*")
 DATE_AFTER = re.compile(r"^[\s,;]*(?:ngay|ngay:)\s*(?:"
-                        r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})"
+                        r"(?P<d>\d{1,2})\s*([/.-])\s*(?P<m>\d{1,2})\s*\2\s*(?P<y>\d{4})"
                         r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*n[a4i]m\s*(?P<y2>\d{4}))")
 ISSUER_AFTER = re.compile(r"^[\s,]*(?:cua|c[a-z]{1,2}a)\s+")
 # lower-case words that occur inside names of bodies ("Ủy ban nhân dân thành phố", "Bộ Giáo dục và Đào tạo")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from .model import Signature
 from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
 
-AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
-ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/]\s*(?=[A-ZĐÀ-Ỹ]{2})"
+AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
+ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]\s*(?=[A-ZĐÀ-Ỹ]{2})"
                     r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|TL|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
 RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
 STORAGE_MARK = re.compile(r"^l[uư]u\s*(?:[:.;]|\s(?=[A-ZĐ]))", re.I)
@@ -264,10 +264,11 @@ def add_recipient(tail: Tail, text: str) -> None:
 
 
 def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
-    """Authority (TM.), acting (KT./Q./TL./TUQ.), position (capitals) and the signer's name, in that order."""
+    """Authority (TM.), acting (KT./Q./TL./TUQ.), position (capitals) and the signer's name, in that order.
+    Capital lines that are neither (seal text, scan specks) are skipped: the position is the first capital
+    line naming an office (CHỦ TỊCH, BÍ THƯ, GIÁM ĐỐC …), else the first capital line."""
     authority = acting = signer = None
-    position_parts: list[str] = []
-    authority_extra: list[str] = []
+    capitals: list[str] = []  # capital lines after the marks and before the name, in order
     for raw in pieces:
         flat = collapse(raw).strip(" ,;")
         if not flat or is_signed_note(flat):
@@ -278,17 +279,17 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if acting is None and ACTING.match(flat):
             acting = flat
             continue
-        if looks_like_name(flat) or (looks_like_capital_name(flat) and (position_parts or acting or authority)):
+        if looks_like_name(flat) or (looks_like_capital_name(flat) and (capitals or acting or authority)):
             signer = flat
             continue
         if is_upper_line(flat, 0.8) and signer is None:
-            if authority and acting is None and position_parts == [] and not is_position_words(flat):
-                authority_extra.append(flat)
-            else:
-                position_parts.append(flat)
-    if authority and authority_extra:
-        authority = collapse(" ".join([authority, *authority_extra]))
-    position = collapse(" ".join(position_parts)) or None
+            capitals.append(flat)
+    position = next((c for c in capitals if is_position_words(c)), capitals[0] if capitals else None)
+    if authority and acting is None and position is not None:
+        # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
+        extra = capitals[: capitals.index(position)]
+        if extra:
+            authority = collapse(" ".join([authority, *extra]))
     if not any((authority, acting, position, signer)):
         return None
     return Signature(authority=authority, acting=acting, position=position, signer=signer)

@@ -1,0 +1,237 @@
+"""Small synthetic variants of each header, body and tail form the parser must read (issue #4), one
+assertion per form. Expected values are written by hand from the Decree 30 form, not from parser output."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.parse import parse_text
+from pipeline.parse_header import DOC_TYPES
+
+TAIL = "\nNơi nhận:\n- UBND huyện;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An\n"
+
+
+def doc(header: str, body: str = "I. NỘI DUNG\nThực hiện tốt.", tail: str = TAIL) -> str:
+    return f"{header}\n{body}\n{tail}"
+
+
+HEADER = "ỦY BAN NHÂN DÂN\nXÃ AN HÒA\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+         "An Hòa, ngày 05 tháng 3 năm 2025\nKẾ HOẠCH\nTổ chức hội thi\n"
+
+
+@pytest.mark.parametrize("header", [
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN HÒA Độc lập - Tự do - Hạnh phúc",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ỦY BAN NHÂN DÂN\nĐộc lập - Tự do - Hạnh phúc XÃ AN HÒA",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nỦY BAN NHÂN DÂN\nXÃ AN HÒA",
+    "ỦY BAN NHÂN DÂN\nXÃ AN HÒA\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n______________",
+    "**ỦY BAN NHÂN DÂN**      **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n**XÃ AN HÒA**      **Độc lập - Tự do - Hạnh phúc**",
+])
+def test_issuer_title_and_motto_in_any_column_order(header):
+    parsed = parse_text(doc(header + "\nSố: 12/KH-UBND\nAn Hòa, ngày 05 tháng 3 năm 2025\nKẾ HOẠCH\nTổ chức hội thi"))
+    assert parsed.issuer.name == "ỦY BAN NHÂN DÂN XÃ AN HÒA" and parsed.issuer.parent is None
+    assert parsed.national_title == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert parsed.motto == "Độc lập - Tự do - Hạnh phúc"
+
+
+@pytest.mark.parametrize(("issuer", "name", "parent"), [
+    ("UBND THÀNH PHỐ ĐÀ NẴNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "UBND THÀNH PHỐ ĐÀ NẴNG"),
+    ("UBND TỈNH QUẢNG NAM\nSỞ TÀI NGUYÊN VÀ\nMÔI TRƯỜNG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "UBND TỈNH QUẢNG NAM"),
+    ("HỘI ĐỒNG NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI", "HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ HÀ NỘI", None),
+    ("TỈNH ỦY QUẢNG NAM\nBAN TUYÊN GIÁO\n*", "BAN TUYÊN GIÁO", "TỈNH ỦY QUẢNG NAM"),
+    ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", "BỘ GIÁO DỤC VÀ ĐÀO TẠO", None),
+])
+def test_issuing_body_and_its_parent(issuer, name, parent):
+    parsed = parse_text(doc(issuer + "\n" + HEADER.split("\n", 2)[2]))
+    assert (parsed.issuer.name, parsed.issuer.parent) == (name, parent)
+
+
+@pytest.mark.parametrize(("line", "number", "serial", "symbol"), [
+    ("Số: 36/KH-UBND", "36/KH-UBND", "36", "KH-UBND"),
+    ("Số:36  /KH-UBND", "36/KH-UBND", "36", "KH-UBND"),
+    ("Số:         /KH-UBND", "/KH-UBND", None, "KH-UBND"),
+    ("Số 383-QĐ/TW", "383-QĐ/TW", "383", "QĐ/TW"),
+    ("Số    -KH/ĐU", "-KH/ĐU", None, "KH/ĐU"),
+    ("Số: 12/2025/NQ-HĐND", "12/2025/NQ-HĐND", "12", "2025/NQ-HĐND"),
+    ("Số: 15 / KH - UBND", "15/KH-UBND", "15", "KH-UBND"),
+    ("S6:36  /KH-UBND", "36/KH-UBND", "36", "KH-UBND"),
+    ("So: 7/KH-UBND", "7/KH-UBND", "7", "KH-UBND"),
+])
+def test_number_serial_and_symbol(line, number, serial, symbol):
+    parsed = parse_text(HEADER.replace("Số: 12/KH-UBND", line) + "Căn cứ Luật;\n")
+    assert (parsed.number, parsed.serial, parsed.symbol) == (number, serial, symbol)
+
+
+@pytest.mark.parametrize(("line", "place", "date"), [
+    ("An Hòa, ngày 05 tháng 3 năm 2025", "An Hòa", "2025-03-05"),
+    ("An Hòa, ngày     tháng 3 năm 2025", "An Hòa", "2025-03"),
+    ("An Hòa, ngày     tháng      năm 2025", "An Hòa", "2025"),
+    ("An Hòa, ngày 26tháng 5 năm 2025", "An Hòa", "2025-05-26"),
+    ("TP. Hồ Chí Minh, ngày 2 tháng 9 năm 2025", "TP. Hồ Chí Minh", "2025-09-02"),
+    ("Gia Vién, ngay 20 thang 8 nam 2025", "Gia Vién", "2025-08-20"),
+    ("An Hòa, ngày 05/3/2025", "An Hòa", "2025-03-05"),
+])
+def test_place_and_date(line, place, date):
+    parsed = parse_text(HEADER.replace("An Hòa, ngày 05 tháng 3 năm 2025", line))
+    assert (parsed.place, parsed.date) == (place, date)
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("KẾ HOẠCH", "KH"), ("QUYẾT ĐỊNH", "QĐ"), ("THÔNG BÁO", "TB"), ("HƯỚNG DẪN", "HD"), ("BÁO CÁO", "BC"),
+    ("QUY ĐỊNH", "QyĐ"), ("CHƯƠNG TRÌNH", "CTr"), ("TỜ TRÌNH", "TTr"), ("NGHỊ QUYẾT", "NQ"), ("CHỈ THỊ", "CT"),
+    ("QUY CHẾ", "QC"), ("PHƯƠNG ÁN", "PA"), ("ĐỀ ÁN", "ĐA"), ("BIÊN BẢN", "BB"), ("CÔNG ĐIỆN", "CĐ"),
+    ("GIẤY MỜI", "GM"), ("THÔNG CÁO", "TC"), ("KE HOACH", "KH"), ("KẾ HOẠCH:", "KH"),
+])
+def test_type_name_and_its_decree_30_code(name, code):
+    parsed = parse_text(HEADER.replace("Số: 12/KH-UBND", "Số: 12/UBND").replace("KẾ HOẠCH", name))
+    assert parsed.doc_type == name.rstrip(":") and parsed.doc_type_code == code
+    assert parsed.title == "Tổ chức hội thi"
+
+
+def test_code_follows_the_symbol_when_it_prints_one():
+    parsed = parse_text(HEADER.replace("Số: 12/KH-UBND", "Số 12-QĐi/TU").replace("KẾ HOẠCH", "QUY ĐỊNH"))
+    assert parsed.doc_type_code == "QĐi"
+
+
+def test_cong_van_has_no_type_name_but_a_subject():
+    text = HEADER.replace("Số: 12/KH-UBND", "Số: 88/UBND-VX\nV/v tổ chức hội thi\nnăm 2025").replace(
+        "KẾ HOẠCH\nTổ chức hội thi\n", "Kính gửi: Các thôn.\n") + "Ủy ban nhân dân xã đề nghị các thôn thực hiện./."
+    parsed = parse_text(doc(text, body=""))
+    assert parsed.doc_type is None and parsed.doc_type_code == "CV"
+    assert parsed.title == "V/v tổ chức hội thi năm 2025" and parsed.addressees == ["Các thôn"]
+    assert parsed.preamble == ["Ủy ban nhân dân xã đề nghị các thôn thực hiện./."]
+    assert "document type not found" not in parsed.warnings
+
+
+def test_subject_line_joined_across_lines_and_blank_lines():
+    parsed = parse_text(HEADER.replace("Tổ chức hội thi\n", "Tổ chức hội thi tìm hiểu\n\npháp luật năm 2025\n\nCăn cứ Luật;\n"))
+    assert parsed.title == "Tổ chức hội thi tìm hiểu pháp luật năm 2025" and parsed.bases == ["Căn cứ Luật;"]
+
+
+def test_bases_each_one_string_and_reflowed():
+    body = ("Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ\nChính trị;\n"
+            "Thực hiện Kế hoạch số 67/KH-UBND ngày 27 tháng 02 năm 2026 của Ủy ban nhân dân\nthành phố;\n"
+            "Theo đề nghị của Trưởng phòng Văn hóa - Xã hội,\n"
+            "Ủy ban nhân dân xã ban hành Kế hoạch như sau:\nI. MỤC ĐÍCH\nLàm tốt.")
+    parsed = parse_text(doc(HEADER, body))
+    assert parsed.bases == ["Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;",
+                            "Thực hiện Kế hoạch số 67/KH-UBND ngày 27 tháng 02 năm 2026 của Ủy ban nhân dân thành phố;",
+                            "Theo đề nghị của Trưởng phòng Văn hóa - Xã hội,"]
+    assert parsed.preamble == ["Ủy ban nhân dân xã ban hành Kế hoạch như sau:"]
+    assert [(r.number, r.date, r.issuer) for r in parsed.references] == [
+        ("57-NQ/TW", "2024-12-22", "Bộ Chính trị"), ("67/KH-UBND", "2026-02-27", "Ủy ban nhân dân thành phố")]
+
+
+def test_section_tree_letters_in_vietnamese_order_and_dash_items():
+    body = ("I. MỤC ĐÍCH\n1. Mục đích chung\n1.1. Nâng cao nhận thức\na) Một;\nb) Hai;\nc) Ba;\nd) Bốn;\nđ) Năm;\ne) Sáu.\n"
+            "- Gạch đầu dòng;\n+ Dấu cộng.\n2. Yêu cầu\nII. NỘI DUNG\nNội dung chính.")
+    parsed = parse_text(doc(HEADER, body))
+    first = parsed.sections[0]
+    assert [(s.label, s.heading, s.level) for s in parsed.sections] == [("I", "MỤC ĐÍCH", 1), ("II", "NỘI DUNG", 1)]
+    assert [c.label for c in first.children] == ["1", "2"]
+    sub = first.children[0].children[0]
+    assert (sub.label, sub.heading, sub.level) == ("1.1", "Nâng cao nhận thức", 3)
+    assert [c.label for c in sub.children] == ["a", "b", "c", "d", "đ", "e"]
+    assert sub.children[-1].paragraphs == ["Sáu.", "- Gạch đầu dòng;", "+ Dấu cộng."]
+    assert parsed.sections[1].paragraphs == ["Nội dung chính."]
+
+
+def test_wrong_numbering_is_kept_as_printed():
+    body = "I. MỘT\n1. A\n2. B\n3. C\n5. E\nII. HAI\nIII. BA\nIII. BA NỮA\nV. NĂM"
+    parsed = parse_text(doc(HEADER, body))
+    assert [s.label for s in parsed.sections] == ["I", "II", "III", "III", "V"]
+    assert [c.label for c in parsed.sections[0].children] == ["1", "2", "3", "5"]
+
+
+def test_parts_chapters_sections_and_articles():
+    body = ("Phần I\nQUY ĐỊNH CHUNG\nChương I\nPHẠM VI\nMục 1. ĐỐI TƯỢNG\nĐiều 1. Phạm vi điều chỉnh\n1. Khoản một.\n"
+            "a) Điểm a.\nĐiều 2. Đối tượng áp dụng\nChương II\nTỔ CHỨC\nĐiều 3. Hiệu lực")
+    parsed = parse_text(doc(HEADER, body))
+    part = parsed.sections[0]
+    assert (part.label, part.heading) == ("Phần I", "QUY ĐỊNH CHUNG")
+    assert [(c.label, c.heading) for c in part.children] == [("Chương I", "PHẠM VI"), ("Chương II", "TỔ CHỨC")]
+    muc = part.children[0].children[0]
+    assert (muc.label, muc.heading) == ("Mục 1", "ĐỐI TƯỢNG")
+    assert [(a.label, a.heading) for a in muc.children] == [("Điều 1", "Phạm vi điều chỉnh"), ("Điều 2", "Đối tượng áp dụng")]
+    assert muc.children[0].children[0].children[0].label == "a"
+
+
+def test_page_numbers_markdown_debris_and_page_breaks_are_removed():
+    body = ("## **I. MỤC ĐÍCH**\nNâng cao nhận thức của cán bộ, công chức\n\n- 2 -\n\f\nvà người dân về *chuyển đổi số*.\n"
+            "### II. NỘI DUNG\nTuyên truyền rộng rãi trên địa bàn\n\n3\n\nxã.")
+    parsed = parse_text(doc(HEADER, body))
+    assert [(s.label, s.heading) for s in parsed.sections] == [("I", "MỤC ĐÍCH"), ("II", "NỘI DUNG")]
+    assert parsed.sections[0].paragraphs == ["Nâng cao nhận thức của cán bộ, công chức và người dân về chuyển đổi số."]
+    assert parsed.sections[1].paragraphs == ["Tuyên truyền rộng rãi trên địa bàn xã."]
+
+
+def test_tables_are_kept_as_rows():
+    body = "I. KẾT QUẢ\n| STT | Chỉ tiêu | Kết quả |\n|---|---|---|\n| 1 | Hộ gia đình | 120 |\n| 2 | Thôn | 5 |"
+    parsed = parse_text(doc(HEADER, body))
+    assert parsed.sections[0].paragraphs == ["STT | Chỉ tiêu | Kết quả", "1 | Hộ gia đình | 120", "2 | Thôn | 5"]
+
+
+def test_closing_paragraph_and_a_summary_in_the_middle():
+    body = ("A. KẾT QUẢ\nI. CHUNG\nĐạt.\nTrên đây là kết quả năm 2025.\nB. PHƯƠNG HƯỚNG\n1. Làm tốt.\n"
+            "Trên đây là Báo cáo của Ủy ban nhân dân xã./. thanh\nĐề nghị các đơn vị thực hiện.")
+    parsed = parse_text(doc(HEADER, body))
+    assert parsed.closing == "Trên đây là Báo cáo của Ủy ban nhân dân xã./."
+    assert [s.label for s in parsed.sections] == ["A", "B"]
+    assert parsed.sections[0].children[0].paragraphs == ["Đạt.", "Trên đây là kết quả năm 2025."]
+
+
+@pytest.mark.parametrize("mark", ["Nơi nhận:", "NƠI NHẬN:", "Noi nhận:", "Noi nhgn:", "Nơi nhận", "Noi nhan:"])
+def test_recipients_mark_spelled_any_way(mark):
+    parsed = parse_text(doc(HEADER, tail=TAIL.replace("Nơi nhận:", mark)))
+    assert parsed.recipients == ["UBND huyện"] and parsed.storage == ["VT"]
+
+
+@pytest.mark.parametrize(("block", "signature"), [
+    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An",
+     ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")),
+    ("T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nNguyễn Văn An", ("T/M BAN THƯỜNG VỤ", None, "BÍ THƯ", "Nguyễn Văn An")),
+    ("Q. CHỦ TỊCH\n\nNguyễn Văn An", (None, "Q. CHỦ TỊCH", None, "Nguyễn Văn An")),
+    ("TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nNguyễn Văn An", (None, "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Nguyễn Văn An")),
+    ("TUQ. CHỦ TỊCH\nTRƯỞNG PHÒNG NỘI VỤ\nNguyễn Văn An", (None, "TUQ. CHỦ TỊCH", "TRƯỞNG PHÒNG NỘI VỤ", "Nguyễn Văn An")),
+    ("KT.GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\n\nNGUYỄN VĂN AN", (None, "KT.GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "NGUYỄN VĂN AN")),
+    ("TM, ỦY BAN NHÂN DÂN\nKT, CHỦ TỊCH\nPHÓ CHỦ TỊCH\nỒ ẤÂN\nNguyễn Văn An",
+     ("TM, ỦY BAN NHÂN DÂN", "KT, CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")),
+    ("CHỦ TỊCH\n\nNguyễn Văn An", (None, None, "CHỦ TỊCH", "Nguyễn Văn An")),
+])
+def test_signature_block(block, signature):
+    parsed = parse_text(doc(HEADER, tail="Nơi nhận:\n- UBND huyện;\n- Lưu: VT.\n\n" + block))
+    got = parsed.signature
+    assert (got.authority, got.acting, got.position, got.signer) == signature
+    assert parsed.recipients == ["UBND huyện"]
+
+
+@pytest.mark.parametrize("tail", [
+    # recipients and signature interleaved line by line (OCR merged the two columns)
+    "Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- UBND huyện; KT. CHỦ TỊCH\n- Đảng ủy xã;\n- Lưu: VT. PHÓ CHỦ TỊCH\n\nNguyễn Văn An",
+    "Nơi nhận:                 TM. ỦY BAN NHÂN DÂN\n- UBND huyện;             KT. CHỦ TỊCH\n- Đảng ủy xã;\n"
+    "- Lưu: VT.                PHÓ CHỦ TỊCH\n\n                          Nguyễn Văn An",
+    # the signature column printed before the recipients column
+    "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\nNơi nhận:\n- UBND huyện;\n- Đảng ủy xã;\n- Lưu: VT.",
+    # the recipients column first, as the OCR stage emits two-column regions
+    "Nơi nhận:\n- UBND huyện;\n- Đảng ủy xã;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An",
+])
+def test_tail_columns_in_any_layout(tail):
+    parsed = parse_text(doc(HEADER, tail=tail))
+    assert parsed.recipients == ["UBND huyện", "Đảng ủy xã"] and parsed.storage == ["VT"]
+    got = parsed.signature
+    assert (got.authority, got.acting, got.position, got.signer) == (
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+
+
+def test_recipient_wrapped_over_two_lines_and_storage_entries():
+    tail = "Nơi nhận:\n- Các cơ quan, đơn vị trên địa bàn\n  xã;\n- Như trên,\n- Lưu: VT, VHXH (Chung).\n\nCHỦ TỊCH\nNguyễn Văn An"
+    parsed = parse_text(doc(HEADER, tail=tail))
+    assert parsed.recipients == ["Các cơ quan, đơn vị trên địa bàn xã", "Như trên"]
+    assert parsed.storage == ["VT", "VHXH (Chung)"]
+
+
+def test_every_decree_30_type_name_is_known():
+    for name in ("ke hoach", "quyet dinh", "thong bao", "huong dan", "bao cao", "quy dinh", "chuong trinh", "to trinh",
+                 "nghi quyet", "chi thi", "quy che", "phuong an", "de an", "du an", "bien ban", "hop dong", "cong dien",
+                 "ban ghi nho", "ban thoa thuan", "giay uy quyen", "giay moi", "giay gioi thieu", "giay nghi phep",
+                 "phieu gui", "phieu chuyen", "phieu bao", "thong cao"):
+        assert name in DOC_TYPES
