@@ -20,6 +20,7 @@ Ray task per document; the driver keeps a bounded window of documents in flight.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -472,10 +473,12 @@ class RayExecutor:
     def _connect(self) -> None:
         ray = self.ray
         if not ray.is_initialized():
+            # Ray's own INFO/WARNING lines would interleave with our log (and break --log-json)
+            quiet = {"log_to_driver": False, "include_dashboard": False, "logging_level": logging.ERROR}
             if self.options.address:
-                ray.init(address=self.options.address, log_to_driver=False, include_dashboard=False)
+                ray.init(address=self.options.address, **quiet)
             else:
-                ray.init(num_cpus=self.options.jobs, log_to_driver=False, include_dashboard=False)
+                ray.init(num_cpus=self.options.jobs, **quiet)
                 self.started_here = True
         # max_retries=0: a document that kills its worker fails once, with a category, instead of
         # being retried three times; the batch's manifest and --resume handle reruns.

@@ -35,7 +35,7 @@ class Reporter:
             from tqdm import tqdm
 
             self._docs = tqdm(total=inputs, desc="documents", unit="doc", file=self.stream, position=0, dynamic_ncols=True)
-            self._pages = tqdm(desc="pages", unit="page", file=self.stream, position=1, dynamic_ncols=True)
+            self._pages = tqdm(desc="pages", unit="page", file=self.stream, position=1, dynamic_ncols=True, leave=False)
 
     def pages(self, count: int) -> None:
         if self._pages is not None:

@@ -288,3 +288,11 @@ def test_merge_tsv_numbers_pages():
     header = "level\tpage_num\tblock_num\ttext"
     results = [PageResult(page=Page(number=n, text=""), corrections=[], tsv=f"{header}\n5\t1\t1\tw{n}\n") for n in (2, 1)]
     assert merge_tsv(results) == f"{header}\n5\t1\t1\tw1\n5\t2\t1\tw2\n"
+
+
+def test_fail_fast_stops_at_the_first_failed_input(tmp_path):
+    write_texts(tmp_path / "in", 3)
+    (tmp_path / "in" / "a-broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    summary = run_batch([tmp_path / "in"], tmp_path / "out", Options(jobs=1, restore=False, fail_fast=True))
+    assert (summary.ok, summary.failed) == (0, 1)
+    assert [json.loads(line)["status"] for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()] == ["failed"]
