@@ -66,12 +66,13 @@ def cmd_parse(ns: argparse.Namespace) -> int:
 
 
 def cmd_export(ns: argparse.Namespace) -> int:
-    from .export import export_tables
+    from .export import export_records
 
-    written = export_tables(Path(ns.outdir), Path(ns.to))
-    for path in written:
+    report = export_records(Path(ns.outdir), Path(ns.to))
+    for path in report.written:
         print(f"wrote {path}", file=sys.stderr)
-    return EXIT_OK
+    print(f"planocr: exported {report.records} record(s), {len(report.skipped)} skipped", file=sys.stderr)
+    return EXIT_SOME_FAILED if report.skipped else EXIT_OK  # a record that could not be read is a failed input
 
 
 def cmd_schema(ns: argparse.Namespace) -> int:

@@ -84,8 +84,20 @@ class Tables:
 # ---------------------------------------------------------------- which records
 
 
+@dataclass
+class ExportReport:
+    written: list[Path]
+    records: int
+    skipped: list[str]  # one line per record the manifest promised that could not be read: "path: reason"
+
+
 def export_tables(outdir: Path, to: Path) -> list[Path]:
     """Flatten OUTDIR's records into tables at ``to`` (format from its suffix); returns the files written."""
+    return export_records(outdir, to).written
+
+
+def export_records(outdir: Path, to: Path) -> ExportReport:
+    """Like export_tables, also saying how many records went in and which were skipped (the CLI's exit status)."""
     writer = pick_writer(to)
     if not outdir.exists():
         raise MissingInputError("no such folder (expected the OUTDIR of `planocr run`)", path=str(outdir))
@@ -93,12 +105,13 @@ def export_tables(outdir: Path, to: Path) -> list[Path]:
         raise UsageError("not a folder: export reads the OUTDIR of `planocr run`", path=str(outdir))
     tables = Tables()
     count = 0
-    for record_name, doc in read_records(outdir):
+    skipped: list[str] = []
+    for record_name, doc in read_records(outdir, skipped):
         tables.add(flatten_document(doc, record_name))
         count += 1
     if count == 0:
         log.warning("%s: no records to export; writing tables with headers only", outdir)
-    return writer(tables, to)
+    return ExportReport(written=writer(tables, to), records=count, skipped=skipped)
 
 
 def pick_writer(to: Path) -> Callable[[Tables, Path], list[Path]]:
@@ -110,8 +123,9 @@ def pick_writer(to: Path) -> Callable[[Tables, Path], list[Path]]:
     return writers[suffix]
 
 
-def read_records(outdir: Path) -> Iterator[tuple[str, Document]]:
-    """(record file name, record) for every exportable record, sorted by file name; bad ones are skipped."""
+def read_records(outdir: Path, skipped: list[str] | None = None) -> Iterator[tuple[str, Document]]:
+    """(record file name, record) for every exportable record, sorted by file name; bad ones are skipped
+    (warned about, and listed in ``skipped``)."""
     manifest = outdir / MANIFEST
     names = manifest_outputs(manifest) if manifest.is_file() else None
     if names is None:
@@ -123,7 +137,7 @@ def read_records(outdir: Path) -> Iterator[tuple[str, Document]]:
             log.warning("%s: %d JSON file(s) not listed as ok in %s were not exported (e.g. %s)",
                         outdir, len(unlisted), MANIFEST, min(unlisted))
     for name in candidates:
-        doc = read_record(outdir / name, quiet_if_not_record=names is None)
+        doc = read_record(outdir / name, quiet_if_not_record=names is None, skipped=skipped)
         if doc is not None:
             yield name, doc
 
@@ -150,20 +164,24 @@ def manifest_outputs(manifest: Path) -> set[str]:
             if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]}
 
 
-def read_record(path: Path, *, quiet_if_not_record: bool = False) -> Document | None:
+def read_record(path: Path, *, quiet_if_not_record: bool = False, skipped: list[str] | None = None) -> Document | None:
+    problem = None
     try:
         data = path.read_bytes()
     except OSError as err:
-        log.warning("%s: unreadable (%s); skipped", path, err.strerror or err)
-        return None
-    try:
-        return Document.model_validate_json(data)
-    except ValidationError as err:  # bad JSON, bad UTF-8, wrong types, missing or unknown keys
-        if quiet_if_not_record and is_other_json(data):
-            log.info("%s: not a planocr record; skipped", path)
-        else:
-            log.warning("%s: not a valid record (%s); skipped", path, first_problem(err))
-        return None
+        problem = f"unreadable ({err.strerror or err})"
+    else:
+        try:
+            return Document.model_validate_json(data)
+        except ValidationError as err:  # bad JSON, bad UTF-8, wrong types, missing or unknown keys
+            if quiet_if_not_record and is_other_json(data):
+                log.info("%s: not a planocr record; skipped", path)
+                return None
+            problem = f"not a valid record ({first_problem(err)})"
+    log.warning("%s: %s; skipped", path, problem)
+    if skipped is not None:
+        skipped.append(f"{path}: {problem}")
+    return None
 
 
 def is_other_json(data: bytes) -> bool:

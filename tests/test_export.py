@@ -30,7 +30,7 @@ def ubnd_plan() -> Document:
         source=Source(file="gia-vien.txt", sha256="a" * 64, kind="text", pages=1),
         issuer=Issuer(name=UBND, parent=None),
         national_title="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", motto="Độc lập - Tự do - Hạnh phúc",
-        number="36/KH-UBND", serial="36", symbol="KH-UBND", doc_type="KẾ HOẠCH", doc_type_code="KH",
+        number="05/KH-UBND", serial="05", symbol="KH-UBND", doc_type="KẾ HOẠCH", doc_type_code="KH",
         place="Gia Viên", date="2025-08-20",
         title="Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị",
         bases=["Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;",
@@ -103,10 +103,13 @@ def outdir(tmp_path):
 
 
 def read_back(to: Path) -> dict[str, pd.DataFrame]:
+    def text(table: str) -> dict:  # the README's recipe: text columns as str, so "05" stays "05"
+        return {c: str for c, kind in TABLES[table].items() if kind == "str"}
+
     if to.suffix == ".xlsx":
-        return pd.read_excel(to, sheet_name=None)
+        return {t: pd.read_excel(to, sheet_name=t, dtype=text(t)) for t in TABLES}
     if to.suffix == ".csv":
-        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig") for t in TABLES}
+        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", dtype=text(t)) for t in TABLES}
     return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
 
 
@@ -136,6 +139,7 @@ def test_round_trip_keeps_vietnamese_values_counts_and_nulls(outdir, tmp_path, s
     assert int(ubnd["n_sections"]) == 7 and int(ubnd["n_recipients"]) == 6 and int(ubnd["n_bases"]) == 2
     assert ubnd["bases"].split("\n")[1].startswith("Thực hiện Kế hoạch số 67/KH-UBND")
     assert ubnd["storage"] == "VT; VHXH" and ubnd["signer"] == "Nguyễn Chiến Vương"
+    assert ubnd["serial"] == "05" and ubnd["number"] == "05/KH-UBND"  # leading zero kept
     assert pd.isna(ubnd["mean_confidence"])  # text input has no OCR confidence: empty, not 0
     assert party["mean_confidence"] == pytest.approx(0.87) and bool(party["needs_review"]) is True
     assert party["warnings"] == "page 3: timeout; signer not found" and party["date"] == "2026-03"
@@ -253,8 +257,10 @@ def test_bad_records_are_skipped_with_a_warning_never_a_crash(tmp_path, caplog):
     (outdir / "latin1.json").write_bytes('{"schema_version": "1.0", "title": "Kế hoạch"}'.encode("cp1258", "replace"))
     (outdir / "settings.json").write_text('{"theme": "dark"}', encoding="utf-8")  # not a record at all
     with caplog.at_level(logging.INFO, logger="pipeline.export"):
-        export_tables(outdir, tmp_path / "t.parquet")
+        report = export.export_records(outdir, tmp_path / "t.parquet")
     assert pd.read_parquet(tmp_path / "t_documents.parquet")["record"].tolist() == ["good.json"]
+    assert report.records == 1 and len(report.skipped) == 3  # settings.json is not a record: not counted
+    assert any("wrong-type.json" in line and "source.pages" in line for line in report.skipped)
     warned = {r.getMessage().split(":")[0].rsplit("/", 1)[-1] for r in caplog.records if r.levelno == logging.WARNING}
     assert {"truncated.json", "wrong-type.json", "latin1.json"} <= warned and "settings.json" not in warned
 
@@ -308,6 +314,15 @@ def test_bad_targets_and_missing_outdir_are_clear_errors(outdir, tmp_path):
     with pytest.raises(UsageError, match="not a folder"):
         export_tables(outdir / "gia-vien.json", tmp_path / "t.csv")
     assert not list(tmp_path.glob("t*")) and not list(tmp_path.glob("plans*"))
+
+
+def test_cli_export_exits_1_when_a_listed_record_is_damaged(outdir, tmp_path, capsys, caplog):
+    (outdir / "dang-uy.json").write_text("{", encoding="utf-8")  # e.g. disk trouble after the run
+    with caplog.at_level(logging.WARNING, logger="pipeline.export"):
+        assert main(["export", str(outdir), "--to", str(tmp_path / "t.csv")]) == 1
+    assert "exported 2 record(s), 1 skipped" in capsys.readouterr().err
+    assert any("dang-uy.json" in r.getMessage() and "not a valid record" in r.getMessage() for r in caplog.records)
+    assert len(pd.read_csv(tmp_path / "t_documents.csv", encoding="utf-8-sig")) == 2  # the rest are exported
 
 
 def test_cli_export_exit_statuses(outdir, tmp_path, capsys):
