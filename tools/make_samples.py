@@ -1,0 +1,55 @@
+"""Render the committed sample scans in data/samples (used by `make samples`).
+
+The recipe below is the whole definition of the committed set: which source text, how many pages, which
+scan profile and which file format. Page truth goes to data/truth/ (outside data/samples, so that
+`planocr run data/samples` does not take truth files for inputs). Rendering is deterministic: the same
+recipe and seed give byte-identical files.
+
+    .venv/bin/python tools/make_samples.py --out data/samples --truth data/truth
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.samples import derive_structure, render_document, structure_text, write_sample  # noqa: E402
+
+# (source text in data/sources, pages, profile, format)
+RECIPE = (
+    ("kh-tan-ky", 2, "mild", "pdf"),
+    ("kh-hat-mon", 1, "heavy", "jpg"),
+    ("kh-phu-trung", 2, "photocopy", "tiff"),
+    ("kh-tan-ky", 1, "lowres", "png"),
+)
+TEXT_SAMPLES = ("kh-phu-trung",)  # written as cleaned .txt input (OCR skipped by the pipeline)
+SEED = 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", type=Path, default=REPO / "data" / "sources")
+    parser.add_argument("--out", type=Path, default=REPO / "data" / "samples")
+    parser.add_argument("--truth", type=Path, default=None, help="default: data/truth beside OUT")
+    args = parser.parse_args(argv)
+    truth = args.truth or args.out.parent / "truth"
+    for name, pages, profile, fmt in RECIPE:
+        text = (args.sources / f"{name}.txt").read_text(encoding="utf-8")
+        rendered = render_document(text, profile, seed=SEED, max_pages=pages)
+        for path in write_sample(rendered, args.out, name, profile, fmt, truth):
+            print(path)
+    for name in TEXT_SAMPLES:
+        text = (args.sources / f"{name}.txt").read_text(encoding="utf-8")
+        path = args.out / f"{name}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(structure_text(derive_structure(text)), encoding="utf-8")
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
