@@ -31,13 +31,15 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
-    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|\s[-–]\s)\s*(?=\S|$)")),
+    ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|[-–](?=\s))\s*(?=\S|$)")),
     # OCR reads "II." as "I1.", "Il." or "HH.": kept as printed, taken as roman only before a capital heading
     ("roman_ocr", re.compile(r"^(?P<label>[IVXH][IVXHl1]{1,4})\s*[.)]\s*(?=\S)")),
     ("arabic4", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic3", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic2", re.compile(r"^(?P<label>\d{1,2}\.\d{1,2})\.?\s+(?=\S)")),
     ("arabic", re.compile(r"^(?P<label>\d{1,2})\s*[.)/](?:\s+(?=\S)|$)")),
+    # Party style "1- Nội dung": only before a capital, so "20 - 30 người" stays text
+    ("arabic_dash", re.compile(r"^(?P<label>\d{1,2})\s?[-–]\s+(?=[A-ZĐÀ-Ỹ])")),
     ("letter", re.compile(r"^(?P<label>[a-zđ])\s*[)/]\s*(?=\S)|^(?P<label2>[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")),
     ("upper", re.compile(r"^(?P<label>[A-HJ-UWYZĐ])\s*[.)]\s+(?=\S)")),
     # "C) Đẩy mạnh …": OCR capitalised a point's letter
@@ -82,6 +84,8 @@ def match_label(text: str) -> tuple[str, str, str] | None:
             kind = "roman"
         if kind == "letter_ocr":
             kind = "letter"
+        if kind == "arabic_dash":
+            kind = "arabic"
         return kind, collapse(label), rest
     return None
 

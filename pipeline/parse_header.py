@@ -140,8 +140,14 @@ def find_date(line: Line, lower_bound: int = 0) -> tuple[Span, str | None, int] 
 
 
 def look_alike_digits_safe(key: str) -> str:
-    """Keys keep digits (dates need them); only letters' look-alikes that are not digits are folded."""
-    return key.replace("q", "o")
+    """Keys keep digits (dates need them); letters OCR reads for digits next to digits become digits
+    ('1O' → '10', '2O25' → '2025'), same length."""
+    key = DIGIT_O.sub("0", key.replace("q", "o"))
+    return DIGIT_L.sub("1", key)
+
+
+DIGIT_O = re.compile(r"(?<=\d)o|o(?=\d)")
+DIGIT_L = re.compile(r"(?<=\d)[li]|[li](?=\d)")
 
 
 def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:

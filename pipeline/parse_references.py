@@ -52,7 +52,7 @@ nha nuoc toi cao kiem sat toa tai dau ke hoach dan toc giao ngoai vien ngan hang
 thu""".split())
 # lower-case words that end an issuer even though they may occur in names
 ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duyet", "huong dan", "quy dinh",
-                "ve ", "nham", "tai ", "tren", "doi voi", "sua doi", "bo sung", "giao ", "chi dao", "to chuc",
+                "ve ", "nham", "tai ", "tren", "doi voi", "sua doi", "bo sung", "chi dao", "to chuc",
                 "va cac", "va nhung", "nam ", "thong qua", "ket luan", "phat dong", "dau tu")
 
 

@@ -16,7 +16,7 @@ from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]\s*(?=[A-ZĐÀ-Ỹ]{2})"
-                    r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|TL|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
+                    r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
 RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
 STORAGE_MARK = re.compile(r"^l[uư]u\s*(?:[:.;]|\s(?=[A-ZĐ]))", re.I)
 SIGNED_NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|da\s+ky|ký|ky|chữ\s+ký|dấu)\b.*\)?$|^\[.*\]$", re.I)

@@ -317,6 +317,76 @@ CASES: dict[str, dict] = {
                 {"label": "3", "heading": "Yêu. cầu", "children": ["b", "C"]}]},
             {"label": "HH", "heading": "NHIỆM VỤ VÀ GIẢI PHÁP", "children": []}],
     },
+    # --- third batch, also written before the parser was run on them ---
+    # Party plan: "I-" / "1-" labels, a rule line under the title, K/T
+    "huyen_uy_ke_hoach_dash_labels": {
+        "issuer": {"name": "BAN TUYÊN GIÁO", "parent": "HUYỆN ỦY PHÚ VANG"},
+        "national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": None,
+        "number": "25-KH/BTGHU", "serial": "25", "symbol": "KH/BTGHU",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Phú Vang", "date": "2025-04-12",
+        "title": "tuyên truyền kỷ niệm 50 năm Ngày giải phóng miền Nam, thống nhất đất nước (30/4/1975 - 30/4/2025)",
+        "bases": ["Thực hiện Hướng dẫn số 150-HD/BTGTW ngày 20/02/2025"],
+        "references": [{"kind": "Hướng dẫn", "number": "150-HD/BTGTW", "date": "2025-02-20",
+                        "issuer": "Ban Tuyên giáo Trung ương"}],
+        "sections": [
+            {"label": "I", "heading": "MỤC ĐÍCH, YÊU CẦU", "children": ["1", "2"]},
+            {"label": "II", "heading": "NỘI DUNG TUYÊN TRUYỀN", "children": [
+                {"label": "1", "heading": "Ý nghĩa lịch sử", "children": []},
+                {"label": "2", "heading": "Thành tựu của quê hương", "children": []}]},
+            {"label": "III", "heading": "TỔ CHỨC THỰC HIỆN", "children": []}],
+        "recipients": ["Ban Tuyên giáo Tỉnh ủy (b/c)", "Thường trực Huyện ủy (b/c)", "Các chi, đảng bộ cơ sở"],
+        "storage": ["BTG"],
+        "signature": sig(None, "K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Hồ Thị Mai"),
+    },
+    # provincial Party committee notice: generic body name over the province line
+    "tinh_uy_thong_bao": {
+        "issuer": {"name": "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH QUẢNG NAM", "parent": None},
+        "national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": None,
+        "number": "1234-TB/TU", "serial": "1234", "symbol": "TB/TU",
+        "doc_type": "THÔNG BÁO", "doc_type_code": "TB", "place": "Quảng Nam", "date": "2025-06-18",
+        "title": "ý kiến của Ban Thường vụ Tỉnh ủy về công tác chuẩn bị đại hội đảng bộ các cấp",
+        "bases": [],
+        "references": [],
+        "sections": [{"label": "1", "heading": None, "children": []}, {"label": "2", "heading": None, "children": []}],
+        "recipients": ["Các đảng bộ trực thuộc Tỉnh ủy", "Các đồng chí Tỉnh ủy viên"],
+        "storage": ["Văn phòng Tỉnh ủy"],
+        "signature": sig("T/M BAN THƯỜNG VỤ", None, "PHÓ BÍ THƯ THƯỜNG TRỰC", "Nguyễn Đức Thắng"),
+    },
+    # vie OCR slips: "KÉ HOẠCH", "1O", "2O25", "Nơi nhân", blank lines between every header line
+    "ke_hoach_vie_tone_errors": {
+        "issuer": {"name": "ỦY BAN NHÂN DÂN XÃ ĐIỆN HỒNG", "parent": None},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "25/KH-UBND", "serial": "25", "symbol": "KH-UBND",
+        "doc_type": "KÉ HOẠCH", "doc_type_code": "KH", "place": "Điện Hồng", "date": "2025-03-10",
+        "title": "Triển khai công tác phòng, chống dịch bệnh trên cây trồng năm 2025",
+        "bases": ["Căn cứ Kế hoạch số 40/KH-UBND ngày 25/02/2025 của UBND thị xã Điện Bàn về phòng, chống dịch "
+                  "bệnh trên cây trồng năm 2025;"],
+        "references": [{"kind": "Kế hoạch", "number": "40/KH-UBND", "date": "2025-02-25", "issuer": "UBND thị xã Điện Bàn"}],
+        "sections": [{"label": "I", "heading": "MỤC ĐÍCH, YÊU CÀU", "children": ["1", "2"]},
+                     {"label": "II", "heading": "TÔ CHỨC THỰC HIỆN", "children": []}],
+        "recipients": ["UBND thị xã", "Các thôn"],
+        "storage": ["VT"],
+        "signature": sig("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phan Văn Hiếu"),
+    },
+    # school under a district education office; arabic top level, "*" items, the head teacher signs
+    "truong_thcs_ke_hoach": {
+        "issuer": {"name": "TRƯỜNG THCS THANH XƯƠNG", "parent": "PHÒNG GD&ĐT HUYỆN ĐIỆN BIÊN"},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "45/KH-THCS", "serial": "45", "symbol": "KH-THCS",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Thanh Xương", "date": "2025-08-20",
+        "title": "Tổ chức khai giảng năm học 2025 - 2026",
+        "bases": ["Căn cứ Công văn số 890/PGDĐT-GDTrH ngày 10/8/2025"],
+        "references": [{"kind": "Công văn", "number": "890/PGDĐT-GDTrH", "date": "2025-08-10",
+                        "issuer": "Phòng Giáo dục và Đào tạo huyện Điện Biên"}],
+        "sections": [
+            {"label": "1", "heading": "Mục đích, yêu cầu", "children": ["1.1", "1.2"]},
+            {"label": "2", "heading": "Thời gian, địa điểm", "children": []},
+            {"label": "3", "heading": "Phân công nhiệm vụ", "children": []}],
+        "paragraph_counts": {"1": 2, "2": 2},
+        "recipients": ["Phòng GD&ĐT (b/c)", "Đảng ủy, UBND xã (b/c)"],
+        "storage": ["VT"],
+        "signature": sig(None, None, "HIỆU TRƯỞNG", "Nguyễn Thị Bích Ngọc"),
+    },
 }
 
 
