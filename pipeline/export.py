@@ -361,7 +361,10 @@ def fill_sheet(sheet, columns: list[str], rows: list[Row], to: Path) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    sheet.freeze_panes = "A2"
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"  # header stays visible
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"  # filter buttons on the header
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column)

@@ -181,6 +181,7 @@ def test_xlsx_stores_formula_like_text_as_strings_and_truncates_long_cells(outdi
         export_tables(outdir, to)
     workbook = load_workbook(to)
     assert workbook.sheetnames == list(TABLES)
+    assert workbook["recipients"].freeze_panes == "A2" and workbook["recipients"].auto_filter.ref == "A1:D9"
     cells = {c.value: c for row in workbook["recipients"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
     for text in ("=Ban Chỉ đạo", "-Các phòng, ban chuyên môn", "+ Đoàn Thanh niên", "@Cổng thông tin điện tử"):
         assert cells[text].data_type == "s", text  # a string cell, never a formula
