@@ -11,6 +11,7 @@ logger (stderr when nothing is configured).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import math
@@ -23,13 +24,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import MissingInputError, UsageError
+from .errors import MissingInputError, PlanocrError, UsageError
 from .model import Document, Section
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.jsonl"
-FORMATS = (".xlsx", ".csv", ".parquet")
 # Excel's limits: characters per cell, rows per sheet (header included), characters per sheet name.
 XLSX_MAX_CELL = 32_767
 XLSX_MAX_ROWS = 1_048_576
@@ -111,7 +111,11 @@ def export_records(outdir: Path, to: Path) -> ExportReport:
         count += 1
     if count == 0:
         log.warning("%s: no records to export; writing tables with headers only", outdir)
-    return ExportReport(written=writer(tables, to), records=count, skipped=skipped)
+    try:
+        written = writer(tables, to)
+    except OSError as err:  # disk full, no permission: one clear line, not a traceback
+        raise PlanocrError(f"cannot write the tables: {err.strerror or err}", path=str(to)) from err
+    return ExportReport(written=written, records=count, skipped=skipped)
 
 
 def pick_writer(to: Path) -> Callable[[Tables, Path], list[Path]]:
@@ -160,8 +164,12 @@ def manifest_outputs(manifest: Path) -> set[str]:
             log.warning("%s:%d: not a manifest entry; line ignored", manifest, number)
             continue
         last[key] = entry
-    return {e["output"] for e in last.values()
-            if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]}
+    outputs = {e["output"] for e in last.values()
+               if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]}
+    outside = {o for o in outputs if Path(o).is_absolute() or ".." in Path(o).parts}
+    for output in sorted(outside):  # records live in OUTDIR; never read a file elsewhere on a manifest's word
+        log.warning("%s: output %r is outside the folder; not exported", manifest, output)
+    return outputs - outside
 
 
 def read_record(path: Path, *, quiet_if_not_record: bool = False, skipped: list[str] | None = None) -> Document | None:
@@ -290,20 +298,15 @@ def table_path(to: Path, table: str) -> Path:
 def write_csv(tables: Tables, to: Path) -> list[Path]:
     """UTF-8 with BOM (Excel then reads Vietnamese correctly); null → empty field; values are written
     exactly (no formula escaping: CSV is the lossless format, open it in Excel through .xlsx instead)."""
-    written = []
-    for name, columns in TABLES.items():
-        path = table_path(to, name)
+    def fill(tmp: Path, name: str) -> None:
+        columns = TABLES[name]
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(columns)
+            for row in tables.rows[name]:
+                out.writerow([csv_value(row.get(c)) for c in columns])
 
-        def fill(tmp: Path, name=name, columns=columns) -> None:
-            with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-                out = csv.writer(handle)
-                out.writerow(columns)
-                for row in tables.rows[name]:
-                    out.writerow([csv_value(row.get(c)) for c in columns])
-
-        write_atomic(path, fill)
-        written.append(path)
-    return written
+    return write_atomic([(table_path(to, name), functools.partial(fill, name=name)) for name in TABLES])
 
 
 def csv_value(value: Any) -> Any:
@@ -319,14 +322,14 @@ def write_parquet(tables: Tables, to: Path) -> list[Path]:
     import pyarrow.parquet as pq
 
     arrow_types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-    written = []
-    for name, columns in TABLES.items():
+
+    def fill(tmp: Path, name: str) -> None:
+        columns = TABLES[name]
         schema = pa.schema([(c, arrow_types[t]) for c, t in columns.items()])
         table = pa.Table.from_pylist([{c: row.get(c) for c in columns} for row in tables.rows[name]], schema=schema)
-        path = table_path(to, name)
-        write_atomic(path, lambda tmp, table=table: pq.write_table(table, tmp))
-        written.append(path)
-    return written
+        pq.write_table(table, tmp)
+
+    return write_atomic([(table_path(to, name), functools.partial(fill, name=name)) for name in TABLES])
 
 
 def write_xlsx(tables: Tables, to: Path) -> list[Path]:
@@ -347,8 +350,7 @@ def write_xlsx(tables: Tables, to: Path) -> list[Path]:
             title = sheet_name(name if index == 1 else f"{name}_{index}")
             fill_sheet(workbook.create_sheet(title), list(columns), chunk, to)
 
-    write_atomic(to, workbook.save)
-    return [to]
+    return write_atomic([(to, workbook.save)])
 
 
 def sheet_name(name: str) -> str:
@@ -360,7 +362,6 @@ def sheet_name(name: str) -> str:
 def fill_sheet(sheet, columns: list[str], rows: list[Row], to: Path) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
-
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "A2"  # header stays visible
@@ -405,17 +406,23 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, fill: Callable[[Path], Any]) -> None:
-    """``fill(tmp)`` writes a temp file in the target's folder, which is then renamed into place:
-    a reader never sees a half-written table, and a failed export leaves the old file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+def write_atomic(targets: list[tuple[Path, Callable[[Path], Any]]]) -> list[Path]:
+    """Write a set of files as one: each ``fill(tmp)`` writes a temp file in its target's folder, and only
+    when all succeeded are they renamed into place. A reader never sees a half-written table, and a failed
+    export leaves the previous tables intact and consistent with each other."""
+    temps: list[Path] = []
     try:
-        fill(tmp)
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a table is as readable as any new file
-        os.replace(tmp, path)
+        for path, fill in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.close(fd)
+            temps.append(Path(tmp_name))
+            fill(temps[-1])
+            os.chmod(temps[-1], 0o666 & ~current_umask())  # mkstemp makes 0600; tables are as readable as any file
+        for tmp, (path, _) in zip(temps, targets):
+            os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
         raise
+    return [path for path, _ in targets]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from pipeline import export
 from pipeline.cli import main
-from pipeline.errors import MissingInputError, UsageError
+from pipeline.errors import MissingInputError, PlanocrError, UsageError
 from pipeline.export import TABLES, export_tables
 from pipeline.model import (
     Correction, Document, Issuer, Page, Provenance, Reference, Section, Signature, Source, Word,
@@ -235,6 +235,7 @@ def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
         {"input": "in/d.txt", "resolved": "/data/in/d.txt", "status": "ok", "output": "d.json"},
         {"input": "/data/in/d.txt", "resolved": "/data/in/d.txt", "status": "failed", "output": None},  # same file
         [1, 2],  # valid JSON, not an entry
+        {"input": "in/e.txt", "status": "ok", "output": "../elsewhere.json"},  # never read outside OUTDIR
     ]
     outdir = write_outdir(tmp_path / "out", docs, manifest)
     with (outdir / "manifest.jsonl").open("a", encoding="utf-8") as handle:
@@ -246,7 +247,7 @@ def test_manifest_decides_which_records_are_exported(tmp_path, caplog):
     messages = " | ".join(r.getMessage() for r in caplog.records)
     assert "gone.json" in messages and "not a manifest entry" in messages
     assert "not listed as ok" in messages and "3 JSON file(s)" in messages  # b.json, d.json and stray.json
-    assert messages.count("not a manifest entry") == 2
+    assert messages.count("not a manifest entry") == 2 and "outside the folder" in messages
 
 
 def test_bad_records_are_skipped_with_a_warning_never_a_crash(tmp_path, caplog):
@@ -287,21 +288,26 @@ def test_parquet_columns_are_typed(outdir, tmp_path):
     assert str(schema.field("needs_review").type) == "bool" and str(schema.field("serial").type) == "string"
 
 
-def test_failed_write_leaves_the_previous_table_and_no_temp_file(outdir, tmp_path, monkeypatch):
+def test_failed_write_leaves_the_previous_tables_and_no_temp_file(outdir, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
     to = tmp_path / "t.parquet"
     export_tables(outdir, to)
-    before = (tmp_path / "t_documents.parquet").read_bytes()
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("t_*.parquet")}
+    (outdir / "dang-uy.json").unlink()  # the next export would differ
+    real_write, calls = pq.write_table, []
 
-    def disk_full(table, where):
-        Path(where).write_bytes(b"PAR1 half")
-        raise OSError(28, "No space left on device")
+    def disk_full_on_the_third_table(table, where):
+        calls.append(where)
+        if len(calls) == 3:
+            Path(where).write_bytes(b"PAR1 half")
+            raise OSError(28, "No space left on device")
+        real_write(table, where)
 
-    monkeypatch.setattr(pq, "write_table", disk_full)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(pq, "write_table", disk_full_on_the_third_table)
+    with pytest.raises(PlanocrError, match="cannot write the tables: No space left on device"):
         export_tables(outdir, to)
-    assert (tmp_path / "t_documents.parquet").read_bytes() == before
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("t_*.parquet")} == before  # all old, none half-new
     assert not list(tmp_path.glob(".*.tmp"))
 
 
