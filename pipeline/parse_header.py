@@ -39,6 +39,9 @@ CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",
 CONG_VAN_CODE = "CV"
 # Scan specks and stray marks OCR leaves at the ends of a line ("-KẾ HOẠCH", "Phú Trung -.")
 EDGE_JUNK = " -–—_.,;|~'`^¡!·"
+# Marks printed in the header that are not the issuing body: draft, urgency and secrecy stamps
+NOT_ISSUER = {"du thao", "mat", "toi mat", "tuyet mat", "khan", "thuong khan", "hoa toc", "hoa toc hen gio",
+              "ban chinh", "sao y ban chinh", "ban sao"}
 # Real words one OCR edit away from a type name ("HỘI ĐỒNG" ~ "hợp đồng"): never a garbled type name
 NOT_TYPES = {"hoi dong", "thong tin", "bao dam", "chi bo", "ke toan", "to chuc", "quy che"}
 
@@ -47,7 +50,7 @@ BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh g
 NUMBER_MARK = re.compile(r"(?:^|(?<=[\s|,]))s[o06qe]\s*[:.;,]?\s*")
 NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
                          r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)")
-DATE_JUNK = r"[\s,.\-_–—~:;'\"|]*"  # blanks left for the day or month, and scan specks on them
+DATE_JUNK = r"[\s,.\-_–—~:;'\"|…]*"  # blanks left for the day or month, and scan specks on them
 DATE_WORDS = re.compile(rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
                         rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})")
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
@@ -116,7 +119,7 @@ def read_number(text: str) -> tuple[str, str | None, str, int] | None:
     return number, serial, symbol, match.end()
 
 
-NUMBER_JUNK = re.compile(r"[\s—–_.,·'\"“”:;|~]*")
+NUMBER_JUNK = re.compile(r"[\s—–_.,·'\"“”:;|~…]*")
 
 
 def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
@@ -286,6 +289,8 @@ def read_header(lines: list[Line]) -> Header:
             in_subject = True
             continue
         for piece in leftovers(line.text, spans):
+            if letters_only(fold(piece)) in NOT_ISSUER:
+                continue
             if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
                 header.issuer_parts.append(piece)
                 in_subject = False

@@ -86,7 +86,9 @@ def collapse(text: str) -> str:
 
 # --- clean-up -------------------------------------------------------------------------------------------
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]")
+# control characters, zero-width marks, replacement characters and lone surrogates (undecodable bytes
+# read with errors="surrogateescape" cannot be written as UTF-8 JSON)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd\ud800-\udfff]")
 MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 MD_BOLD = re.compile(r"\*\*|__")
 MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*(?![\w*])")

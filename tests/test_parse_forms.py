@@ -235,3 +235,11 @@ def test_every_decree_30_type_name_is_known():
                  "ban ghi nho", "ban thoa thuan", "giay uy quyen", "giay moi", "giay gioi thieu", "giay nghi phep",
                  "phieu gui", "phieu chuyen", "phieu bao", "thong cao"):
         assert name in DOC_TYPES
+
+
+def test_draft_and_urgency_marks_are_not_the_issuer_and_dots_mark_blanks():
+    header = ("DỰ THẢO\nỦY BAN NHÂN DÂN\nXÃ AN HÒA\nSố: ..../KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "Độc lập - Tự do - Hạnh phúc\nAn Hòa, ngày … tháng … năm 2025\nKHẨN\nKẾ HOẠCH\nTổ chức hội thi\n")
+    parsed = parse_text(doc(header))
+    assert (parsed.issuer.name, parsed.issuer.parent) == ("ỦY BAN NHÂN DÂN XÃ AN HÒA", None)
+    assert (parsed.number, parsed.serial, parsed.date) == ("/KH-UBND", None, "2025")

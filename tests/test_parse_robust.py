@@ -45,14 +45,25 @@ def test_text_without_structure_has_warnings_not_fields():
 
 def test_binary_junk():
     rng = random.Random(7)
-    junk = bytes(rng.randrange(256) for _ in range(20000)).decode("latin-1")
-    assert_record(parse_text(junk))
+    junk = bytes(rng.randrange(256) for _ in range(20000))
+    assert_record(parse_text(junk.decode("latin-1")))
+    parsed = parse_text(junk.decode("utf-8", errors="surrogateescape"))  # how a CLI reads undecodable stdin
+    assert_record(parsed)
+    parsed.model_dump_json()  # no lone surrogate reaches a value
+
+
+def test_lone_surrogates_in_values_are_dropped():
+    parsed = parse_text("ỦY BAN NHÂN DÂN XÃ A\udcff\nSố: 5/KH-UBND\nKẾ HOẠCH\nTiêu \udc80đề\nI. NỘI DUNG\n")
+    assert parsed.title == "Tiêu đề" and parsed.issuer.name == "ỦY BAN NHÂN DÂN XÃ A"
+    parsed.model_dump_json()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400))
+@given(st.text(st.characters(exclude_categories=()), max_size=400))  # surrogates included
 def test_random_unicode_never_raises(text):
-    assert_record(parse_text(text))
+    parsed = parse_text(text)
+    assert_record(parsed)
+    parsed.model_dump_json()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
