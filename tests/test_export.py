@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pipeline import export
@@ -103,13 +105,14 @@ def outdir(tmp_path):
 
 
 def read_back(to: Path) -> dict[str, pd.DataFrame]:
-    def text(table: str) -> dict:  # the README's recipe: text columns as str, so "05" stays "05"
-        return {c: str for c, kind in TABLES[table].items() if kind == "str"}
+    def exact(table: str) -> dict:  # the README's recipe: text columns as str ("05" stays "05"), only "" is null
+        return {"dtype": {c: str for c, kind in TABLES[table].items() if kind == "str"},
+                "keep_default_na": False, "na_values": [""]}
 
     if to.suffix == ".xlsx":
-        return {t: pd.read_excel(to, sheet_name=t, dtype=text(t)) for t in TABLES}
+        return {t: pd.read_excel(to, sheet_name=t, **exact(t)) for t in TABLES}
     if to.suffix == ".csv":
-        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", dtype=text(t)) for t in TABLES}
+        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", **exact(t)) for t in TABLES}
     return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
 
 
@@ -381,3 +384,23 @@ def test_section_paths_read_like_the_document():
     assert [r["path"] for r in rows] == ["I", "I.1", "I.1.1", "I.1.1.2", "I.1.2", "I.1.2.a", "I.1.2.a", "I.#2",
                                          "II", "II.1"]
     assert [r["parent_path"] for r in rows][:5] == [None, "I", "I.1", "I.1.1", "I.1"]
+
+
+TRICKY_TEXT = st.text(alphabet=st.sampled_from(list("aăâeêioôơuưyđAĂĐƠ ỦỸẠấềộữ=+-@;,\"'\n\r\t/()%0123456789.NA")),
+                      min_size=1, max_size=40)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(recipients=st.lists(TRICKY_TEXT, min_size=1, max_size=5))
+def test_any_text_survives_every_format_exactly(tmp_path, recipients):
+    doc = bare_record()
+    doc.recipients = recipients
+    run = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    outdir = write_outdir(run / "out", {"x.json": doc})
+    exact = {"dtype": {"recipient": str}, "keep_default_na": False, "na_values": [""]}  # the README's recipe
+    export_tables(outdir, run / "t.csv")
+    assert pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact)["recipient"].tolist() == recipients
+    export_tables(outdir, run / "t.xlsx")
+    assert pd.read_excel(run / "t.xlsx", sheet_name="recipients", **exact)["recipient"].tolist() == recipients
+    export_tables(outdir, run / "t.parquet")
+    assert pd.read_parquet(run / "t_recipients.parquet")["recipient"].tolist() == recipients
