@@ -52,6 +52,8 @@ TABLES: dict[str, dict[str, str]] = {
         "signature_position": "str", "signer": "str",
         "mean_confidence": "float", "n_corrections": "int", "needs_review": "bool", "warnings": "str",
         "bases": "str", "storage": "str", "schema_version": "str",
+        "addressees": "str", "preamble": "str",
+        "planocr_version": "str", "tesseract_version": "str", "lang": "str", "restored": "bool",
     },
     "sections": {
         **PROVENANCE, "order": "int", "path": "str", "parent_path": "str", "level": "int",
@@ -233,8 +235,7 @@ def flatten_document(doc: Document, record_name: str | None = None) -> dict[str,
 
 
 def document_row(doc: Document, prov: Row, record_name: str | None, *, n_sections: int) -> Row:
-    issuer = doc.issuer
-    signature = doc.signature
+    issuer, signature, provenance = doc.issuer, doc.signature, doc.provenance
     return {
         **prov,
         "sha256": doc.source.sha256, "record": record_name, "kind": doc.source.kind, "pages": doc.source.pages,
@@ -252,6 +253,11 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
         "needs_review": doc.needs_review, "warnings": join(doc.warnings, ITEM_SEPARATOR),
         "bases": join(doc.bases, PARAGRAPH_SEPARATOR), "storage": join(doc.storage, ITEM_SEPARATOR),
         "schema_version": doc.schema_version,
+        "addressees": join(doc.addressees, ITEM_SEPARATOR), "preamble": join(doc.preamble, PARAGRAPH_SEPARATOR),
+        "planocr_version": provenance.planocr if provenance else None,
+        "tesseract_version": provenance.tesseract if provenance else None,
+        "lang": provenance.lang if provenance else None,
+        "restored": provenance.restore if provenance else None,
     }
 
 
