@@ -229,3 +229,12 @@ def test_same_input_gives_byte_identical_records(tmp_path):
     for out in ("one", "two"):
         assert main(["run", str(source), "-o", str(tmp_path / out), "--jobs", "1", "--no-restore"]) == 0
     assert (tmp_path / "one" / "ke-hoach.json").read_bytes() == (tmp_path / "two" / "ke-hoach.json").read_bytes()
+
+
+def test_a_nan_that_slipped_past_validation_is_written_as_null():
+    """Belt and braces: even a value set without validation (model_construct) never writes a NaN token."""
+    page = Page.model_construct(**{**Page(number=1, text="").__dict__, "confidence": math.nan})
+    doc = Document(source=Source(file="x.txt", sha256="0" * 64, kind="text", pages=1))
+    doc = Document.model_construct(**{**doc.__dict__, "pages": [page]})
+    record = json.loads(doc.to_json(), parse_constant=lambda token: pytest.fail(f"{token} in JSON"))
+    assert record["pages"][0]["confidence"] is None
