@@ -345,7 +345,8 @@ class RenderedPage:
     image: Image.Image  # mode "L"
     number: int
     lines: list[TruthLine]
-    rules: list[tuple[int, int, int, int]] = field(default_factory=list)  # underline boxes (not text)
+    # Ink that is not text, as (kind, box): "rule" (underlines), "seal", "signature".
+    marks: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
 
     @property
     def dpi(self) -> int:
@@ -381,10 +382,14 @@ class LayoutStyle:
     margins_mm: tuple[float, float, float, float]  # top, bottom, left, right
     indent_mm: float
     ink: int
+    seal: bool  # the issuer's round seal over the left of the signature (red ink: light grey in a grey scan)
+    signed: bool  # a handwritten signature above the signer's name
 
     @staticmethod
     def draw(rng: np.random.Generator) -> LayoutStyle:
         return LayoutStyle(
+            seal=bool(rng.random() < 0.8),
+            signed=bool(rng.random() < 0.9),
             body_pt=float(rng.choice([13.0, 14.0])),
             leading=float(rng.uniform(1.12, 1.32)),
             paragraph_gap_pt=float(rng.uniform(4.0, 9.0)),
@@ -412,8 +417,9 @@ def _truth(text: str) -> str:
 class PageComposer:
     """Lays out lines top to bottom across pages, recording each drawn line as truth."""
 
-    def __init__(self, style: LayoutStyle, max_pages: int | None):
+    def __init__(self, style: LayoutStyle, max_pages: int | None, rng: np.random.Generator | None = None):
         self.style = style
+        self.rng = rng if rng is not None else np.random.default_rng(0)  # shapes of the hand-made marks
         self.max_pages = max_pages
         self.width, self.height = mm_to_px(A4_MM[0]), mm_to_px(A4_MM[1])
         top, bottom, left, right = style.margins_mm
@@ -484,11 +490,11 @@ class PageComposer:
         self._draw_words(placed, baseline, font, region, text)
         return baseline
 
-    def underline(self, x_centre: float, baseline: int, length: float, font) -> None:
-        y = baseline + font.getmetrics()[1] + 6  # below the descenders, as a rule drawn under the line
+    def underline(self, x_centre: float, baseline: int, length: float, font, gap: int = 6) -> None:
+        y = baseline + font.getmetrics()[1] + gap  # below the descenders, as a rule drawn under the line
         x0, x1 = round(x_centre - length / 2), round(x_centre + length / 2)
         self.draw.line([(x0, y), (x1, y)], fill=self.style.ink, width=3)
-        self.pages[-1].rules.append((x0, y - 2, x1, y + 2))
+        self.pages[-1].marks.append(("rule", (x0, y - 2, x1, y + 2)))
 
 
 def wrap_words(text: str, font, first_width: float, width: float) -> list[str]:
@@ -558,7 +564,7 @@ def _draw_header(page: PageComposer, structure: DocumentStructure) -> None:
         widest = max(widest, font.getlength(line))
         y += pitch
     if issuer_baseline is not None:
-        page.underline(left_x + left_width / 2, issuer_baseline, widest * 0.4, issuer_bold)
+        page.underline(left_x + left_width / 2, issuer_baseline, widest * 0.4, issuer_bold, gap=14)
     left_bottom = y
 
     page.y = top
@@ -591,7 +597,7 @@ def _draw_title(page: PageComposer, structure: DocumentStructure) -> None:
         for line in lines:
             baseline = page.draw_line(line, type_font, page.left, page.text_width, "centre", "body")
             page.y += page.line_pitch(type_font)
-        page.underline(page.left + page.text_width / 2, baseline, page.text_width * 0.3, type_font)
+        page.underline(page.left + page.text_width / 2, baseline, page.text_width * 0.3, type_font, gap=22)
     page.y += pt_to_px(14)
 
 
@@ -664,15 +670,75 @@ def _draw_tail(page: PageComposer, structure: DocumentStructure) -> None:
         page.draw_line(line, sign_font, right_x, right_width, "centre", "tail-right")
         page.y += sign_pitch
     if structure.signer:
+        blank_top = page.y
         page.y += mm_to_px(25)  # room for the signature and the seal
         page.draw_line(structure.signer, sign_font, right_x, right_width, "centre", "tail-right")
+        centre_x, centre_y = right_x + right_width / 2, (blank_top + page.y) / 2
+        if page.style.signed:
+            _draw_signature(page, centre_x + mm_to_px(4), centre_y)
+        if page.style.seal and structure.issuer:
+            _draw_seal(page, centre_x - right_width * 0.24, centre_y - mm_to_px(2), " ".join(structure.issuer))
+
+
+def _draw_signature(page: PageComposer, x_centre: float, y_centre: float) -> None:
+    """A pen scribble: a smooth random curve with a loop, in dark ink over the blank signature space."""
+    rng = page.rng
+    length = mm_to_px(rng.uniform(30, 45))
+    t = np.linspace(0, 1, 400)
+    x = x_centre - length / 2 + length * t
+    y = y_centre + sum(rng.uniform(-1, 1) * mm_to_px(4) * np.sin(2 * np.pi * (k + rng.random()) * t + rng.uniform(0, 6))
+                       for k in range(1, 4))
+    loop = rng.uniform(0.15, 0.4)
+    x = x + mm_to_px(3) * np.exp(-((t - loop) / 0.05) ** 2) * np.sin(2 * np.pi * t * 12)
+    points = [(float(a), float(b)) for a, b in zip(x, y)]
+    width = int(rng.integers(3, 6))
+    page.draw.line(points, fill=int(rng.integers(30, 80)), width=width, joint="curve")
+    box = (int(x.min()) - width, int(y.min()) - width, int(x.max()) + width + 1, int(y.max()) + width + 1)
+    page.pages[-1].marks.append(("signature", box))
+
+
+def _draw_seal(page: PageComposer, x_centre: float, y_centre: float, ring_text: str) -> None:
+    """The issuer's round seal: two rings, the issuer's name around, a star inside. Red ink turns light
+    grey in a grey scan, so it is drawn light and merged with darker-wins: text under it stays black."""
+    rng = page.rng
+    radius = mm_to_px(rng.uniform(17, 20))
+    layer = Image.new("L", page.pages[-1].image.size, 255)
+    draw = ImageDraw.Draw(layer)
+    grey = int(rng.integers(150, 185))
+    box = lambda r: (x_centre - r, y_centre - r, x_centre + r, y_centre + r)  # noqa: E731
+    draw.ellipse(box(radius), outline=grey, width=7)
+    draw.ellipse(box(radius * 0.62), outline=grey, width=4)
+    star = [(x_centre + radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.sin(np.pi * i / 5),
+             y_centre - radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.cos(np.pi * i / 5)) for i in range(10)]
+    draw.polygon(star, fill=grey)
+    font = load_font("bold", 9)
+    text = ring_text.upper()
+    ring = (radius * 0.81)
+    start = rng.uniform(-0.3, 0.3) - np.pi * 0.85
+    step = 1.7 * np.pi / max(len(text), 1)
+    for index, char in enumerate(text):
+        angle = start + index * step
+        glyph = Image.new("L", (90, 90), 0)
+        ImageDraw.Draw(glyph).text((45, 45), char, font=font, fill=255, anchor="mm")
+        glyph = glyph.rotate(-np.degrees(angle + np.pi / 2), resample=Image.Resampling.BILINEAR)
+        gx, gy = x_centre + ring * np.cos(angle) - 45, y_centre + ring * np.sin(angle) - 45
+        layer.paste(grey, (round(gx), round(gy), round(gx) + 90, round(gy) + 90), glyph)
+    # Uneven stamping pressure: fade the seal where a smooth random field is low.
+    pressure = _smooth_field((layer.height // 16, layer.width // 16), rng, 6)
+    pressure = cv2.resize(pressure, layer.size, interpolation=cv2.INTER_LINEAR)
+    faded = 255 - (255 - np.asarray(layer, np.float32)) * (0.55 + 0.45 * pressure)
+    page.pages[-1].image.paste(Image.fromarray(np.minimum(np.asarray(page.pages[-1].image), faded.astype(np.uint8))))
+    page.draw = ImageDraw.Draw(page.pages[-1].image)
+    reach = radius + 8
+    page.pages[-1].marks.append(("seal", tuple(int(v) for v in box(reach))))
 
 
 def compose_pages(structure: DocumentStructure, seed: int = 0, max_pages: int | None = None) -> list[RenderedPage]:
     """Clean 300-DPI pages of a document; the layout varies with ``seed`` within Decree 30's ranges."""
     # The document's own text is part of the seed, so documents rendered with one seed still differ.
-    style = LayoutStyle.draw(np.random.default_rng([seed, zlib.crc32(repr(structure).encode())]))
-    page = PageComposer(style, max_pages)
+    document_key = zlib.crc32(repr(structure).encode())
+    style = LayoutStyle.draw(np.random.default_rng([seed, document_key]))
+    page = PageComposer(style, max_pages, np.random.default_rng([seed, document_key, 2]))
     _draw_header(page, structure)
     _draw_title(page, structure)
     _draw_body(page, structure)
@@ -787,12 +853,12 @@ def _degrade_lowres(arr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     arr = arr * (paper / 255.0)
     arr = arr * (1.0 - 0.12 * _smooth_field(arr.shape, rng, 3))
     arr = _perspective(arr, rng, 0.012, paper * 0.9)
-    arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(1.2, 1.8))
+    arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(2.5, 3.5))
     width = round(arr.shape[1] * rng.uniform(580, 640) / mm_to_px(A4_MM[0]))  # ~72 DPI
     height = round(width * arr.shape[0] / arr.shape[1])
     arr = cv2.resize(arr, (width, height), interpolation=cv2.INTER_AREA)
     arr = arr + rng.normal(0, 3, arr.shape).astype(np.float32)
-    return _jpeg_roundtrip(arr, int(rng.integers(50, 65)))
+    return _jpeg_roundtrip(arr, int(rng.integers(40, 56)))
 
 
 _DEGRADERS = {

@@ -171,9 +171,10 @@ def test_ink_lies_inside_the_truth_boxes(letter_clean_page):
     page = letter_clean_page
     ink = np.asarray(page.image) < 128
     covered = np.zeros_like(ink)
-    for left, top, right, bottom in [line.box for line in page.lines] + page.rules:
-        covered[top:bottom + 1, left:right + 1] = True
-    assert len(page.rules) == 3  # issuer, motto and subject underlines
+    for left, top, right, bottom in [line.box for line in page.lines] + [box for _, box in page.marks]:
+        covered[max(top, 0):bottom + 1, max(left, 0):right + 1] = True
+    kinds = [kind for kind, _ in page.marks]
+    assert kinds.count("rule") == 3  # issuer, motto and subject underlines
     assert (ink & ~covered).sum() == 0
 
 
