@@ -26,8 +26,10 @@ ROMAN_RE = re.compile(r"^[IVXLC]+$")
 SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
 BREAK_BEFORE = set("([{\"“«")
-BEAM = 8
+BEAM = 8  # states kept per position
+BEAM_WIDTH = 13.0  # … and only those within this many nats of the best
 STRIPPED_SHARE = 0.12  # below this share of marked words, the text is taken as stripped of diacritics
+STRIPPED_KEY_SHARE = 0.6  # … and at least this share of words are Vietnamese syllables (with or without marks)
 UNK_LOGP = -14.0
 GARBLED_SHARE = 0.08  # share of invalid word-like tokens from which a text is taken as OCR garble
 MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considered (foreign words stay)
@@ -67,13 +69,17 @@ def is_marked(word: str) -> bool:
 
 
 def text_is_stripped(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> bool:
-    """Mostly toneless words that are syllable keys → the diacritics were stripped."""
+    """Few words carry marks and most words are accent-free syllable keys → the diacritics were stripped.
+    (English or other foreign text fails the second test and is left alone.)"""
     keys = lm.forms
-    words = [t.core for t in tokens if t.is_word and len(t.core) > 1 and (is_marked(t.core) or t.core.lower() in keys)]
-    if len(words) < 3:
-        return bool(words) and not any(is_marked(w) for w in words) and not all(canonical(w) in inventory for w in words)
-    marked = sum(1 for w in words if is_marked(w))
-    return marked / len(words) < STRIPPED_SHARE
+    words = [t.core for t in tokens if t.is_word and len(t.core) > 1]
+    if not words:
+        return False
+    vietnamese = [w for w in words if is_marked(w) or w.lower() in keys]
+    if len(vietnamese) < STRIPPED_KEY_SHARE * len(words):
+        return False
+    marked = sum(1 for w in vietnamese if is_marked(w))
+    return marked / len(vietnamese) < STRIPPED_SHARE
 
 
 def heading_line(lm: LanguageModel, tokens: list[Token]) -> bool:
@@ -115,8 +121,8 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[in
             g2 = bo2[p1]
             next_base = p1 * m
             for cid, cost in cands:
-                if cid < 0:
-                    s = score + UNK_LOGP + cost
+                if cid < 0:  # an unknown word ends the run: pay </s> after the history, then UNK
+                    s = score + UNK_LOGP + cost + lm.logp3(state // m, p1, 1)
                     key = 0
                 else:
                     v = tri.get(tri_base + cid)
@@ -128,7 +134,12 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[in
                 old = nxt.get(key)
                 if old is None or s > old[0]:
                     nxt[key] = (s, (cid, chain))
-        states = dict(heapq.nlargest(BEAM, nxt.items(), key=_score)) if len(nxt) > BEAM else nxt
+        if len(nxt) > 1:
+            floor = max(v[0] for v in nxt.values()) - BEAM_WIDTH
+            kept = {k: v for k, v in nxt.items() if v[0] >= floor}
+            states = dict(heapq.nlargest(BEAM, kept.items(), key=_score)) if len(kept) > BEAM else kept
+        else:
+            states = nxt
     best_score, best_chain = -math.inf, None
     for state, (score, chain) in states.items():
         s = score + lm.logp3(state // m, state % m, 1)

@@ -24,6 +24,7 @@ SEED_WEIGHT = 10.0  # in-domain documents count this many times over the registr
 MAX_FORMS = 12  # candidate forms per accent-free key (most frequent first)
 # Forms rarer than this share of the key's commonest form are not candidates (speed; they are almost never right).
 MIN_FORM_SHARE = 0.002
+MIN_TRIGRAM_COUNT = 1  # 2 halves the table but costs 0.16 points of accuracy
 WORD_WEIGHT = 1.0  # each dictionary word counts as this many occurrences of its inner n-grams
 
 
@@ -151,9 +152,17 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
         ab = k // m
         ctx3_total[ab] += n
         ctx3_types[ab] += 1
-    bo3 = {ab: math.log(d3 * ctx3_types[ab] / c) for ab, c in ctx3_total.items()}
+    # Trigrams seen fewer than MIN_TRIGRAM_COUNT times are not stored (half the table, load time); their
+    # mass goes to the back-off weight so the distribution still sums to one.
+    pruned: dict[int, float] = defaultdict(float)
+    for k, n in tri_c.items():
+        if n < MIN_TRIGRAM_COUNT:
+            pruned[k // m] += n - d3
+    bo3 = {ab: math.log((d3 * ctx3_types[ab] + pruned.get(ab, 0.0)) / c) for ab, c in ctx3_total.items()}
     tri = {}
     for k, n in tri_c.items():
+        if n < MIN_TRIGRAM_COUNT:
+            continue
         ab, c = divmod(k, m)
         b = ab % m
         p2 = bi.get(b * m + c)

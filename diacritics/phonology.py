@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks (NFD) in the order used for tone numbers 1..5.
 TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # huyền, sắc, hỏi, ngã, nặng
@@ -62,6 +63,7 @@ def strip_diacritics(text: str) -> str:
     return nfc(out.replace("đ", "d").replace("Đ", "D"))
 
 
+@lru_cache(maxsize=1 << 16)
 def key_of(syllable: str) -> str:
     """Accent-free lowercase key used to look up candidate forms."""
     return strip_diacritics(syllable).lower()
@@ -113,6 +115,7 @@ def apply_tone(base: str, tone: int, style: str = "classic") -> str:
     return nfc(base[:i] + nfc(decomposed) + base[i + 1:])
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical(syllable: str) -> str:
     """Lowercase classic-placement form: 'Hoà' → 'hòa', 'THUỶ' → 'thủy'."""
     low = nfc(syllable.lower())

@@ -126,3 +126,31 @@ def test_helpers():
     assert strip_diacritics("Quyết định Đảng ủy") == "Quyet dinh Dang uy"
     assert diacritics.is_syllable("Nghị") and diacritics.is_syllable("hoà")
     assert not diacritics.is_syllable("UBND") and not diacritics.is_syllable("ciia")
+
+
+# English-model OCR garble of sentences written for these tests, in the style of seed 001 (look-alike digits,
+# 'ii' for 'u', dropped and wrong marks; 'ban', 'uy' and 'dan' are garbled yet valid syllables).
+GARBLED = [
+    ("Uy ban nhan dan x4 t6 chirc hdi nghi trién khai ké hoach ciia Dang uy vé chuyén d6i s6 trén dia ban.",
+     "Ủy ban nhân dân xã tổ chức hội nghị triển khai kế hoạch của Đảng ủy về chuyển đổi số trên địa bàn."),
+    ("Tang cudng cong tac kiém tra, giam sat viéc thuc hién nhiém vu dwoc giao; bao céo két qua vé Uy ban nhan dan tinh.",
+     "Tăng cường công tác kiểm tra, giám sát việc thực hiện nhiệm vụ được giao; báo cáo kết quả về Ủy ban nhân dân tỉnh."),
+]
+
+
+@pytest.mark.parametrize("garbled,truth", GARBLED)
+def test_english_ocr_garble_is_repaired(garbled, truth):
+    result = restore(garbled)
+    assert syllable_accuracy(truth, result.text) >= 0.85, result.text
+    assert any(c.original in ("ciia", "cudng") for c in result.corrections)
+
+
+def test_english_text_is_not_vietnamised():
+    text = "The committee will review the plan in June and report to the board."
+    assert restore(text).text == text
+
+
+def test_foreign_words_in_correct_text_stay():
+    text = "Tuyên truyền qua video, clip ngắn, infographic và các nền tảng Facebook, Zalo của xã."
+    assert restore(text).text == text
+    assert restore(text, only_suspicious=True).text == text
