@@ -187,6 +187,8 @@ class DocumentStructure:
     recipients: list[str] = field(default_factory=list)
     signature: list[str] = field(default_factory=list)
     signer: str | None = None
+    has_header: bool = False  # False for a bare text: no two-column header is drawn (nothing is invented)
+    summary: list[str] = field(default_factory=list)  # "V/v …" under the number (official letters)
 
 
 def _find_doc_type(lines: list[str]) -> int | None:
@@ -205,6 +207,9 @@ def _split_header_line(line: str, structure: DocumentStructure, left: list[str])
             if line[: found.start()].strip():
                 left.append(line[: found.start()].strip())
             return
+    if re.match(r"^V/v\b", line):
+        structure.summary.append(line)
+        return
     number = _NUMBER_RE.match(line)
     if number and line.startswith("Số"):
         structure.number = re.sub(r"\s+", " ", number.group(1))
@@ -215,6 +220,23 @@ def _split_header_line(line: str, structure: DocumentStructure, left: list[str])
         structure.place_date = line
         return
     left.append(line)
+
+
+def _leading_header_end(lines: list[str]) -> int:
+    """For a text without a type name (an official letter): the index after its leading header lines
+    (issuer in capitals, "Số:", "V/v", national title, motto, place and date); 0 when it has none."""
+    end, anchored = 0, False
+    for index, raw in enumerate(lines[:15]):
+        line = re.sub(r"\s+", " ", raw).strip()
+        if not line:
+            continue
+        anchor = bool(_NATIONAL_RE.search(line) or _MOTTO_RE.search(line) or line.startswith("Số")
+                      or _PLACE_DATE_RE.match(line))
+        if not (anchor or line.startswith("V/v") or (_is_upper_line(line) and len(line) <= 60)):
+            break
+        anchored |= anchor
+        end = index + 1
+    return end if anchored else 0
 
 
 def _issuer_bold_from(issuer: list[str]) -> int:
@@ -282,18 +304,21 @@ def derive_structure(raw: str) -> DocumentStructure:
     lines = [strip_markdown(line) for line in unicodedata.normalize("NFC", raw).splitlines()]
     structure = DocumentStructure()
     type_index = _find_doc_type(lines)
+    header_end = type_index if type_index is not None else _leading_header_end(lines)
     left: list[str] = []
+    for line in lines[:header_end]:
+        if line.strip():
+            _split_header_line(re.sub(r"\s+", " ", line).strip(), structure, left)
+    structure.has_header = header_end > 0 or type_index is not None
     if type_index is not None:
-        for line in lines[:type_index]:
-            if line.strip():
-                _split_header_line(re.sub(r"\s+", " ", line).strip(), structure, left)
         structure.doc_type = re.sub(r"\s+", " ", lines[type_index]).strip()
-        lines = lines[type_index + 1:]
+        header_end += 1
+    lines = lines[header_end:]
     paragraphs = join_wrapped_lines(lines)
     paragraphs = _split_tail(paragraphs, structure)
     if structure.doc_type and paragraphs:
         structure.title, paragraphs = paragraphs[0], paragraphs[1:]
-    structure.issuer = left or _infer_issuer(paragraphs)
+    structure.issuer = left or (_infer_issuer(paragraphs) if structure.has_header else [])
     structure.issuer_bold_from = _issuer_bold_from(structure.issuer)
     structure.body = [Paragraph(p, _paragraph_style(p)) for p in paragraphs]
     return structure
@@ -302,8 +327,10 @@ def derive_structure(raw: str) -> DocumentStructure:
 def structure_text(structure: DocumentStructure) -> str:
     """The document as clean text, one paragraph per line, in the truth reading order (header left column,
     right column, type name, subject, body, recipients, signature): a ``.txt`` input and document truth."""
-    lines = [*structure.issuer, structure.number or "", structure.national_title, structure.motto,
-             structure.place_date or "", structure.doc_type or "", structure.title or ""]
+    lines = [*structure.issuer, structure.number or "", *structure.summary]
+    if structure.has_header:
+        lines += [structure.national_title, structure.motto]
+    lines += [structure.place_date or "", structure.doc_type or "", structure.title or ""]
     lines += [p.text for p in structure.body]
     lines += [structure.recipients_heading or "", *structure.recipients, *structure.signature, structure.signer or ""]
     return "\n".join(_truth(line) for line in lines if line.strip()) + "\n"
@@ -497,11 +524,22 @@ class PageComposer:
         self.pages[-1].marks.append(("rule", (x0, y - 2, x1, y + 2)))
 
 
+def _fitting_pieces(words: list[str], font, width: float) -> list[str]:
+    pieces: list[str] = []
+    for word in words:
+        while font.getlength(word) > width and len(word) > 1:
+            cut = max(1, max(n for n in range(1, len(word) + 1) if font.getlength(word[:n]) <= width or n == 1))
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    return pieces
+
+
 def wrap_words(text: str, font, first_width: float, width: float) -> list[str]:
-    """Greedy line breaking on spaces; a word longer than a line gets a line of its own."""
+    """Greedy line breaking on spaces; a word longer than a line is cut into pieces that fit."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in _fitting_pieces(text.split(), font, min(first_width, width)):
         limit = first_width if not lines else width
         candidate = f"{current} {word}" if current else word
         if current and font.getlength(candidate) > limit:
@@ -579,10 +617,15 @@ def _draw_header(page: PageComposer, structure: DocumentStructure) -> None:
     if structure.number:
         page.y = row
         page.draw_line(_display(structure.number), issuer_font, left_x, left_width, "centre", "header-left")
+    summary_font = load_font("regular", 12)
+    for number, line in enumerate(structure.summary):
+        page.y = row + page.line_pitch(issuer_font) + number * page.line_pitch(summary_font)
+        page.draw_line(line, summary_font, left_x, left_width, "centre", "header-left")
     if structure.place_date:
         page.y = row
         page.draw_line(_display(structure.place_date), date_font, right_x, right_width, "centre", "header-right")
-    page.y = row + page.line_pitch(date_font) + pt_to_px(style.body_pt * 1.2)
+    below = page.line_pitch(issuer_font) + len(structure.summary) * page.line_pitch(summary_font)
+    page.y = row + max(page.line_pitch(date_font), below) + pt_to_px(style.body_pt * 1.2)
 
 
 def _draw_title(page: PageComposer, structure: DocumentStructure) -> None:
@@ -736,10 +779,11 @@ def _draw_seal(page: PageComposer, x_centre: float, y_centre: float, ring_text: 
 def compose_pages(structure: DocumentStructure, seed: int = 0, max_pages: int | None = None) -> list[RenderedPage]:
     """Clean 300-DPI pages of a document; the layout varies with ``seed`` within Decree 30's ranges."""
     # The document's own text is part of the seed, so documents rendered with one seed still differ.
-    document_key = zlib.crc32(repr(structure).encode())
+    document_key = zlib.crc32(structure_text(structure).encode())
     style = LayoutStyle.draw(np.random.default_rng([seed, document_key]))
     page = PageComposer(style, max_pages, np.random.default_rng([seed, document_key, 2]))
-    _draw_header(page, structure)
+    if structure.has_header:
+        _draw_header(page, structure)
     _draw_title(page, structure)
     _draw_body(page, structure)
     _draw_tail(page, structure)

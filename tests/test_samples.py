@@ -294,3 +294,21 @@ def test_committed_samples_are_what_the_recipe_renders():
     difference = np.abs(np.asarray(committed, np.float32) - np.asarray(page.image, np.float32))
     assert difference.mean() < 1.0
     assert (TRUTH_DIR / "kh-tan-ky.lowres.p0001.txt").read_text(encoding="utf-8") == page.truth_text
+
+
+def test_official_letter_without_type_name_keeps_its_header():
+    text = ("ỦY BAN NHÂN DÂN\nXÃ AN BÌNH\nSố: 12/UBND-VP\nV/v triển khai công tác chuyển đổi số\n\n"
+            "Kính gửi: Các thôn, xóm.\n\nỦy ban nhân dân xã đề nghị các thôn thực hiện nghiêm túc công việc.\n")
+    s = samples.derive_structure(text)
+    assert s.has_header and s.doc_type is None and s.title is None
+    assert s.issuer == ["ỦY BAN NHÂN DÂN", "XÃ AN BÌNH"] and s.summary == ["V/v triển khai công tác chuyển đổi số"]
+    assert [p.text for p in s.body] == ["Kính gửi: Các thôn, xóm.",
+                                        "Ủy ban nhân dân xã đề nghị các thôn thực hiện nghiêm túc công việc."]
+
+
+def test_bare_text_gets_no_invented_header_and_long_words_are_cut_to_fit():
+    text = "Nội dung công việc của các phòng ban chuyên môn, xem tại https://" + "a" * 300 + " trong tháng."
+    page = samples.render_document(text, "clean", seed=0)[0]
+    assert {line.region for line in page.lines} == {"body"}
+    assert normalise_for_cer(page.truth_text).replace(" ", "") == text.replace(" ", "")
+    assert all(line.box[2] <= 2480 - samples.mm_to_px(15) + 2 for line in page.lines)
