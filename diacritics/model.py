@@ -8,6 +8,8 @@ Syllables are integer ids; an n-gram is packed into one int (``a * M + b``) so t
 from __future__ import annotations
 
 import gzip
+import hashlib
+import inspect
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ class LanguageModel:
     bo3: dict[int, float]  # a*M+b → log γ(a,b)
     forms: dict[str, tuple[int, ...]]  # accent-free key → candidate ids, most frequent first
     unigram_count: list[float]
+    digest: str = ""  # source_digest() of what a shipped model was estimated from
 
     def logp2(self, a: int, b: int) -> float:
         v = self.bi.get(a * self.radix + b)
@@ -184,6 +187,21 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
 MODEL_FILE = "model.npz"
 
 
+def source_digest() -> str:
+    """Fingerprint of everything the shipped model is estimated from: the count tables, the word list, the
+    inventory, the weights and the estimation code. Stored in model.npz; a test checks it is current."""
+    h = hashlib.sha256()
+    data = resources.files("diacritics").joinpath("data")
+    names = ["ngrams_registry.tsv.gz", "words.txt.gz", "syllables.tsv"] + [f"ngrams_seed_{s}.tsv.gz" for s in seed_ids()]
+    for name in names:
+        h.update(name.encode())
+        h.update(data.joinpath(name).read_bytes())
+    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, MAX_FORMS, MIN_FORM_SHARE, MIN_TRIGRAM_COUNT)).encode())
+    for fn in (build_model, _estimate, _discount, key_of):
+        h.update(inspect.getsource(fn).encode())
+    return h.hexdigest()
+
+
 def save_model(lm: LanguageModel, path) -> None:
     """Write the estimated model as numpy arrays (what ``load_model`` reads; no estimation at run time)."""
     keys = sorted(lm.forms)
@@ -196,7 +214,8 @@ def save_model(lm: LanguageModel, path) -> None:
             bi_k=np.fromiter(lm.bi.keys(), np.int64), bi_v=np.fromiter(lm.bi.values(), np.float32),
             tri_k=np.fromiter(lm.tri.keys(), np.int64), tri_v=np.fromiter(lm.tri.values(), np.float32),
             bo3_k=np.fromiter(lm.bo3.keys(), np.int64), bo3_v=np.fromiter(lm.bo3.values(), np.float32),
-            form_keys=np.array(keys), form_ids=np.array(flat, np.int32), form_offsets=offsets.astype(np.int64))
+            form_keys=np.array(keys), form_ids=np.array(flat, np.int32), form_offsets=offsets.astype(np.int64),
+            digest=np.array([source_digest()]))
 
 
 def read_model(path) -> LanguageModel:
@@ -209,7 +228,7 @@ def read_model(path) -> LanguageModel:
             uni=z["uni"].tolist(), bi=dict(zip(z["bi_k"].tolist(), z["bi_v"].tolist())), bo2=z["bo2"].tolist(),
             tri=dict(zip(z["tri_k"].tolist(), z["tri_v"].tolist())),
             bo3=dict(zip(z["bo3_k"].tolist(), z["bo3_v"].tolist())), forms=forms,
-            unigram_count=z["unigram_count"].tolist())
+            unigram_count=z["unigram_count"].tolist(), digest=str(z["digest"][0]) if "digest" in z else "")
 
 
 @lru_cache(maxsize=1)
