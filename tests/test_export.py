@@ -430,3 +430,9 @@ def test_every_model_field_has_a_place_in_the_export():
     for field, where in EXPORTED_AS.items():
         if where == "documents":
             assert field in columns, field
+
+
+def test_sheet_names_fit_excel():
+    assert export.sheet_name("corrections_12") == "corrections_12"
+    long = export.sheet_name("low_confidence_words_per_page_2:[x]")
+    assert len(long) == 31 and not set("[]:*?/\\") & set(long)
