@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -210,7 +211,7 @@ def bench_ray(singles: list[Path], work: Path) -> None:
     rates = {}
     for workers in (1, 2):
         t0 = time.monotonic()
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
         start_up = time.monotonic() - t0
         out = work / f"out-ray{workers}"
         if out.exists():

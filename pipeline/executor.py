@@ -143,7 +143,12 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
         except BaseException as err:  # noqa: BLE001 — every failure goes back to the parent as data
             category, reason = describe_error(err)
             reply = (key, False, TaskFailure(category, reason, traceback.format_exc(limit=5)))
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, EOFError, OSError):
+            return  # the parent is gone
+        except Exception as err:  # the result would not pickle: report that instead of dying silently
+            conn.send((key, False, TaskFailure("internal", f"result could not be sent: {type(err).__name__}: {err}", "")))
 
 
 def prepare_worker() -> None:
@@ -322,6 +327,10 @@ class LocalExecutor:
         by_index: dict[int, _OpenDoc] = {}
         exhausted = False
         try:
+            if not self.options.resume:
+                # start the workers now so their start-up overlaps the parent's planning (hashing, page
+                # counts); a resumed batch may have nothing to do, so there they start on first need
+                self.pool = WorkerPool(self.jobs)
             while True:
                 while not exhausted and len(open_docs) < self.window:
                     job = next(source, None)
