@@ -118,33 +118,32 @@ def content_tag(path: Path) -> str:
 def output_names(inputs: list[Path], owners: dict[str, tuple[str, str]] | None = None) -> dict[Path, str]:
     """`<stem>` per input. A stem shared by several inputs of the batch, or already used in OUTDIR by
     another input (``owners``: name → (resolved input, sha256) from the manifest), gets a short
-    content hash, so no record overwrites another document's. The same inputs give the same names
-    whatever --jobs is."""
+    content hash, so no record overwrites another document's; an input that already owns its plain
+    name in OUTDIR keeps it (so adding a namesake later does not rename earlier records). The same
+    inputs and manifest give the same names whatever --jobs is."""
     owners = owners or {}
     stems: dict[str, list[Path]] = {}
     for path in inputs:
         stems.setdefault(path.stem, []).append(path)
     names: dict[Path, str] = {}
     for stem, group in stems.items():
+        owner = owners.get(stem)
+        holder = next((p for p in group if owns(owner, p)), None) if owner else None
         for path in group:
-            if len(group) == 1 and not taken_by_other(stem, path, owners):
-                names[path] = stem
-            else:
-                names[path] = f"{stem}-{content_tag(path)}"
+            plain = path is holder if owner else len(group) == 1
+            names[path] = stem if plain else f"{stem}-{content_tag(path)}"
     return names
 
 
-def taken_by_other(name: str, path: Path, owners: dict[str, tuple[str, str]]) -> bool:
-    owner = owners.get(name)
-    if owner is None:
-        return False
+def owns(owner: tuple[str, str], path: Path) -> bool:
+    """Whether the manifest's holder of a name is this input (same path, or the same content moved)."""
     owner_path, owner_sha = owner
     if owner_path == str(path.resolve()):
-        return False
-    try:
-        return owner_sha != sha256_file(path)  # the same content moved elsewhere is still the same document
-    except OSError:
         return True
+    try:
+        return owner_sha == sha256_file(path)
+    except OSError:
+        return False
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -421,8 +420,11 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
     inputs = expand_inputs(paths, exclude=outdir)
     preflight(inputs, options)
     executor = make_executor(options)  # before anything is written: a missing Ray is a usage error
-    outdir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(outdir)
+    except OSError as err:
+        raise UsageError(f"cannot write to the output folder: {err.strerror or err}", path=str(outdir)) from None
     summary = BatchSummary()
     started = time.monotonic()
     run = uuid.uuid4().hex[:12]
@@ -431,11 +433,14 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
         if removed or manifest.repaired:
             reporter.message(f"cleaned up after an interrupted run: {removed} temp file(s) removed"
                              f"{', torn manifest line cut' if manifest.repaired else ''}")
+        if not inputs:
+            reporter.message("no input files found in " + ", ".join(map(str, paths)))
         pipeline = pipeline_id(options)
         names = output_names(inputs, manifest.owners())
         done = manifest.completed(pipeline) if options.resume else {}
         reporter.start(len(inputs), outdir=str(outdir), jobs=options.jobs, executor=options.executor, run=run)
-        outcomes = executor.run(plan_jobs(inputs, names, options, done, outdir), on_page=reporter.pages)
+        jobs = plan_jobs(inputs, names, options, done, outdir)
+        outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else jobs  # no inputs: no workers started
         with StopSignals() as stop, contextlib.closing(outcomes):
             for outcome in outcomes:
                 with stop.deferred():

@@ -271,6 +271,10 @@ def test_output_names_are_stable_and_never_collide(tmp_path):
     # a name another input already holds in OUTDIR is not taken over
     owners = {"other": (str(tmp_path / "elsewhere" / "other.txt"), "f" * 64)}
     assert output_names(inputs, owners)[inputs[1]].startswith("other-")
+    # an input that already holds its plain name keeps it when a namesake joins the batch
+    owners = {"plan": (str((tmp_path / "b" / "plan.txt").resolve()), "0" * 64)}
+    renamed = output_names(inputs, owners)
+    assert renamed[inputs[2]] == "plan" and renamed[inputs[0]].startswith("plan-")
 
 
 def test_output_folder_inside_input_folder_is_not_an_input(tmp_path):
