@@ -71,5 +71,14 @@ def _scalar_type(default):
 
 
 def from_namespace(ns: argparse.Namespace, model: type[BaseModel] = Options) -> BaseModel:
+    """Validated options; a bad value is a one-line usage error naming the flag (exit 2), not a traceback."""
+    from pydantic import ValidationError
+
+    from .errors import UsageError
+
     values = {name: getattr(ns, name) for name in model.model_fields if hasattr(ns, name)}
-    return model(**values)
+    try:
+        return model(**values)
+    except ValidationError as err:
+        problems = "; ".join(f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in err.errors())
+        raise UsageError(problems) from None

@@ -300,3 +300,12 @@ def test_fail_fast_stops_at_the_first_failed_input(tmp_path):
     summary = run_batch([tmp_path / "in"], tmp_path / "out", Options(jobs=1, restore=False, fail_fast=True))
     assert (summary.ok, summary.failed) == (0, 1)
     assert [json.loads(line)["status"] for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()] == ["failed"]
+
+
+@pytest.mark.parametrize("flag", [["--jobs", "0"], ["--page-timeout", "-1"]])
+def test_bad_option_values_are_one_line_usage_errors(tmp_path, capsys, flag):
+    from pipeline.cli import main
+
+    assert main(["run", str(tmp_path), "-o", str(tmp_path / "out"), *flag]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"planocr: {flag[0]}:") and "\n" not in err
