@@ -881,14 +881,22 @@ def _degrade_photocopy(arr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     background = rng.uniform(190, 210) + 12 * (_smooth_field((h, w), rng, 8) - 0.5)
     dark = rng.uniform(45, 70)  # contrast loss: black prints as dark grey
     arr = background - (background - dark) * ink
-    # Toner speckle: small dark dots, denser near the edges where the glass is dirty.
-    count = int(rng.integers(1800, 2800))
-    ys, xs = rng.integers(0, h, count), rng.integers(0, w, count)
+    # Toner speckle: small dark dots all over, a third of them crowded near the edges (dirty glass, lid).
+    count = round(rng.uniform(1800, 2800) * h * w / (2480 * 3508))
+    xs, ys = rng.random(count), rng.random(count)
+    near_edge = rng.random(count) < 0.35
+    xs[near_edge] = np.where(rng.random(near_edge.sum()) < 0.5, 1, -1) * rng.beta(1, 12, near_edge.sum()) % 1.0
     radii = rng.choice([1, 1, 2, 2, 3], count)
-    for y, x, r in zip(ys, xs, radii):
+    for y, x, r in zip(ys * (h - 1), xs * (w - 1), radii):
         cv2.circle(arr, (int(x), int(y)), int(r), float(rng.uniform(40, 120)), -1)
     arr = cv2.GaussianBlur(arr, (0, 0), 0.6)
     arr = _rotate(arr, rng.uniform(-0.6, 0.6), float(background.mean()))
+    if rng.random() < 0.5:
+        # The copier saw past the sheet: a dark band with a soft inner edge down one side.
+        band = mm_to_px(rng.uniform(1.5, 5.0)) * w / 2480
+        distance = np.arange(w, dtype=np.float32) if rng.random() < 0.5 else np.arange(w, dtype=np.float32)[::-1]
+        shade = 1 / (1 + np.exp(np.clip((distance - band) / 3.0, -50, 50)))
+        arr = arr - (arr - rng.uniform(25, 60)) * shade[None, :]
     return arr + rng.normal(0, 3, arr.shape).astype(np.float32)
 
 
