@@ -48,13 +48,43 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
 DASH = re.compile(r"^[-–—−•+*·]\s*(?=[^\d\s-])|^[-–—−•+*]\s+")
 
 
-@dataclass
 class Block:
-    kind: str  # "heading", "text", "dash", "table", "base", "closing"
-    text: str
-    label: str | None = None
-    label_kind: str | None = None
-    last_line: str = ""
+    """One paragraph being re-flowed: its lines are kept as pieces (joined once at the end) and its letter
+    case is counted as lines arrive, so a very long paragraph costs linear time."""
+
+    def __init__(self, kind: str, text: str, label: str | None = None, label_kind: str | None = None,
+                 last_line: str = ""):
+        self.kind = kind  # "heading", "text", "dash", "table", "base", "closing", "addressee"
+        self.label = label
+        self.label_kind = label_kind
+        self.last_line = last_line
+        self.pieces = [text]
+        self.letters = self.uppers = 0
+        self.count_case(text)
+
+    def count_case(self, text: str) -> None:
+        for char in text:
+            if char.isalpha():
+                self.letters += 1
+                self.uppers += char.isupper()
+
+    @property
+    def text(self) -> str:
+        if len(self.pieces) > 1:
+            self.pieces = ["".join(self.pieces)]
+        return self.pieces[0]
+
+    @property
+    def upper(self) -> bool:
+        """Same test as parse_lines.is_upper_line on the whole block."""
+        return self.letters >= 2 and self.uppers / self.letters >= 0.85
+
+    def add(self, line: str) -> None:
+        previous = self.last_line
+        hyphenated = previous.endswith("-") and not previous.endswith(" -") and line[:1].islower()
+        self.pieces.append(line if hyphenated or not (self.pieces[-1] or len(self.pieces) > 1) else " " + line)
+        self.count_case(line)
+        self.last_line = line
 
 
 @dataclass
@@ -154,12 +184,12 @@ def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
         return not ends_terminal
     if ends_terminal:
         return False
-    if is_upper_line(previous.text) and not is_upper_line(text):
+    if previous.upper and not is_upper_line(text):
         return False  # a capital line (a heading, "QUYẾT ĐỊNH") does not run on into mixed-case text
     if previous.kind == "base" and tail.endswith(","):
         return False  # the last base ends with ',' and the enacting sentence follows ("Ủy ban nhân dân … như sau:")
     if previous.kind == "heading":
-        if is_upper_line(previous.text):
+        if previous.upper:
             # a capital heading goes on only in capitals ("II. NỘI DUNG" / "TUYÊN TRUYỀN")
             return is_upper_line(text) and not gap and previous.label_kind != "article"
         # a wrapped heading fills the line; a short one is followed by its own text
@@ -178,21 +208,11 @@ def reflow(lines: list[Line]) -> list[Block]:
             continue
         block = classify(line)
         if blocks and not is_structural(block) and should_join(blocks[-1], line, gap, width):
-            previous = blocks[-1]
-            previous.text = join_text(previous.text, line.flat)
-            previous.last_line = line.flat
+            blocks[-1].add(line.flat)
         else:
             blocks.append(block)
         gap = False
     return blocks
-
-
-def join_text(left: str, right: str) -> str:
-    if not left:
-        return right
-    if left.endswith("-") and not left.endswith(" -") and right[:1].islower():
-        return left + right  # a word hyphenated across the break
-    return f"{left} {right}"
 
 
 def split_heading(kind: str, text: str) -> tuple[str | None, list[str]]:

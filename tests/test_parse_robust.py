@@ -6,13 +6,14 @@ import random
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import ParsedFields
 from pipeline.parse import parse_text
 
-SEEDS = Path("/work/shared/seeds")
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 FORM_WORDS = ["Số:", "/KH-UBND", "KẾ HOẠCH", "QUYẾT ĐỊNH", "Căn cứ", "I.", "II.", "1.", "1.1.", "a)", "đ)", "-", "+",
               "Điều 1.", "Chương I", "Nơi nhận:", "Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "ngày",
               "tháng", "năm 2025", "Trên đây là", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -73,12 +74,13 @@ def test_random_form_fragments_never_raise(pieces):
 
 
 def three_hundred_pages() -> str:
-    """Seed 004's header, 300 pages of its body (a page number under each), then its tail."""
-    lines = (SEEDS / "004_e84d2c6ff5b1306f.txt").read_text(encoding="utf-8").splitlines()
-    tail_at = next(i for i, line in enumerate(lines) if line.startswith("Nơi nhận"))
-    page = "\n".join(lines[20:70])  # ~50 body lines a page
+    """A fixture's header, 300 pages of its body (~50 lines and a page number each), then its tail."""
+    lines = (FIXTURES / "so_gddt_huong_dan.txt").read_text(encoding="utf-8").splitlines()
+    body_at = lines.index("I. NHIỆM VỤ CHUNG")
+    tail_at = lines.index("Nơi nhận:")
+    page = "\n".join(lines[body_at:tail_at] * 3)
     pages = "\n\f".join(f"{page}\n\n{n}\n" for n in range(1, 301))
-    return "\n".join(lines[:20]) + "\n" + pages + "\n" + "\n".join(lines[tail_at:])
+    return "\n".join(lines[:body_at]) + "\n" + pages + "\n" + "\n".join(lines[tail_at:])
 
 
 def test_three_hundred_pages_parse_in_bounded_time():
@@ -87,9 +89,9 @@ def test_three_hundred_pages_parse_in_bounded_time():
     parsed = parse_text(text)
     elapsed = time.perf_counter() - started
     assert_record(parsed)
-    assert parsed.number == "/KH-UBND" and parsed.storage == ["VT", "VHXH (Chung)"]
-    assert parsed.signature and parsed.signature.position == "PHÓ CHỦ TỊCH"
-    assert len(parsed.sections) == 300  # each page repeats one top-level heading
+    assert parsed.number == "1234/HD-SGDĐT" and parsed.storage == ["VT", "GDTrH"]
+    assert parsed.signature and parsed.signature.signer == "Trần Thị Minh Hà"
+    assert len(parsed.sections) == 2700  # three top-level headings, three times a page
     assert elapsed < 30, f"300 pages took {elapsed:.1f}s"
 
 
@@ -107,3 +109,16 @@ def test_annex_after_the_signature_is_body_again_and_signature_may_come_first():
                                              "position": "CHỦ TỊCH", "signer": "Nguyễn Văn An"}
     assert [(s.label, s.heading) for s in parsed.sections] == [("I", "NỘI DUNG"), ("PHỤ LỤC I", "DANH SÁCH ĐƠN VỊ")]
     assert parsed.sections[1].paragraphs == ["STT | Đơn vị", "1 | Thôn 1"]
+
+
+@pytest.mark.parametrize("text", [
+    "\n".join(["ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] * 4000),  # one endless capital paragraph
+    "\n".join(["trên địa bàn xã và các cơ quan, đơn vị liên quan"] * 8000),  # one endless wrapped paragraph
+    "Nơi nhận:\n" + "\n".join(["- UBND;"] * 8000),
+    "\n".join(["TM. ỦY BAN NHÂN DÂN"] * 4000),
+    "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, " * 3000,  # one long line
+], ids=["capitals", "wrapped", "recipients", "marks", "one-line"])
+def test_pathological_shapes_take_linear_time(text):
+    started = time.perf_counter()
+    assert_record(parse_text(text))
+    assert time.perf_counter() - started < 10
