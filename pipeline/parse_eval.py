@@ -3,7 +3,7 @@ header, tail, sections, references. Used by the parser's tests and by ``benchmar
 
 An expected record is a dict in the format of ``tests/golden/*.json``: the record's own field names, with
 ``sections`` as ``[{"label", "heading", "children": [labels or {"label", "heading", "children"}]}]``,
-``bases`` as prefixes of the expected paragraphs, ``closing_start``/``closing_end``, and
+``bases`` and ``preamble`` as prefixes of the expected paragraphs, ``closing_start``/``closing_end``, and
 ``paragraph_counts`` keyed by index paths ("1/0/4": the fifth child of the first child of the second part).
 Only the keys present in an expected record are checked.
 """
@@ -102,6 +102,13 @@ def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
         for index, prefix in enumerate(want):
             value = norm(got[index]) if index < len(got) else None
             checks.append(Check("sections", f"bases[{index}]", bool(value) and value.startswith(norm(prefix)),
+                                prefix, (value or "")[: len(prefix) + 20]))
+    if "preamble" in expected:
+        want, got = expected["preamble"], parsed.preamble
+        checks.append(Check("sections", "preamble.count", len(want) == len(got), len(want), len(got)))
+        for index, prefix in enumerate(want):
+            value = norm(got[index]) if index < len(got) else None
+            checks.append(Check("sections", f"preamble[{index}]", bool(value) and value.startswith(norm(prefix)),
                                 prefix, (value or "")[: len(prefix) + 20]))
     if "addressees" in expected:
         checks.append(Check("sections", "addressees", [norm(a) for a in expected["addressees"]] ==
