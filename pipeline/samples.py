@@ -969,7 +969,9 @@ def encode_pages(pages: list[RenderedPage], fmt: str, profile: str) -> bytes:
     buffer = io.BytesIO()
     quality = JPEG_QUALITY.get(profile, 85)
     if fmt == "pdf":
-        images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi[0]), quality=quality)
+        # No creation/modification dates: the same pages give byte-identical files.
+        images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi[0]),
+                       quality=quality, creationDate=None, modDate=None)
     elif fmt == "tiff":
         # JPEG-in-TIFF, as scanners write greyscale multi-page TIFF; Deflate would be ~10x larger on noise.
         images[0].save(buffer, "TIFF", save_all=True, append_images=images[1:], dpi=dpi, compression="jpeg", quality=quality)

@@ -1,9 +1,9 @@
 """Render the committed sample scans in data/samples (used by `make samples`).
 
 The recipe below is the whole definition of the committed set: which source text, how many pages, which
-scan profile and which file format. Page truth goes to data/truth/ (outside data/samples, so that
+scan profile, which file format and which seed. Page truth goes to data/truth/ (outside data/samples, so that
 `planocr run data/samples` does not take truth files for inputs). Rendering is deterministic: the same
-recipe and seed give byte-identical files.
+recipe gives byte-identical files.
 
     .venv/bin/python tools/make_samples.py --out data/samples --truth data/truth
 """
@@ -19,15 +19,16 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.samples import derive_structure, render_document, structure_text, write_sample  # noqa: E402
 
-# (source text in data/sources, pages, profile, format)
+# (source text in data/sources, pages, profile, format, seed)
+# Heavy pages vary most with the seed (plain Tesseract: 1% to 48% CER on page 1 over seeds 1-5); seed 5
+# gives a page in the middle of that range (13%), not one of the easy ones.
 RECIPE = (
-    ("kh-tan-ky", 2, "mild", "pdf"),
-    ("kh-hat-mon", 1, "heavy", "jpg"),
-    ("kh-phu-trung", 2, "photocopy", "tiff"),
-    ("kh-tan-ky", 1, "lowres", "png"),
+    ("kh-tan-ky", 2, "mild", "pdf", 0),
+    ("kh-hat-mon", 1, "heavy", "jpg", 5),
+    ("kh-phu-trung", 2, "photocopy", "tiff", 0),
+    ("kh-tan-ky", 1, "lowres", "png", 0),
 )
 TEXT_SAMPLES = ("kh-phu-trung",)  # written as cleaned .txt input (OCR skipped by the pipeline)
-SEED = 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truth", type=Path, default=None, help="default: data/truth beside OUT")
     args = parser.parse_args(argv)
     truth = args.truth or args.out.parent / "truth"
-    for name, pages, profile, fmt in RECIPE:
+    for name, pages, profile, fmt, seed in RECIPE:
         text = (args.sources / f"{name}.txt").read_text(encoding="utf-8")
-        rendered = render_document(text, profile, seed=SEED, max_pages=pages)
+        rendered = render_document(text, profile, seed=seed, max_pages=pages)
         for path in write_sample(rendered, args.out, name, profile, fmt, truth):
             print(path)
     for name in TEXT_SAMPLES:
