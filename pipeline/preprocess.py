@@ -23,13 +23,16 @@ from .options import Options
 
 ALL_STEPS = ("grayscale", "upscale", "orientation", "deskew", "flatten", "denoise", "binarize-otsu",
              "binarize-sauvola", "remove-borders")
-DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise", "binarize-otsu")
+DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise")
 
 # Median height of letter-sized blobs on a 300-DPI page set in 13–14 pt type (measured on rendered
 # pages: 27–33 px). Pages whose letters are much smaller than this are upscaled towards it.
 TARGET_LETTER_HEIGHT = 30.0
 MAX_UPSCALE = 4.0
 MAX_SKEW_DEGREES = 5.0
+# Smaller skews are left to Tesseract, which copes with them; rotating resamples the page and costs
+# recognition on blurred scans.
+MIN_DESKEW_DEGREES = 1.0
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,8 @@ def skew_angle(gray: np.ndarray) -> float:
     return float(best)
 
 
-def deskew(gray: np.ndarray, min_angle: float = 0.1) -> tuple[np.ndarray, float]:
+def deskew(gray: np.ndarray, min_angle: float | None = None) -> tuple[np.ndarray, float]:
+    min_angle = MIN_DESKEW_DEGREES if min_angle is None else min_angle
     angle = skew_angle(gray)
     if abs(angle) < min_angle:
         return gray, 0.0
