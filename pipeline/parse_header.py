@@ -162,10 +162,17 @@ def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
     if alignment is None:
         return None
     start, end = alignment.dest_start, alignment.dest_end
-    while start > 0 and not line.text[start - 1].isspace():
-        start -= 1
-    while end < len(line.text) and not line.text[end].isspace():
-        end += 1
+    # widen to the word boundaries, but by two characters at most: "QUẢNG NAMỘNG HÒA" (OCR glued two
+    # columns) keeps "NAM" with the issuer
+    for _ in range(2):
+        if start > 0 and not line.text[start - 1].isspace():
+            start -= 1
+        if end < len(line.text) and not line.text[end].isspace():
+            end += 1
+    if start > 0 and not line.text[start - 1].isspace():
+        start = alignment.dest_start
+    if end < len(line.text) and not line.text[end].isspace():
+        end = alignment.dest_end
     return Span(start, end, "phrase")
 
 

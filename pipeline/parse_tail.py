@@ -18,6 +18,8 @@ AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[
 ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]\s*(?=[A-ZĐÀ-Ỹ]{2})"
                     r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
 RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
+# "Sai nhận:", "Nei nhận:": a short first word, then "nhận", alone on its line
+GARBLED_MARK = re.compile(r"^\W{0,2}\S{2,4}\s+nh\S{1,2}n\s*:\s*$")
 STORAGE_MARK = re.compile(r"^l[uư]u\s*(?:[:.;]|\s(?=[A-ZĐ]))", re.I)
 SIGNED_NOTE = re.compile(r"^\(?\s*(?:đã\s+ký|da\s+ky|ký|ky|chữ\s+ký|dấu)\b.*\)?$|^\[.*\]$", re.I)
 DASH_LEAD = re.compile(r"^\s*[-–—−•+*·]\s*")
@@ -40,7 +42,9 @@ class Tail:
 
 
 def is_recipients_mark(line_key: str) -> bool:
-    return starts_like(line_key.lstrip(" -*#"), "noi nhan", 1) or bool(RECIPIENTS_MARK.match(look_alike(line_key)))
+    key = look_alike(line_key)
+    return (starts_like(line_key.lstrip(" -*#"), "noi nhan", 1) or bool(RECIPIENTS_MARK.match(key))
+            or bool(GARBLED_MARK.match(key)))
 
 
 def signature_mark_at(text: str) -> int | None:
@@ -67,9 +71,52 @@ def find_tail_start(lines: list[Line], search_from: int) -> int | None:
         if offset == 0 and len(line.flat) < 80 and is_upper_line(line.flat, 0.8):
             candidates.append(index)
             break
+    after_end = after_end_mark(lines, search_from)
+    if after_end is not None:
+        candidates.append(after_end)
     if candidates:
-        return min(candidates)
+        start = min(candidates)
+        if not is_recipients_mark(lines[start].key):
+            start = recipients_above(lines, start, search_from)
+        return start
     return trailing_signature_start(lines, search_from)
+
+
+END_MARK = re.compile(r"\./\.\s*\S{0,12}\s*$")
+
+
+def after_end_mark(lines: list[Line], search_from: int) -> int | None:
+    """The line after the body's end mark './.' (Decree 30 closes the body with it), when the rest is short
+    enough to be a tail; so the tail is found even when OCR lost both "Nơi nhận" and the marks."""
+    content = [i for i in range(search_from, len(lines)) if not lines[i].blank]
+    for position in range(len(content) - 1, -1, -1):
+        if END_MARK.search(lines[content[position]].flat):
+            rest = content[position + 1:]
+            return rest[0] if rest and len(rest) <= MAX_TAIL_LINES else None
+    return None
+
+
+def recipients_above(lines: list[Line], start: int, floor: int) -> int:
+    """A recipients list whose "Nơi nhận" OCR lost, just above the signature: dash lines ending in a
+    "Lưu: …" line (a garbled mark line ending with ':' is taken with them)."""
+    index, first, storage = start - 1, start, False
+    while index >= floor:
+        line = lines[index]
+        flat = line.flat
+        if line.blank:
+            index -= 1
+            continue
+        bare = DASH_LEAD.sub("", flat)
+        if DASH_LEAD.match(flat) and len(flat) < 200:
+            storage = storage or bool(STORAGE_MARK.match(bare) or STORAGE_MARK.match(fold(bare)))
+            first = index
+        elif len(flat) <= 12 and first == index + 1 and flat.endswith(":"):
+            first = index  # "O HH:" — the mark, garbled
+            break
+        else:
+            break
+        index -= 1
+    return first if storage else start
 
 
 MAX_TAIL_LINES = 40
@@ -90,7 +137,7 @@ def find_tail_end(lines: list[Line], start: int) -> int:
         if is_recipients_mark(line.key) and not mark:
             mark = in_recipients = True
             continue
-        if signer and (recipients_done or not mark):
+        if signer and (recipients_done or not mark) and not looks_like_name(line.flat):
             return index  # the line after a finished tail
         pieces = split_columns(line.text)
         left = DASH_LEAD.sub("", collapse(pieces[0]))
@@ -136,6 +183,8 @@ def looks_like_name(text: str) -> bool:
         return False
     if not any(c.islower() for c in flat):
         return False
+    if any(len(w) >= 2 and w.isupper() for w in words):
+        return False  # "Ta CẢ": seal or scribble text, not a name written in title case
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
 
@@ -205,6 +254,8 @@ def read_tail(lines: list[Line]) -> Tail:
         pieces = split_columns(text)
         left = pieces[0]
         rest = pieces[1:]
+        if mode == "before" and DASH_LEAD.match(left) and signature_mark_at(left) != 0:
+            mode = "recipients"  # the list without its "Nơi nhận" line (lost by OCR)
         if mode == "recipients" and take_recipient(tail, left, line):
             pass
         else:
@@ -269,6 +320,7 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
     line naming an office (CHỦ TỊCH, BÍ THƯ, GIÁM ĐỐC …), else the first capital line."""
     authority = acting = signer = None
     capitals: list[str] = []  # capital lines after the marks and before the name, in order
+    pieces = join_lone_marks([collapse(p).strip(" ,;") for p in pieces])
     for raw in pieces:
         flat = collapse(raw).strip(" ,;")
         if not flat or is_signed_note(flat):
@@ -293,6 +345,31 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
     if not any((authority, acting, position, signer)):
         return None
     return Signature(authority=authority, acting=acting, position=position, signer=signer)
+
+
+LONE_MARK = re.compile(r"^(?:T\s?M|T\s?/\s?M|KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]?$")
+
+
+def join_lone_marks(pieces: list[str]) -> list[str]:
+    """'KT.' left alone on its line by OCR joins the capital line it belongs to: the next one, or the one
+    before it when OCR put it first ('GIÁM ĐỐC' / 'KT.')."""
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        if LONE_MARK.match(piece):
+            following = pieces[index + 1] if index + 1 < len(pieces) else ""
+            if is_upper_line(following) and not signature_mark_at(following) == 0:
+                out.append(f"{piece} {following}")
+                index += 2
+                continue
+            if out and is_upper_line(out[-1]) and signature_mark_at(out[-1]) != 0:
+                out[-1] = f"{piece} {out[-1]}"
+                index += 1
+                continue
+        out.append(piece)
+        index += 1
+    return out
 
 
 def is_position_words(text: str) -> bool:

@@ -387,6 +387,37 @@ CASES: dict[str, dict] = {
         "storage": ["VT"],
         "signature": sig(None, None, "HIỆU TRƯỞNG", "Nguyễn Thị Bích Ngọc"),
     },
+    # --- real vie OCR (pipeline run, two-column reading order) of "mild" renders of two fixtures above;
+    # values as OCR read them: "Nơi nhận" lost under the seal, "KT." on its own line after "GIÁM ĐỐC",
+    # "I.NHIỆM VỤ" without a space, the issuer glued to the national title ("QUẢNG NAMỘNG HÒA")
+    "ocr_mild_so_gddt": {
+        "issuer": {"name": "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "parent": "UBND THÀNH PHỐ ĐÀ NẴNG"},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "1234/HD-SGDĐT", "serial": "1234", "symbol": "HD-SGDĐT",
+        "doc_type": "HƯỚNG DẪN", "doc_type_code": "HD", "place": "Đà Nẵng", "date": "2025-09-05",
+        "title": "Thực hiện nhiệm vụ giáo dục trung học năm học 2025 - 2026",
+        "bases": ["Căn cứ Thông tư số 32/2020/TT-BGDĐT", "Căn cứ Quyết định số 2045/QĐ-UBND"],
+        "sections": [
+            {"label": "I", "heading": "NHIỆM VỤ CHUNG", "children": ["1", "2"]},
+            {"label": "II", "heading": "NHIỆM VỤ CỤ THỂ", "children": ["1", "2"]},
+            {"label": "II", "heading": "TỔ CHỨC THỰC HIỆN", "children": []}],
+        "recipients": ["Bộ GDĐT Hi (để b/c)", "UBND thành phố (để b/c)", "Các trường THCS, THPT"],
+        "storage": ["VT", "GDTTH"],
+        "signature": sig(None, "KT. GIÁM ĐỐC", "GIAM ĐỌC", "an Thị Minh Hà"),
+    },
+    "ocr_mild_thong_bao": {
+        "issuer": {"name": "VĂN PHÒNG", "parent": "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"},
+        "national_title": "ỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": MOTTO,
+        "number": "89/TB-VP", "serial": "89", "symbol": "TB-VP",
+        "doc_type": "THÔNG BÁO", "doc_type_code": "TB", "place": "Quảng Nam", "date": "2025-04-03",
+        "title": "Kết luận của Chủ tịch UBND tỉnh tại buối làm việc với Sở Nông nghiệp và Môi trường",
+        "sections": [
+            {"label": "1", "heading": None, "children": []},
+            {"label": "2", "heading": "Giao Sở Nông nghiệp và Môi trường", "children": ["a", "b"]}],
+        "recipients": ["CT, các PCT UBND tỉnh", "Sở Nông nghiệp và Môi trường", "Sở Tài chính"],
+        "storage": ["VF", "KTN"],
+        "signature": sig(None, "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Đặng Thị Thu"),
+    },
 }
 
 
