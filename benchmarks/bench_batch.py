@@ -14,7 +14,7 @@ and from the manifest's per-stage timings.
   peak memory: the process tree (parent + workers + Tesseract) sampled from /proc every 50 ms; the sum
     of RSS over the tree, and the parent alone.
 
-    .venv/bin/python benchmarks/bench_batch.py [--pages 8] [--long-pages 40] [--no-ray]
+    .venv/bin/python benchmarks/bench_batch.py [--pages 8] [--long-pages 30] [--no-ray]
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def bench_ray(singles: list[Path], work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=8, help="single-page scans in the throughput batch")
-    parser.add_argument("--long-pages", type=int, default=40, help="pages of the long PDF for the memory figure")
+    parser.add_argument("--long-pages", type=int, default=30, help="pages of the long PDF for the memory figure")
     parser.add_argument("--no-ray", action="store_true")
     args = parser.parse_args()
     cache = Path(tempfile.gettempdir()) / "planocr-bench-batch"
