@@ -181,10 +181,13 @@ def fsync_dir(path: Path) -> None:
 
 
 def remove_leftover_temp_files(outdir: Path) -> int:
+    """Temp files write_atomic left behind when a run was killed (only ours: `.<name>.json.<random>.tmp`
+    and the same for `.tsv`)."""
     removed = 0
-    for tmp in outdir.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
-        removed += 1
+    for pattern in (".*.json.*.tmp", ".*.tsv.*.tmp"):
+        for tmp in outdir.glob(pattern):
+            tmp.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 
