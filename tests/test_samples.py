@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline import samples
@@ -313,3 +315,23 @@ def test_bare_text_gets_no_invented_header_and_long_words_are_cut_to_fit():
     assert {line.region for line in page.lines} == {"body"}
     assert normalise_for_cer(page.truth_text).replace(" ", "") == text.replace(" ", "")
     assert all(line.box[2] <= 2480 - samples.mm_to_px(15) + 2 for line in page.lines)
+
+
+VIETNAMESE_WORDS = ["Ủy", "ban", "nhân", "dân", "xã", "kế", "hoạch", "số", "57-NQ/TW", "ngày", "22/12/2024",
+                    "chuyển", "đổi", "KẾ HOẠCH", "Nơi nhận:", "- Lưu: VT.", "I.", "1.", "a)", "CHỦ TỊCH", "./."]
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(VIETNAMESE_WORDS), min_size=1, max_size=30), min_size=1, max_size=12),
+       st.sampled_from(["\n", "\n\n", " \n"]))
+def test_any_text_of_vietnamese_words_composes(paragraphs, separator):
+    text = separator.join(" ".join(words) for words in paragraphs)
+    try:
+        structure = samples.derive_structure(text)
+    except samples.SampleError:
+        return  # too few Vietnamese-marked words: refused with a reason, never a crash
+    pages = samples.compose_pages(structure, seed=0, max_pages=1)
+    for page in pages:
+        assert all(line.text and line.text == line.text.strip() for line in page.lines)
+    drawn = " ".join(normalise_for_cer(p.truth_text) for p in pages).split()
+    assert drawn and set(drawn) <= set(samples.structure_text(structure).split())  # every drawn word is in the structure
