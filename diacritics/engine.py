@@ -243,8 +243,15 @@ def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str
     wordlike = [t for t in tokens if (t.is_word and not (len(t.core) > 1 and t.core.isupper())) or is_garble_like(t)]
     if not wordlike:
         return "scattered"
-    invalid = sum(1 for t in wordlike if not t.is_word or canonical(t.core) not in inventory)
-    return "garbled" if invalid / len(wordlike) >= GARBLED_SHARE else "scattered"
+    invalid = [t for t in wordlike if not t.is_word or canonical(t.core) not in inventory]
+    if len(invalid) < GARBLED_SHARE * len(wordlike):
+        return "scattered"
+    # Partly stripped text (some lines or words typed without marks): the invalid words are accent-free keys
+    # and nothing mixes in look-alike digits, so decode the toneless words and keep the marked ones.
+    toneless_keys = sum(1 for t in invalid if t.is_word and not is_marked(t.core) and t.core.lower() in lm.forms)
+    if toneless_keys >= 0.9 * len(invalid):
+        return "stripped"
+    return "garbled"
 
 
 # A target per token: None = chain break (not a syllable, protected); list of (id, cost) = decode over these.
@@ -274,7 +281,7 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
     for tok in toks:
         form = canonical(tok.core) if tok.is_word else None
         valid = form is not None and form in inventory
-        flagged = (tok.line + 1, tok.core) in low
+        flagged = (tok.line + 1, tok.core) in low or (tok.line + 1, tok.lead + tok.core + tok.trail) in low
         if (tok.is_word and protected(tok, heading) and not flagged) or (not tok.is_word and not is_garble_like(tok)):
             targets.append(None)
             continue

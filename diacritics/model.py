@@ -27,7 +27,8 @@ MAX_FORMS = 12  # candidate forms per accent-free key (most frequent first)
 # Forms rarer than this share of the key's commonest form are not candidates (speed; they are almost never right).
 MIN_FORM_SHARE = 0.002
 MIN_TRIGRAM_COUNT = 1  # 2 halves the table but costs 0.16 points of accuracy
-WORD_WEIGHT = 1.0  # each dictionary word counts as this many occurrences of its inner n-grams
+WORD_WEIGHT = 1.0
+DOMAIN_WEIGHT = 1.0  # legal/political sentences and place names (ngrams_domain.tsv.gz)  # each dictionary word counts as this many occurrences of its inner n-grams
 
 
 @dataclass
@@ -83,12 +84,14 @@ def _discount(counts_of_counts: dict[int, int]) -> float:
 
 
 def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT, include_seeds: bool = True,
-                word_weight: float = WORD_WEIGHT) -> LanguageModel:
+                word_weight: float = WORD_WEIGHT, domain_weight: float = DOMAIN_WEIGHT) -> LanguageModel:
     """Combine registry counts, the dictionary's multi-syllable words (each word's inner n-grams × ``word_weight``)
     and the seed documents' counts (× ``seed_weight``), leaving out the seeds in ``exclude``."""
     counts: dict[tuple[str, ...], float] = defaultdict(float)
     for gram, n in _cached_counts("ngrams_registry.tsv.gz").items():
         counts[gram] += n
+    for gram, n in _cached_counts("ngrams_domain.tsv.gz").items():
+        counts[gram] += n * domain_weight
     if word_weight:
         for word in words():
             parts = tuple(word.split(" "))
@@ -192,11 +195,11 @@ def source_digest() -> str:
     inventory, the weights and the estimation code. Stored in model.npz; a test checks it is current."""
     h = hashlib.sha256()
     data = resources.files("diacritics").joinpath("data")
-    names = ["ngrams_registry.tsv.gz", "words.txt.gz", "syllables.tsv"] + [f"ngrams_seed_{s}.tsv.gz" for s in seed_ids()]
+    names = ["ngrams_registry.tsv.gz", "ngrams_domain.tsv.gz", "words.txt.gz", "syllables.tsv"] + [f"ngrams_seed_{s}.tsv.gz" for s in seed_ids()]
     for name in names:
         h.update(name.encode())
         h.update(data.joinpath(name).read_bytes())
-    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, MAX_FORMS, MIN_FORM_SHARE, MIN_TRIGRAM_COUNT)).encode())
+    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, DOMAIN_WEIGHT, MAX_FORMS, MIN_FORM_SHARE, MIN_TRIGRAM_COUNT)).encode())
     for fn in (build_model, _estimate, _discount, key_of):
         h.update(inspect.getsource(fn).encode())
     return h.hexdigest()

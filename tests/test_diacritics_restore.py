@@ -115,6 +115,10 @@ def test_low_confidence_words_may_change():
     assert kept.text == text
     fixed = restore(text, only_suspicious=True, low_confidence=[(1, "đối")])
     assert fixed.text == "Ủy ban nhân dân tỉnh đổi mới phương thức lãnh đạo"
+    # OCR words come with their punctuation; line numbers are 1-based
+    two_lines = "Kế hoạch năm 2025\nTiếp tục đối mới, sáng tạo"
+    fixed = restore(two_lines, only_suspicious=True, low_confidence=[(2, "đối"), (1, "mới,")])
+    assert fixed.text == "Kế hoạch năm 2025\nTiếp tục đổi mới, sáng tạo"
 
 
 def test_mixed_text_keeps_words_that_already_have_marks():

@@ -10,7 +10,8 @@ Steps (all offline once the .deb files are downloaded):
    Vietnamese phonotactics and are attested by hunspell-vi, or by two of the lists, or by the corpus (≥3 times).
 3. Running text: the Vietnamese strings (msgstr) of every vi gettext catalog in those packages, the vi
    LibreOffice registry (.xcd), the Firefox vi language pack (.ftl/.properties/.dtd), the vi man pages, and
-   underthesea's VLSP2013 test sentences; only strings that are recognisably Vietnamese are kept.
+   underthesea's VLSP2013 test sentences and place names (kept apart as "domain" text, weighted up by the
+   model); only strings that are recognisably Vietnamese are kept.
 4. Syllable n-gram counts (1–3) of that text → ngrams_registry.tsv.gz, and of each clean seed document
    separately → ngrams_seed_<id>.tsv.gz, so benchmarks can leave one document out.
 """
@@ -183,10 +184,16 @@ def registry_text(root: Path, site_packages: Path) -> list[str]:
             strings += html_strings(html)
     strings = [clean_ui_string(s) for s in strings]
     strings = [s for s in strings if is_vietnamese(s)]
-    strings += address_names(site_packages)
+    return list(dict.fromkeys(strings))  # many catalogs repeat strings; count each once
+
+
+def domain_text(site_packages: Path) -> list[str]:
+    """Administrative/legal text kept apart so the model can weight it: underthesea's VLSP2013 legal and
+    political sentences and the names of provinces, districts and wards."""
+    strings = address_names(site_packages)
     for test in sorted(site_packages.glob("underthesea/pipeline/pos_tag/models/*/test_output.txt")):
         strings += vlsp_sentences(test)
-    return list(dict.fromkeys(strings))  # many catalogs repeat strings; count each once
+    return list(dict.fromkeys(strings))
 
 
 # ---------------------------------------------------------------- lexicon
@@ -296,7 +303,8 @@ def main() -> int:
     root = unpack_debs(args.work)
 
     texts = registry_text(root, site)
-    raw_counts = collections.Counter(canonical(t) for s in texts for t in TOKEN_RE.findall(s))
+    domain = domain_text(site)
+    raw_counts = collections.Counter(canonical(t) for s in texts + domain for t in TOKEN_RE.findall(s))
     inventory = build_inventory(root, args.work, site, raw_counts)
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "syllables.tsv").write_text(
@@ -308,7 +316,10 @@ def main() -> int:
     registry = count_ngrams(texts, inventory)
     n_syl = sum(v for k, v in registry.items() if len(k) == 1 and k[0] != "</s>")
     write_counts(DATA / "ngrams_registry.tsv.gz", registry, f"registry text: {len(texts)} strings, {n_syl} syllables")
-    report = [f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
+    dom = count_ngrams(domain, inventory)
+    n_dom = sum(v for k, v in dom.items() if len(k) == 1 and k[0] != "</s>")
+    write_counts(DATA / "ngrams_domain.tsv.gz", dom, f"domain text (VLSP2013 sentences, place names): {len(domain)} strings, {n_dom} syllables")
+    report = [f"domain strings {len(domain)}, syllables {n_dom}, n-grams {len(dom)}", f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
               f"registry syllables {n_syl}, registry n-grams {len(registry)}"]
     for sid, text in seed_documents(args.seeds).items():
         counts = count_ngrams([text], inventory)
