@@ -37,7 +37,7 @@ samples: setup
 	$(PY) tools/make_samples.py --out $(SAMPLES)
 
 lm: setup
-	$(PY) tools/build_lm.py
+	$(PY) tools/build_diacritics_data.py
 
 schema: setup
 	$(PY) -m pipeline.schema --output schemas/plan.schema.json
