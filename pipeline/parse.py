@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .model import Issuer, ParsedFields, Section
-from .parse_body import Body, build_body
-from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, find_vv, header_end,
-                           read_header, read_title)
-from .parse_lines import Line, clean_lines, collapse
+from .parse_body import Body, build_body, starts_closing
+from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, header_end, read_header,
+                           read_title)
+from .parse_lines import Line, clean_lines
 from .parse_references import read_references
 from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
 
@@ -31,10 +31,16 @@ def guarded(stage: str, warnings: list[str], default: T, func: Callable[..., T],
 
 
 def parse_text(text: str) -> ParsedFields:
-    """Parse repaired text into the record's structured fields, with warnings for what was not found."""
+    """Parse repaired text into the record's structured fields, with warnings for what was not found.
+    Never raises: each part is guarded, and this is the last net under them."""
+    try:
+        return parse_parts(text if isinstance(text, str) else str(text or ""))
+    except Exception as exc:  # noqa: BLE001 - a record with a warning beats a crashed batch
+        return ParsedFields(warnings=[f"parser: failed ({type(exc).__name__}: {exc})"[:300]])
+
+
+def parse_parts(text: str) -> ParsedFields:
     warnings: list[str] = []
-    if not isinstance(text, str):
-        text = str(text or "")
     lines: list[Line] = guarded("clean-up", warnings, [], clean_lines, text)
     if not any(not line.blank for line in lines):
         return ParsedFields(warnings=warnings + ["empty text: no fields to parse"])
@@ -95,8 +101,6 @@ def annex_sections(annex: Body) -> list[Section]:
 
 def last_closing_line(lines: list[Line], start: int) -> int | None:
     """Index of the last 'Trên đây …' line: the tail is searched after it."""
-    from .parse_body import starts_closing
-
     for index in range(len(lines) - 1, start - 1, -1):
         line = lines[index]
         if not line.blank and starts_closing(line.key.lstrip(), line.flat):
@@ -122,4 +126,4 @@ def missing_warnings(fields: dict) -> list[str]:
     return out
 
 
-__all__ = ["parse_text", "collapse"]
+__all__ = ["parse_text"]

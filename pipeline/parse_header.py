@@ -230,13 +230,6 @@ def strong_body_start(line: Line) -> bool:
     return starts_like(key, "can cu", 1) or starts_like(key, "kinh gui", 1)
 
 
-def find_vv(lines: list[Line], limit: int = 30) -> int | None:
-    for index, line in enumerate(lines[: limit * 2]):
-        if VV_MARK.search(line.key) and re.search(r"(?:^|\s)[Vv]\s*/\s*[Vv]|Về việc", line.text):
-            return index
-    return None
-
-
 def header_end(lines: list[Line], type_index: int | None) -> int:
     """The header region ends at the type line, else at 'Kính gửi'/the first body line (công văn)."""
     if type_index is not None:
@@ -261,16 +254,18 @@ def read_header(lines: list[Line]) -> Header:
         if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps
             line = Line(line.number, line.text.replace("|", " "), line.key.replace("|", " "))
         spans: list[Span] = []
-        if header.national_title is None:
-            span = (find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
-                    or find_phrase(line, YOUTH_TITLE, 90))
-            if span:
-                spans.append(span)
+        # every title or motto found is cut out of the line (a page may print both the Party's and the
+        # State's title); the first one found is the record's
+        span = (find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
+                or find_phrase(line, YOUTH_TITLE, 90))
+        if span:
+            spans.append(span)
+            if header.national_title is None:
                 header.national_title = collapse(line.text[span.start:span.end])
-        if header.motto is None:
-            span = find_phrase(line, MOTTO, 78)
-            if span and not overlaps(span, spans):
-                spans.append(span)
+        span = find_phrase(line, MOTTO, 78)
+        if span and not overlaps(span, spans):
+            spans.append(span)
+            if header.motto is None:
                 header.motto = collapse(line.text[span.start:span.end])
         if header.number is None:
             found = find_number(line)

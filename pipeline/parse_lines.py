@@ -164,6 +164,3 @@ def clean_lines(text: str) -> list[Line]:
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
     return lines
 
-
-def non_blank(lines: list[Line]) -> list[Line]:
-    return [line for line in lines if not line.blank]

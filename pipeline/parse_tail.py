@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from .model import Signature
 from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
 
-AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
-ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]\s*(?=[A-ZĐÀ-Ỹ]{2})"
+AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
+ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,-]\s*(?=[A-ZĐÀ-Ỹ]{2})"
                     r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
 RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
 # "Sai nhận:", "Nei nhận:": a short first word, then "nhận", alone on its line
