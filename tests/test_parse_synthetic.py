@@ -418,6 +418,71 @@ CASES: dict[str, dict] = {
         "storage": ["VF", "KTN"],
         "signature": sig(None, "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Đặng Thị Thu"),
     },
+    # --- fourth batch, written before the parser was run on them ---
+    # a department's decision: the head's capital line, "QUYẾT ĐỊNH:", an article ending with ':'
+    "so_quyet_dinh": {
+        "issuer": {"name": "SỞ Y TẾ", "parent": "UBND TỈNH KON TUM"},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "512/QĐ-SYT", "serial": "512", "symbol": "QĐ-SYT",
+        "doc_type": "QUYẾT ĐỊNH", "doc_type_code": "QĐ", "place": "Kon Tum", "date": "2025-05-30",
+        "title": "Về việc thành lập Tổ kiểm tra công tác an toàn thực phẩm",
+        "bases": ["Căn cứ Quyết định số 12/2021/QĐ-UBND", "Xét đề nghị của Chánh Văn phòng Sở."],
+        "preamble": ["GIÁM ĐỐC SỞ Y TẾ", "QUYẾT ĐỊNH:"],
+        "references": [{"kind": "Quyết định", "number": "12/2021/QĐ-UBND", "date": "2021-04-15",
+                        "issuer": "Ủy ban nhân dân tỉnh Kon Tum"}],
+        "sections": [
+            {"label": "Điều 1", "heading": "Thành lập Tổ kiểm tra công tác an toàn thực phẩm năm 2025, gồm các ông (bà) "
+                                          "có tên sau đây", "children": ["1", "2"]},
+            {"label": "Điều 2", "heading": None, "children": []},
+            {"label": "Điều 3", "heading": None, "children": []}],
+        "recipients": ["Như Điều 3"],
+        "storage": ["VT", "NVY"],
+        "signature": sig(None, None, "GIÁM ĐỐC", "Y Ngọc Thanh"),
+    },
+    # a department's công văn: V/v over two lines in the left column, addressees as a dash list
+    "cong_van_so": {
+        "issuer": {"name": "SỞ NỘI VỤ", "parent": "UBND TỈNH LÂM ĐỒNG"},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "1789/SNV-TCBC", "serial": "1789", "symbol": "SNV-TCBC",
+        "doc_type": None, "doc_type_code": "CV", "place": "Lâm Đồng", "date": "2025-10-07",
+        "title": "V/v báo cáo số lượng cán bộ, công chức cấp xã năm 2025",
+        "addressees": ["Ủy ban nhân dân các huyện, thành phố", "Các sở, ban, ngành thuộc tỉnh"],
+        "bases": ["Thực hiện Công văn số 4567/BNV-CQĐP"],
+        "preamble": ["Sở Nội vụ đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện./."],
+        "references": [{"kind": "Công văn", "number": "4567/BNV-CQĐP", "date": "2025-09-25", "issuer": "Bộ Nội vụ"}],
+        "sections": [],
+        "recipients": ["Như trên", "UBND tỉnh (b/c)"],
+        "storage": ["VT", "TCBC"],
+        "signature": sig(None, "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đinh Văn Tuấn"),
+    },
+    # a town's plan: a capital heading wrapped onto a line of digits, a base wrapped inside "2021 - 2025"
+    "ke_hoach_wrapped_headings": {
+        "issuer": {"name": "ỦY BAN NHÂN DÂN THỊ XÃ NGHI SƠN", "parent": None},
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "301/KH-UBND", "serial": "301", "symbol": "KH-UBND",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Nghi Sơn", "date": "2025-11-14",
+        "title": "Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới trên địa bàn thị xã giai đoạn "
+                 "2026 - 2030",
+        "bases": ["Căn cứ Quyết định số 263/QĐ-TTg ngày 22/02/2022 của Thủ tướng Chính phủ phê duyệt Chương trình "
+                  "mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025;"],
+        "preamble": ["Ủy ban nhân dân thị xã ban hành Kế hoạch thực hiện như sau:"],
+        "references": [{"kind": "Quyết định", "number": "263/QĐ-TTg", "date": "2022-02-22", "issuer": "Thủ tướng Chính phủ"}],
+        "sections": [
+            {"label": "I", "heading": "MỤC TIÊU", "children": [
+                {"label": "1", "heading": "Mục tiêu chung", "children": []},
+                {"label": "2", "heading": "Mục tiêu cụ thể", "children": []}]},
+            {"label": "II", "heading": "NHIỆM VỤ VÀ GIẢI PHÁP TRỌNG TÂM TRONG GIAI ĐOẠN 2026 - 2030", "children": [
+                {"label": "1", "heading": "Nâng cao chất lượng quy hoạch", "children": []},
+                {"label": "2", "heading": "Phát triển sản xuất gắn với tái cơ cấu ngành nông nghiệp", "children": []}]},
+            {"label": "III", "heading": "KINH PHÍ THỰC HIỆN", "children": []},
+            {"label": "IV", "heading": "TỔ CHỨC THỰC HIỆN", "children": [
+                {"label": "1", "heading": "Phòng Kinh tế", "children": []},
+                {"label": "2", "heading": "Ủy ban nhân dân các xã", "children": []}]}],
+        "closing_start": "Trên đây là Kế hoạch thực hiện Chương trình", "closing_end": "giai đoạn 2026 - 2030./.",
+        "recipients": ["UBND tỉnh (b/c)", "TT Thị ủy, TT HĐND thị xã", "Các xã"],
+        "storage": ["VT"],
+        "signature": sig("TM. ỦY BAN NHÂN DÂN", None, "CHỦ TỊCH", "Lê Đình Hải"),
+    },
 }
 
 
