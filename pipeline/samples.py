@@ -15,6 +15,10 @@ Ground-truth reading order of a page (one drawn line per truth line, words separ
   3. the centred type name and subject, then body lines top to bottom;
   4. tail, left column ("Nơi nhận:" and the recipients), then tail, right column (signature lines, signer).
 Compare OCR output against it with ``pipeline.metrics.cer`` (whitespace-normalised).
+``RenderedPage.truth_text_rows`` gives the same lines in row order (header columns side by side), which
+is how plain Tesseract reads the header; the difference between the two CERs is reading-order error.
+Non-text ink (underline rules, the seal, the pen signature) is listed in ``RenderedPage.marks`` and is not
+part of the truth. ``TruthLine.box`` is in clean-page pixels (300 DPI, before skew and scaling).
 
 Run ``python -m pipeline.samples --help`` for the command line.
 """
@@ -846,11 +850,14 @@ def _perspective(arr: np.ndarray, rng: np.random.Generator, amount: float, fill:
     return cv2.warpPerspective(arr, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
 
 
+MILD_BLUR = (0.5, 0.8)  # Gaussian sigma range, px at 300 DPI
+
+
 def _degrade_mild(arr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     paper = rng.uniform(238, 250)
     arr = arr * (paper / 255.0)
     arr = _rotate(arr, rng.uniform(0.3, 1.0) * rng.choice([-1, 1]), paper)
-    arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(0.5, 0.8))
+    arr = cv2.GaussianBlur(arr, (0, 0), rng.uniform(MILD_BLUR[0], MILD_BLUR[1]))
     return arr + rng.normal(0, 2.5, arr.shape).astype(np.float32)  # an office scanner's sensor noise
 
 
