@@ -20,6 +20,7 @@ from pipeline.preprocess import (
     has_salt_and_pepper,
     preprocess_page,
     skew_angle,
+    uneven_background,
     upscale_small_print,
 )
 
@@ -71,6 +72,10 @@ def test_flattening_removes_a_shadow_before_thresholding():
     otsu_flat = cv2.threshold(flatten_background(shaded), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     assert ink_error(otsu_raw) > 0.05  # the shadow turns black
     assert ink_error(otsu_flat) < 0.01
+    # the step runs only where the light is uneven: it costs CER on evenly lit scans
+    assert uneven_background(shaded) and not uneven_background(text_block())
+    assert "flatten" in apply_steps(shaded, DEFAULT_STEPS).steps
+    assert "flatten" not in apply_steps(text_block(), DEFAULT_STEPS).steps
 
 
 def test_low_resolution_pages_are_upscaled_to_about_300_dpi():
@@ -90,7 +95,7 @@ def test_median_only_for_salt_and_pepper():
     noisy[rng.random(page.shape) < 0.003] = 0
     assert has_salt_and_pepper(noisy)
     steps = apply_steps(noisy, DEFAULT_STEPS).steps
-    assert "denoise:median3" in steps and "flatten" in steps
+    assert "denoise:median3" in steps
     assert "denoise:median3" not in apply_steps(page, DEFAULT_STEPS).steps
 
 
