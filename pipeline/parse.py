@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from .model import Issuer, ParsedFields, Section
 from .parse_body import Body, build_body, starts_closing
-from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, header_end, read_header,
-                           read_title)
+from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, find_type_with_title,
+                           header_end, read_header, read_title)
 from .parse_lines import Line, clean_lines
 from .parse_references import read_references
 from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
@@ -47,7 +47,10 @@ def parse_parts(text: str) -> ParsedFields:
     fields: dict = {}
 
     type_index = guarded("type name", warnings, None, find_doc_type, lines)
-    head_end = guarded("header", warnings, 0, header_end, lines, type_index)
+    joined = None  # the type name and the subject on one capital line
+    if type_index is None:
+        joined = guarded("type name", warnings, None, find_type_with_title, lines)
+    head_end = guarded("header", warnings, 0, header_end, lines, type_index if joined is None else joined[0])
     header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end])
     warnings.extend(header.warnings)
 
@@ -59,7 +62,13 @@ def parse_parts(text: str) -> ParsedFields:
         if found:
             fields["doc_type"], type_key = found
         title, body_start = guarded("title", warnings, (None, type_index + 1), read_title, lines, type_index + 1)
-    elif header.subject:
+    elif joined is not None:
+        index, fields["doc_type"], type_key, title = joined
+        more, after = guarded("title", warnings, (None, index + 1), read_title, lines, index + 1)
+        body_start = index + 1
+        if more and more.isupper():  # the capital subject goes on over the next line
+            title, body_start = f"{title} {more}", after
+    else:
         title = header.subject
     fields["title"] = title
 

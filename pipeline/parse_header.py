@@ -219,6 +219,30 @@ def find_doc_type(lines: list[Line], limit: int = 45) -> int | None:
     return None
 
 
+def find_type_with_title(lines: list[Line], limit: int = 45) -> tuple[int, str, str, str] | None:
+    """A type name and its subject printed as one capital line ('BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI
+    THÁNG 6'), after the number or the date: (index, type name as printed, its key, the rest)."""
+    seen, after_header = 0, False
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        seen += 1
+        if seen > limit or is_body_start(line):
+            return None
+        if NUMBER_MARK.match(line.key.lstrip()) or DATE_WORDS.search(line.key):
+            after_header = True
+            continue
+        flat = line.flat.strip(EDGE_JUNK)
+        if not after_header or not is_upper_line(flat, 0.8):
+            continue
+        words = flat.split()
+        for n_words in (4, 3, 2, 1):
+            head = letters_only(fold(" ".join(words[:n_words])))
+            if head in DOC_TYPES and len(head.split()) == n_words and len(words) > n_words:
+                return index, " ".join(words[:n_words]), head, " ".join(words[n_words:])
+    return None
+
+
 def is_body_start(line: Line) -> bool:
     key = line.key.lstrip(" -*")
     return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat[:1].isupper()

@@ -243,3 +243,12 @@ def test_draft_and_urgency_marks_are_not_the_issuer_and_dots_mark_blanks():
     parsed = parse_text(doc(header))
     assert (parsed.issuer.name, parsed.issuer.parent) == ("ỦY BAN NHÂN DÂN XÃ AN HÒA", None)
     assert (parsed.number, parsed.serial, parsed.date) == ("/KH-UBND", None, "2025")
+
+
+def test_type_name_and_subject_on_one_capital_line():
+    header = HEADER.replace("Số: 12/KH-UBND", "Số: 12/BC-UBND").replace(
+        "KẾ HOẠCH\nTổ chức hội thi\n", "BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM\nVÀ NHIỆM VỤ 6 THÁNG CUỐI NĂM 2025\n")
+    parsed = parse_text(doc(header))
+    assert (parsed.doc_type, parsed.doc_type_code) == ("BÁO CÁO", "BC")
+    assert parsed.title == "TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM VÀ NHIỆM VỤ 6 THÁNG CUỐI NĂM 2025"
+    assert parsed.issuer.name == "ỦY BAN NHÂN DÂN XÃ AN HÒA" and [s.label for s in parsed.sections] == ["I"]
