@@ -10,11 +10,13 @@ are emitted before the right column's. Paragraphs are separated by a blank line.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import os
 import statistics
 import subprocess
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +38,7 @@ class OcrResult:
     low_confidence_words: list[Word] = field(default_factory=list)
     tsv: str = ""
     steps: list[str] = field(default_factory=list)
+    seconds: float | None = None  # time spent in Tesseract itself (for the batch driver's timings)
 
 
 @dataclass
@@ -118,8 +121,11 @@ def run_tesseract(image: np.ndarray, options: Options, psm: int = DEFAULT_PSM) -
 def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrResult:
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
     input page's pixels with it."""
+    started = time.perf_counter()
     tsv = run_tesseract(image, options)
-    return result_from_tsv(tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+    seconds = time.perf_counter() - started
+    result = result_from_tsv(tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+    return dataclasses.replace(result, seconds=round(seconds, 3))
 
 
 def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = None) -> OcrResult:
