@@ -11,17 +11,34 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_DEPENDENCY, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, DependencyError, PlanocrError, UsageError
+from .errors import (
+    EXIT_DEPENDENCY,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    DependencyError,
+    MissingInputError,
+    PlanocrError,
+    UnreadableInputError,
+    UsageError,
+)
 from .options import Options, add_arguments, from_namespace
 
 
 def _read_input(source: str | None) -> str:
+    """Read UTF-8 text from FILE or stdin ('-'); anything else is a one-line error, never a traceback."""
+    name = "<stdin>" if source in (None, "-") else source
     if source in (None, "-"):
-        return sys.stdin.read()
-    path = Path(source)
-    if not path.is_file():
-        raise PlanocrError("no such file", path=source)
-    return path.read_text(encoding="utf-8-sig")
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise MissingInputError("no such file", path=source)
+        data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UnreadableInputError(f"not UTF-8 text (invalid byte at offset {err.start})", path=name) from None
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
@@ -113,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The contract says UTF-8 in and out, whatever the locale (a C or Latin-1 locale would garble Vietnamese).
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     parser = build_parser()
     try:
         ns = parser.parse_args(argv)

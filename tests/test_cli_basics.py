@@ -48,3 +48,16 @@ def test_text_input_and_bad_inputs_are_all_accounted_for(tmp_path):
 @pytest.mark.parametrize("argv", [["--version"], ["run", "--help"]])
 def test_help_and_version_exit_0(argv):
     assert main(argv) == 0
+
+
+@pytest.mark.parametrize("command", ["parse", "restore"])
+def test_text_commands_refuse_non_utf8_with_one_line(tmp_path, command):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Kế hoạch".encode("utf-8") + b"\xff\xfe caf\xe9\n")
+    for args, stdin in (([str(bad)], None), (["-"], bad.read_bytes())):
+        proc = subprocess.run([sys.executable, "-m", "pipeline", command, *args], input=stdin,
+                              capture_output=True)
+        assert proc.returncode == 1
+        err = proc.stderr.decode("utf-8").strip().splitlines()
+        assert len(err) == 1 and "not UTF-8" in err[0] and "Traceback" not in err[0]
+        assert (str(bad) in err[0]) if args != ["-"] else ("<stdin>" in err[0])
