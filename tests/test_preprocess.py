@@ -109,10 +109,11 @@ def test_colour_input_becomes_one_channel():
 # Measured with the default steps on this machine (Tesseract 5.3.0, vie): heavy 0.37 % (plain Tesseract on
 # the same image 4.6 %), lowres 3.3 % (6.5 % without the upscale step), photocopy 11.1 % (plain 10.8 %).
 # Limits leave margin for other Tesseract builds; a regression to plain-Tesseract quality fails them.
+# The photocopy sample is not tested here: no step changes it (it is left as loaded), so it would only
+# re-measure Tesseract, at ~10 s of test time.
 SAMPLE_LIMITS = [
     ("kh-hat-mon.heavy.jpg", 1, 0.02),
     ("kh-tan-ky.lowres.png", 1, 0.055),
-    ("kh-phu-trung.photocopy.tiff", 1, 0.16),
 ]
 
 
