@@ -44,7 +44,7 @@ FORMAT = 1
 # emissions added to the learned counts. They matter where the rendered training data rarely produced the
 # confusion: a real scan degrades differently from a rendered one (capital Đ read as P needs a broken crossbar).
 PRIOR_LOOKALIKES: dict[str, dict[str, float]] = {
-    "ôồốổỗộơờớởỡợ": {"6": 0.05, "0": 0.01},
+    "ôồốổỗộơờớởỡợ": {"6": 0.05, "0": 0.01, "b": 0.01},
     "ÔỒỐỔỖỘƠỜỚỞỠỢ": {"6": 0.02, "0": 0.02},
     "l": {"1": 0.03},
     "sS": {"$": 0.005},
@@ -57,6 +57,9 @@ PRIOR_LOOKALIKES: dict[str, dict[str, float]] = {
     "m": {"rn": 0.01},
     "yỳýỷỹỵ": {"¥": 0.02},
 }
+# Real scans also swap one vowel for another now and then (mới read "mai"): a weak floor below the unseen cost.
+VOWEL_SWAP_SHARE = 0.002
+VOWEL_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 BACKOFF_MASS = 3.0  # pseudo-counts a letter borrows from its family (ố → ô → o) for emissions it rarely showed
 
 # Single characters of garble folded to the ASCII letter they usually stand for (prefilter only: the learned
@@ -143,6 +146,11 @@ def _estimate(counts: dict[str, Counter]) -> dict:
             total = sum(counts.get(tc, Counter()).values())
             for e, share in shares.items():
                 counts.setdefault(tc, Counter())[e] += share * (total + 20)
+    for tc in VOWEL_LETTERS:
+        total = sum(counts.get(tc, Counter()).values())
+        for e in "aeiou":
+            if e != _plain(tc):
+                counts.setdefault(tc, Counter())[e] += VOWEL_SWAP_SHARE * (total + 20)
     plain: dict[str, Counter] = defaultdict(Counter)
     shape: dict[str, Counter] = defaultdict(Counter)
     for tc, c in counts.items():
@@ -429,7 +437,7 @@ def use_channel(channel: Channel | None) -> None:
         _override.append(channel)
 
 
-def garble_candidates(token: str, limit: int = 8) -> list[tuple[str, float]]:
+def garble_candidates(token: str, limit: int = 10) -> list[tuple[str, float]]:
     """Candidate syllables for an OCR token, best first, with channel cost −log P(token | syllable) ≥ 0.
 
     Lowercase NFC syllables in classic tone placement (the caller restores case). The token's own canonical
