@@ -30,10 +30,13 @@ BEAM = 8  # states kept per position
 BEAM_WIDTH = 13.0  # … and only those within this many nats of the best
 STRIPPED_SHARE = 0.12  # below this share of marked words, the text is taken as stripped of diacritics
 STRIPPED_KEY_SHARE = 0.6  # … and at least this share of words are Vietnamese syllables (with or without marks)
-UNK_LOGP = -14.0
+FOREIGN_SHARE = 0.5  # under this share of possibly-Vietnamese words a text is foreign and left alone
+UNK_LOGP = -18.0
 GARBLED_SHARE = 0.08  # share of invalid word-like tokens from which a text is taken as OCR garble
 MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considered (foreign words stay)
-KEY_FORM_COST = 3.0  # cost of reading a word as another tone/mark form of the same letters
+MAX_CHANNEL_COST_GARBLED = 12.0  # … in a text judged garbled, where most odd tokens are OCR damage
+CHANNEL_LIMIT = 16  # candidates asked of the channel per token
+KEY_FORM_COST = 1.0  # cost of reading a word as another tone/mark form of the same letters
 GARBLE_RE = re.compile(r"[^\W_]+")  # LM cost of keeping a token that is not a syllable (foreign word, garble left as is)
 
 
@@ -89,14 +92,16 @@ def heading_line(lm: LanguageModel, tokens: list[Token]) -> bool:
     return len(caps) >= 2
 
 
-def protected(tok: Token, heading: bool) -> bool:
-    """Tokens never to change: acronyms, roman numerals, list markers (a), b.), anything with digits/codes."""
+def protected(tok: Token, heading: bool, first: bool = True, garbled: bool = False) -> bool:
+    """Tokens never to change: acronyms, roman numerals, list markers (a), b.), anything with digits/codes.
+    In an uppercase heading (or a garbled text) capitals that spell a syllable key are words ('BỘ', 'ĐƠN VỊ');
+    a roman numeral stays when it opens the line or is followed by '.', ')' or ':' ('VI. TỔ CHỨC')."""
     core = tok.core
     if not tok.is_word:
         return True
-    if len(core) > 1 and core.isupper() and not heading:
+    if ROMAN_RE.match(core) and core.isupper() and (first or tok.trail[:1] in (".", ")", ":") or not heading):
         return True
-    if ROMAN_RE.match(core) and core.isupper():
+    if len(core) > 1 and core.isupper() and not heading and not garbled:
         return True
     if len(core) == 1 and tok.trail[:1] in (")", ".") and not tok.lead:
         return True
@@ -160,6 +165,8 @@ def _score(item: tuple[int, tuple[float, tuple | None]]) -> float:
 def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[list[tuple[int, float]]], i: int) -> float:
     """Share of probability the chosen form at ``i`` gets among its alternatives, the neighbours held fixed
     (the two trigrams that end at ``i`` and right after it)."""
+    if len(lattice[i]) == 1:
+        return 1.0
     p2 = seq[i - 2] if i >= 2 else 0
     p1 = seq[i - 1] if i >= 1 else 0
     n1 = seq[i + 1] if i + 1 < len(seq) else 1
@@ -189,7 +196,7 @@ def channel_candidates(word: str) -> list[tuple[str, float]]:
     except ImportError:
         return []
     out = []
-    for c in garble_candidates(word):
+    for c in garble_candidates(word, CHANNEL_LIMIT):
         if isinstance(c, tuple):
             out.append((c[0], float(c[1])))
         else:
@@ -213,14 +220,16 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     for i, toks in enumerate(tokens_by_line):
         if not toks:
             continue
+        if mode == "foreign":
+            break
         heading = heading_line(lm, toks)
         if mode == "stripped":
-            targets = [stripped_candidates(lm, t, heading) for t in toks]
+            targets = [stripped_candidates(lm, t, heading, pos == 0) for pos, t in enumerate(toks)]
         else:
             targets = suspicious_candidates(lm, toks, heading, inventory, low, garbled=mode == "garbled")
             if targets is None:
                 continue
-        line_changes = decode_line(lm, toks, targets, style)
+        line_changes = decode_line(lm, toks, targets, style, heading)
         if line_changes:
             new_lines[i] = rewrite_line(lines[i], line_changes)
             changes += line_changes
@@ -236,10 +245,15 @@ def is_garble_like(tok: Token) -> bool:
 
 
 def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> str:
-    """'stripped' (few marks), 'garbled' (many words are not syllables or mix in look-alike digits) or
-    'scattered' (mostly valid text: only invalid words are candidates for repair)."""
+    """'stripped' (few marks), 'garbled' (many words are not syllables or mix in look-alike digits),
+    'scattered' (mostly valid text: only invalid words are candidates for repair) or 'foreign' (most words
+    could not be Vietnamese at all, e.g. English: left alone)."""
     if text_is_stripped(lm, tokens, inventory):
         return "stripped"
+    words = [t for t in tokens if (t.is_word and len(t.core) > 1) or is_garble_like(t)]
+    vietnamese = [t for t in words if not t.is_word or is_marked(t.core) or key_of(t.core) in lm.forms]
+    if words and len(vietnamese) < FOREIGN_SHARE * len(words):
+        return "foreign"
     wordlike = [t for t in tokens if (t.is_word and not (len(t.core) > 1 and t.core.isupper())) or is_garble_like(t)]
     if not wordlike:
         return "scattered"
@@ -258,17 +272,14 @@ def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str
 Target = list[tuple[int, float]] | None
 
 
-def stripped_candidates(lm: LanguageModel, tok: Token, heading: bool) -> Target:
-    if protected(tok, heading):
+def stripped_candidates(lm: LanguageModel, tok: Token, heading: bool, first: bool) -> Target:
+    if protected(tok, heading, first):
         return None
     form = canonical(tok.core)
     if is_marked(tok.core):
         cid = lm.ids.get(form)
         return [(cid, 0.0)] if cid is not None else None
-    forms = lm.forms.get(tok.core.lower())
-    if not forms:
-        return None
-    return [(cid, 0.0) for cid in forms]
+    return lm.lattice_column(tok.core.lower())
 
 
 def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, inventory: frozenset[str],
@@ -278,26 +289,29 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
     their key's forms. Returns None when nothing in the line is open to change."""
     targets: list[Target] = []
     open_to_change = False
-    for tok in toks:
+    for pos, tok in enumerate(toks):
         form = canonical(tok.core) if tok.is_word else None
         valid = form is not None and form in inventory
         flagged = (tok.line + 1, tok.core) in low or (tok.line + 1, tok.lead + tok.core + tok.trail) in low
-        if (tok.is_word and protected(tok, heading) and not flagged) or (not tok.is_word and not is_garble_like(tok)):
+        caps_word = garbled and tok.is_word and key_of(tok.core) in lm.forms
+        if ((tok.is_word and protected(tok, heading, pos == 0, caps_word) and not flagged)
+                or (not tok.is_word and not is_garble_like(tok))):
             targets.append(None)
             continue
         if valid and not flagged and not garbled:
             targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
             continue
-        cands = suspect_forms(lm, tok.core, form if valid else None, flagged)
+        cands = suspect_forms(lm, tok.core, form if valid else None,
+                              MAX_CHANNEL_COST_GARBLED if garbled else MAX_CHANNEL_COST)
         if len(cands) > 1:
             open_to_change = True
         targets.append(cands)
     return targets if open_to_change else None
 
 
-def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, flagged: bool) -> list[tuple[int, float]]:
+def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost: float) -> list[tuple[int, float]]:
     """Candidate ids with log-costs for a suspicious word: keeping it (a valid syllable at its channel cost;
-    anything else as the 'keep' option -1), the channel's proposals up to MAX_CHANNEL_COST, and the forms
+    anything else as the 'keep' option -1), the channel's proposals up to ``max_cost``, and the forms
     sharing its accent-free key."""
     cands: dict[int, float] = {}
     if valid_form is not None and valid_form in lm.ids:
@@ -305,7 +319,7 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, flagged:
     else:
         cands[-1] = 0.0
     for form, cost in channel_candidates(word):
-        if cost > MAX_CHANNEL_COST:
+        if cost > max_cost:
             continue
         cid = lm.ids.get(canonical(form))
         if cid is not None and cid not in cands:
@@ -317,7 +331,7 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, flagged:
     return list(cands.items())
 
 
-def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], style: str) -> list[Change]:
+def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], style: str, heading: bool) -> list[Change]:
     """Decode each chain of consecutive targets; return the tokens whose form changed."""
     changes: list[Change] = []
     chain: list[int] = []
@@ -333,7 +347,10 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
                 if cid < 0:
                     continue
                 tok = toks[j]
-                new = apply_case(to_style(lm.vocab[cid], style), tok.core)
+                template = tok.core
+                if not heading and len(template) > 1 and template.isupper():
+                    template = template[0] + template[1:].lower()  # OCR's 'BO' for 'Bộ' outside a heading
+                new = apply_case(to_style(lm.vocab[cid], style), template)
                 if new != tok.core and canonical(new) != canonical(tok.core):
                     conf = local_confidence(lm, seq, lattice, pos)
                     changes.append(Change(tok.line, tok.start, tok.core, new, conf))

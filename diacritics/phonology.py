@@ -204,9 +204,9 @@ def apply_case(form: str, original: str) -> str:
         return form.upper()
     if pattern == "title":
         return form[:1].upper() + form[1:]
+    # Mixed case in a word that needed repair is OCR noise ('PiCH' for ĐÍCH, 'cOng' for công: a capital O
+    # read for ô): mostly capitals → upper, else the first letter decides.
     upper = sum(1 for c in original if c.isupper())
-    if upper > len(original) - upper:  # OCR's 'PiCH' in an uppercase heading
+    if upper > len(original) - upper:
         return form.upper()
-    if len(form) == len(original):
-        return "".join(f.upper() if o.isupper() else f for f, o in zip(form, original))
     return form[:1].upper() + form[1:] if original[:1].isupper() else form

@@ -187,10 +187,10 @@ def registry_text(root: Path, site_packages: Path) -> list[str]:
     return list(dict.fromkeys(strings))  # many catalogs repeat strings; count each once
 
 
-def domain_text(site_packages: Path) -> list[str]:
+def domain_sentences(site_packages: Path) -> list[str]:
     """Administrative/legal text kept apart so the model can weight it: underthesea's VLSP2013 legal and
-    political sentences and the names of provinces, districts and wards."""
-    strings = address_names(site_packages)
+    political sentences (the place names, from address_names, go in the same table)."""
+    strings = []
     for test in sorted(site_packages.glob("underthesea/pipeline/pos_tag/models/*/test_output.txt")):
         strings += vlsp_sentences(test)
     return list(dict.fromkeys(strings))
@@ -263,15 +263,21 @@ def syllable_runs(text: str, inventory) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def count_ngrams(texts: list[str], inventory) -> collections.Counter:
+def count_ngrams(texts: list[str], inventory, edges: bool = True) -> collections.Counter:
+    """Syllable 1–3-gram counts. ``edges=False`` leaves out the <s>/</s> n-grams: for names listed one per
+    string ('Xã An Bình'), whose list boundaries are not sentence boundaries."""
     counts: collections.Counter = collections.Counter()
     for text in texts:
         for run in syllable_runs(text, inventory):
             seq = ["<s>", *run, "</s>"]
             for i in range(1, len(seq)):
+                if not edges and (i == 1 or i == len(seq) - 1):
+                    if i == 1:
+                        counts[(seq[1],)] += 1  # the first syllable still counts as a unigram
+                    continue
                 counts[(seq[i],)] += 1
                 counts[(seq[i - 1], seq[i])] += 1
-                if i >= 2:
+                if i >= 2 and (edges or i >= 3):
                     counts[(seq[i - 2], seq[i - 1], seq[i])] += 1
     return counts
 
@@ -303,8 +309,8 @@ def main() -> int:
     root = unpack_debs(args.work)
 
     texts = registry_text(root, site)
-    domain = domain_text(site)
-    raw_counts = collections.Counter(canonical(t) for s in texts + domain for t in TOKEN_RE.findall(s))
+    domain, names = domain_sentences(site), address_names(site)
+    raw_counts = collections.Counter(canonical(t) for s in texts + domain + names for t in TOKEN_RE.findall(s))
     inventory = build_inventory(root, args.work, site, raw_counts)
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "syllables.tsv").write_text(
@@ -316,10 +322,10 @@ def main() -> int:
     registry = count_ngrams(texts, inventory)
     n_syl = sum(v for k, v in registry.items() if len(k) == 1 and k[0] != "</s>")
     write_counts(DATA / "ngrams_registry.tsv.gz", registry, f"registry text: {len(texts)} strings, {n_syl} syllables")
-    dom = count_ngrams(domain, inventory)
+    dom = count_ngrams(domain, inventory) + count_ngrams(names, inventory, edges=False)
     n_dom = sum(v for k, v in dom.items() if len(k) == 1 and k[0] != "</s>")
-    write_counts(DATA / "ngrams_domain.tsv.gz", dom, f"domain text (VLSP2013 sentences, place names): {len(domain)} strings, {n_dom} syllables")
-    report = [f"domain strings {len(domain)}, syllables {n_dom}, n-grams {len(dom)}", f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
+    write_counts(DATA / "ngrams_domain.tsv.gz", dom, f"domain text (VLSP2013 sentences, place names): {len(domain) + len(names)} strings, {n_dom} syllables")
+    report = [f"domain strings {len(domain)} + {len(names)} names, syllables {n_dom}, n-grams {len(dom)}", f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
               f"registry syllables {n_syl}, registry n-grams {len(registry)}"]
     for sid, text in seed_documents(args.seeds).items():
         counts = count_ngrams([text], inventory)
