@@ -39,6 +39,7 @@ UNSEEN_ALPHA = 1.0  # Dirichlet mass kept for emissions never seen in training
 UNSEEN_PER_CHAR = 3.0  # per character of an emission never seen for that letter
 UNSEEN_CAP = 6.0  # at most this (+ UNSEEN_PER_CHAR × length) for an unseen emission: ≈ 1 in 400 per letter
 FORMAT = 1
+TIE_MARGIN = 1.0  # candidates within this many nats of the last one kept are kept too (see _candidates)
 
 # Look-alikes named in the issue and seen in real scans (seed 001 type garble), as a share of each letter's
 # emissions added to the learned counts. They matter where the rendered training data rarely produced the
@@ -353,14 +354,20 @@ class Channel:
                         for k in self._candidate_keys(token))
         scored: list[tuple[float, str]] = []
         for bound, key in bounds:
-            if len(scored) >= limit and bound >= scored[limit - 1][0]:
+            if len(scored) >= limit and bound > scored[limit - 1][0] + TIE_MARGIN:
                 break
             for form in by_key[key]:
                 cased = apply_case(form, token)
                 scored.append((self._mix(token, form, cased, self.learned_cost(token, cased)), form))
             scored.sort()
+        # Forms of one key often cost nearly the same (the English model drops every mark alike: "dan" is as
+        # likely dân as dan or đàn); cutting such a tie at ``limit`` would hide the right one from the language
+        # model, so near-ties of the last kept candidate come along (up to 3 × limit).
+        if len(scored) > limit:
+            edge = scored[limit - 1][0] + TIE_MARGIN
+            scored = scored[:limit] + [x for x in scored[limit:3 * limit] if x[0] <= edge]
         identity = canonical(token)
-        top = [(f, round(c, 4)) for c, f in scored[:limit] if c < math.inf]
+        top = [(f, round(c, 4)) for c, f in scored if c < math.inf]
         if identity in self._syllables and all(f != identity for f, _ in top):
             top.append((identity, round(self.cost(token, identity), 4)))
             top.sort(key=lambda fc: (fc[1], fc[0]))
