@@ -23,6 +23,7 @@ from .phonology import apply_case, canonical, key_of, placement_style, to_style
 WORD_RE = re.compile(r"[^\W\d_]+")
 MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 ROMAN_RE = re.compile(r"^[IVXLC]+$")
+ROMANISH_RE = re.compile(r"[IVXl1|]*[IVX][IVXl1|]*")
 SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
 BREAK_BEFORE = set("([{\"“«")
@@ -294,6 +295,9 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
         valid = form is not None and form in inventory
         flagged = (tok.line + 1, tok.core) in low or (tok.line + 1, tok.lead + tok.core + tok.trail) in low
         caps_word = garbled and tok.is_word and key_of(tok.core) in lm.forms
+        if pos == 0 and tok.trail[:1] in (".", ")") and ROMANISH_RE.fullmatch(tok.core):
+            targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
+            continue
         if ((tok.is_word and protected(tok, heading, pos == 0, caps_word) and not flagged)
                 or (not tok.is_word and not is_garble_like(tok))):
             targets.append(None)

@@ -158,3 +158,11 @@ def test_foreign_words_in_correct_text_stay():
     text = "Tuyên truyền qua video, clip ngắn, infographic và các nền tảng Facebook, Zalo của xã."
     assert restore(text).text == text
     assert restore(text, only_suspicious=True).text == text
+
+
+def test_garbled_section_numbers_are_left_for_the_parser():
+    text = ("I1. NOI DUNG VA HINH THUC TUYEN TRUYEN\nTuyén truyén Nghi quyét s6 57-NQ/TW ciia Bo Chinh trj\n"
+            "Il. TO CHUC THU'C HIEN")
+    out = restore(text).text.split("\n")
+    assert out[0].startswith("I1. NỘI DUNG") and out[2].startswith("Il. TỔ CHỨC"), out
+    assert out[1] == "Tuyên truyền Nghị quyết số 57-NQ/TW của Bộ Chính trị", out
