@@ -23,6 +23,9 @@ from .phonology import apply_case, canonical, key_of, placement_style, to_style
 WORD_RE = re.compile(r"[^\W\d_]+")
 MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 ROMAN_RE = re.compile(r"^[IVXLC]+$")
+_CONS = "bcdghklmnpqrstvx"
+FOREIGN_CLUSTER_RE = re.compile(
+    f"(?!ch|gh|kh|ng|nh|ph|qu|th|tr)[{_CONS}][{_CONS}]")
 ROMANISH_RE = re.compile(r"[IVXl1|]*[IVX][IVXl1|]*")
 SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
@@ -245,6 +248,15 @@ def is_garble_like(tok: Token) -> bool:
             and any(c.isalpha() for c in core))
 
 
+def looks_foreign(word: str) -> bool:
+    """A word Vietnamese spelling cannot produce: f/j/w/z, or two consonants in a row that are not one of
+    the digraphs (ch gh kh ng nh ph qu th tr gi ngh) — 'clip', 'startup', 'Zalo'."""
+    low = key_of(word)
+    if any(c in "fjwz" for c in low):
+        return True
+    return bool(FOREIGN_CLUSTER_RE.search(low))
+
+
 def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> str:
     """'stripped' (few marks), 'garbled' (many words are not syllables or mix in look-alike digits),
     'scattered' (mostly valid text: only invalid words are candidates for repair) or 'foreign' (most words
@@ -304,6 +316,9 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
             continue
         if valid and not flagged and not garbled:
             targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
+            continue
+        if not garbled and not valid and not flagged and looks_foreign(tok.core):
+            targets.append(None)  # 'clip', 'Facebook', 'startup' in otherwise good text: not OCR damage
             continue
         cands = suspect_forms(lm, tok.core, form if valid else None,
                               MAX_CHANNEL_COST_GARBLED if garbled else MAX_CHANNEL_COST)

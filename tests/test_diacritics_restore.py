@@ -166,3 +166,9 @@ def test_garbled_section_numbers_are_left_for_the_parser():
     out = restore(text).text.split("\n")
     assert out[0].startswith("I1. NỘI DUNG") and out[2].startswith("Il. TỔ CHỨC"), out
     assert out[1] == "Tuyên truyền Nghị quyết số 57-NQ/TW của Bộ Chính trị", out
+
+
+def test_foreign_spellings_are_not_read_as_ocr_damage_in_good_text():
+    text = "Đăng tải clip, video ngắn về startup trên Facebook, TikTok và Zalo của xã."
+    assert restore(text).text == text
+    assert restore(text, only_suspicious=True).text == text
