@@ -45,16 +45,29 @@ class LanguageModel:
     unigram_count: list[float]
     digest: str = ""  # source_digest() of what a shipped model was estimated from
 
+    def lattice_column(self, key: str) -> list[tuple[int, float]] | None:
+        """The decoder's candidates for an accent-free key: (id, cost 0) per form; None if no syllable has it."""
+        cache = self.__dict__.setdefault("_columns", {})
+        col = cache.get(key, False)
+        if col is False:
+            forms = self.forms.get(key)
+            col = cache[key] = [(cid, 0.0) for cid in forms] if forms else None
+        return col
+
     def logp2(self, a: int, b: int) -> float:
         v = self.bi.get(a * self.radix + b)
         return v if v is not None else self.bo2[a] + self.uni[b]
 
     def logp3(self, a: int, b: int, c: int) -> float:
-        ab = a * self.radix + b
-        v = self.tri.get(ab * self.radix + c)
+        m = self.radix
+        ab = a * m + b
+        v = self.tri.get(ab * m + c)
         if v is not None:
             return v
-        return self.bo3.get(ab, 0.0) + self.logp2(b, c)
+        v = self.bi.get(b * m + c)
+        if v is None:
+            v = self.bo2[b] + self.uni[c]
+        return self.bo3.get(ab, 0.0) + v
 
 
 def _read_counts(name: str) -> dict[tuple[str, ...], float]:
