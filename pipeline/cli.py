@@ -29,7 +29,10 @@ def _read_input(source: str | None) -> str:
     """Read UTF-8 text from FILE or stdin ('-'); anything else is a one-line error, never a traceback."""
     name = "<stdin>" if source in (None, "-") else source
     if source in (None, "-"):
-        data = sys.stdin.buffer.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # already text (an embedding caller or a test replaced stdin)
+            return sys.stdin.read()
+        data = stream.read()
     else:
         path = Path(source)
         if not path.is_file():
