@@ -129,7 +129,8 @@ def upscale_small_print(gray: np.ndarray, target_dpi: float = 300.0) -> tuple[np
     if dpi is None or dpi >= 0.75 * target_dpi:
         return gray, 1.0
     scale = min(MAX_UPSCALE, target_dpi / dpi)
-    resized = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    # Lanczos, not cubic: on 72-DPI pages CER 3.52% vs 3.80% (seed 000) and 13.3% vs 15.1% (held out).
+    resized = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_LANCZOS4)
     return resized, scale
 
 

@@ -129,3 +129,27 @@ def test_committed_samples_stay_under_measured_cer(name, page, limit):
     pre = preprocess_page(loaded.image, options)
     text = ocr_page(pre.image, options, scale=pre.scale).text
     assert cer(truth, text) <= limit, (name, round(cer(truth, text), 4))
+
+
+def test_low_resolution_pdf_scan_is_rasterised_at_its_own_resolution(tmp_path):
+    """Poppler's interpolation to 300 DPI cost recognition on 72-DPI scans; preprocess upscales instead."""
+    from pipeline.inputs import embedded_scan_dpi
+
+    page = Image.new("L", (585, 827), 255)  # an A4 page scanned at ~71 DPI
+    ImageDraw.Draw(page).rectangle((50, 100, 500, 110), fill=0)
+    pdf = tmp_path / "lowres.pdf"
+    page.save(pdf, "PDF", resolution=71.0)
+    assert embedded_scan_dpi(pdf, 1) == pytest.approx(71, abs=1)
+    loaded = load_page(pdf, "pdf", 1, Options(jobs=1))
+    assert abs(loaded.image.shape[1] - 585) <= 2
+    raw = load_page(pdf, "pdf", 1, Options(jobs=1, preprocess=False))  # raw Tesseract gets poppler's 300 DPI
+    assert abs(raw.image.shape[1] - 585 / 71 * 300) <= 3
+    upscaled = preprocess_page(loaded.image, Options(jobs=1))
+    assert upscaled.scale == pytest.approx(4.0)
+
+
+def test_near_full_resolution_pdf_scan_keeps_the_requested_dpi(tmp_path):
+    page = Image.new("L", (2066, 2924), 255)  # A4 at 250 DPI: above 0.75 x 300, poppler's 300 DPI is kept
+    pdf = tmp_path / "scan250.pdf"
+    page.save(pdf, "PDF", resolution=250.0)
+    assert load_page(pdf, "pdf", 1, Options(jobs=1)).image.shape[1] == pytest.approx(2066 * 300 / 250, abs=3)
