@@ -448,7 +448,8 @@ def garble_candidates(token: str, limit: int = 10) -> list[tuple[str, float]]:
     """Candidate syllables for an OCR token, best first, with channel cost −log P(token | syllable) ≥ 0.
 
     Lowercase NFC syllables in classic tone placement (the caller restores case). The token's own canonical
-    form is included whenever it is a valid syllable. Empty for numbers, codes and abbreviations.
+    form is included whenever it is a valid syllable. Candidates within TIE_MARGIN of the ``limit``-th come along
+    (up to 3 × limit), so the list can be longer than ``limit``. Empty for numbers, codes and abbreviations.
     """
     return list(default_channel().candidates(token, limit))
 
