@@ -28,6 +28,12 @@ FOREIGN_CLUSTER_RE = re.compile(
     f"(?!ch|gh|kh|ng|nh|ph|qu|th|tr)[{_CONS}][{_CONS}]")
 ROMANISH_RE = re.compile(r"[IVXl1|]*[IVX][IVXl1|]*")
 SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
+# English-model OCR reads marked letters as look-alike symbols ('x&' xử, 'k¥' kỹ, '@t' đột, '$0' số): in a text
+# judged garbled these stay in the token's core when attached to letters/digits (see ``tokenize_line``).
+LOOKALIKE_SYMBOLS = "$@&¥§¢"
+_WORDISH = rf"[\w{re.escape(LOOKALIKE_SYMBOLS)}]"
+_NOT_WORDISH = rf"[^\w{re.escape(LOOKALIKE_SYMBOLS)}]"
+SPLIT_GARBLED_RE = re.compile(rf"^({_NOT_WORDISH}*?)({_WORDISH}(?:.*{_WORDISH})?|)({_NOT_WORDISH}*)$", re.S)
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
 BREAK_BEFORE = set("([{\"“«")
 BEAM = 8  # states kept per position
@@ -41,6 +47,9 @@ MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considere
 MAX_CHANNEL_COST_GARBLED = 12.0  # … in a text judged garbled, where most odd tokens are OCR damage
 CHANNEL_LIMIT = 16  # candidates asked of the channel per token
 KEY_FORM_COST = 1.0  # cost of reading a word as another tone/mark form of the same letters
+# A line that ends without punctuation is usually wrapped mid-sentence (scans, hard line breaks), not the end of
+# a sentence: the decoder then takes </s> as only this likely, else the sentence goes on (see ``decode``).
+LINE_END_SENTENCE_SHARE = 0.5
 GARBLE_RE = re.compile(r"[^\W_]+")  # LM cost of keeping a token that is not a syllable (foreign word, garble left as is)
 
 
@@ -63,10 +72,17 @@ class Change:
     confidence: float
 
 
-def tokenize_line(line: str, lineno: int) -> list[Token]:
+def tokenize_line(line: str, lineno: int, garbled: bool = False) -> list[Token]:
+    """Whitespace tokens split into lead punctuation, core and trailing punctuation. With ``garbled`` the
+    look-alike symbols ($ @ & ¥ § ¢) attached to letters or digits belong to the core ('x&,' → 'x&' + ',');
+    a symbol standing alone ('&', '$$') is still punctuation."""
     tokens = []
     for m in re.finditer(r"\S+", line):
         lead, core, trail = SPLIT_RE.match(m.group(0)).groups()  # type: ignore[union-attr]
+        if garbled:
+            wide = SPLIT_GARBLED_RE.match(m.group(0)).groups()  # type: ignore[union-attr]
+            if re.search(r"\w", wide[1]):
+                lead, core, trail = wide
         tokens.append(Token(lineno, m.start() + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core))))
     return tokens
 
@@ -113,9 +129,11 @@ def protected(tok: Token, heading: bool, first: bool = True, garbled: bool = Fal
 
 
 # ---------------------------------------------------------------- decoding
-def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[int]:
+def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]], end_share: float = 1.0) -> list[int]:
     """Best sequence of ids through ``lattice`` (per position: (id, channel log-cost)) under the trigram
     model, with </s> at the end. Id -1 means 'keep the original token' (scored UNK_LOGP, resets context).
+    ``end_share`` < 1: the chain may not end a sentence (a wrapped line); the end then scores
+    log(share·P(</s>|h) + (1 − share)), so words that rarely end a sentence are not pushed out.
 
     Beam Viterbi: a state is the last two ids packed as p2*M + p1; the BEAM best states survive each step."""
     m, tri, bi, bo3, bo2, uni = lm.radix, lm.tri, lm.bi, lm.bo3, lm.bo2, lm.uni
@@ -151,7 +169,7 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[in
             states = nxt
     best_score, best_chain = -math.inf, None
     for state, (score, chain) in states.items():
-        s = score + lm.logp3(state // m, state % m, 1)
+        s = score + end_logp(lm.logp3(state // m, state % m, 1), end_share)
         if s > best_score:
             best_score, best_chain = s, chain
     out: list[int] = []
@@ -160,6 +178,12 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]]) -> list[in
         best_chain = best_chain[1]
     out.reverse()
     return out
+
+
+def end_logp(eos_logp: float, end_share: float) -> float:
+    if end_share >= 1.0:
+        return eos_logp
+    return float(math.log(end_share * math.exp(eos_logp) + (1.0 - end_share)))
 
 
 def _score(item: tuple[int, tuple[float, tuple | None]]) -> float:
@@ -218,6 +242,8 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     style = placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) or "classic"
     low = {(ln, w) for ln, w in low_confidence}
     mode = "suspicious" if only_suspicious else damage_kind(lm, all_tokens, inventory)
+    if mode == "garbled":  # look-alike symbols attached to letters are OCR'd marks, not punctuation
+        tokens_by_line = [tokenize_line(line, i, garbled=True) for i, line in enumerate(lines)]
 
     changes: list[Change] = []
     new_lines = list(lines)
@@ -240,12 +266,28 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     return "\n".join(new_lines), changes
 
 
-def is_garble_like(tok: Token) -> bool:
+def is_garble_like(tok: Token, symbols: bool = False) -> bool:
     """Letters mixed with look-alike digits ('s6', 'd6i', '1ap'), short enough to be one syllable;
-    pure numbers and codes with '/', '-', '.' are not."""
+    pure numbers and codes with '/', '-', '.' are not. With ``symbols`` (a text judged garbled) also
+    look-alike symbols attached to a letter or digit ('x&', 'k¥', '@t', '$0') when the channel takes the
+    token for a possible syllable; e-mail addresses and amounts with other punctuation are not."""
     core = tok.core
-    return (not tok.is_word and len(core) <= 8 and bool(GARBLE_RE.fullmatch(core))
-            and any(c.isalpha() for c in core))
+    if tok.is_word or len(core) > 8:
+        return False
+    if GARBLE_RE.fullmatch(core):
+        return any(c.isalpha() for c in core)
+    if not symbols or not any(c in LOOKALIKE_SYMBOLS for c in core):
+        return False
+    rest = "".join(c for c in core if c not in LOOKALIKE_SYMBOLS)
+    return bool(rest) and bool(GARBLE_RE.fullmatch(rest)) and channel_wordlike(core)
+
+
+def channel_wordlike(token: str) -> bool:
+    try:
+        from .channel import is_wordlike
+    except ImportError:
+        return False
+    return is_wordlike(token)
 
 
 def looks_foreign(word: str) -> bool:
@@ -311,7 +353,7 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
             targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
             continue
         if ((tok.is_word and protected(tok, heading, pos == 0, caps_word) and not flagged)
-                or (not tok.is_word and not is_garble_like(tok))):
+                or (not tok.is_word and not is_garble_like(tok, symbols=garbled))):
             targets.append(None)
             continue
         if valid and not flagged and not garbled:
@@ -360,7 +402,7 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
             return
         lattice = [targets[j] for j in chain]  # type: ignore[misc]
         if any(len(c) > 1 or c[0][0] != lm.ids.get(canonical(toks[j].core)) for c, j in zip(lattice, chain)):
-            seq = decode(lm, lattice)
+            seq = decode(lm, lattice, chain_end_share(toks, chain[-1]))
             for pos, j in enumerate(chain):
                 cid = seq[pos]
                 if cid < 0:
@@ -386,6 +428,16 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
             flush()
     flush()
     return changes
+
+
+def chain_end_share(toks: list[Token], last: int) -> float:
+    """How surely a chain ending at token ``last`` ends a sentence: at the end of a line with no punctuation
+    after it the line may be wrapped (LINE_END_SENTENCE_SHARE); elsewhere (punctuation, numbers, codes end a
+    run, as in the model's training counts) it does."""
+    tok = toks[last]
+    if last == len(toks) - 1 and not tok.trail:
+        return LINE_END_SENTENCE_SHARE
+    return 1.0
 
 
 def rewrite_line(line: str, changes: list[Change]) -> str:

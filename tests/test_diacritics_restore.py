@@ -172,3 +172,39 @@ def test_foreign_spellings_are_not_read_as_ocr_damage_in_good_text():
     text = "Đăng tải clip, video ngắn về startup trên Facebook, TikTok và Zalo của xã."
     assert restore(text).text == text
     assert restore(text, only_suspicious=True).text == text
+
+
+def test_lookalike_symbols_inside_garbled_words_are_repaired():
+    # English-model OCR reads marked letters as '&' (ử), '¥' (ỹ), '@' (đ+ộ), '$' (s+ố): in a garbled line the
+    # symbol is part of the word, not punctuation to split off and keep.
+    text = "Uy ban nhan dan x4 t6 chirc hdi nghi trién khai ké hoach vé @t pha, can b6 k¥ thuat ciia x4 x& ly $0 liéu"
+    truth = ("Ủy ban nhân dân xã tổ chức hội nghị triển khai kế hoạch về đột phá, cán bộ kỹ thuật của xã xử lý "
+             "số liệu")
+    result = restore(text)
+    assert syllable_accuracy(truth, result.text) >= 0.9, result.text
+    fixed = {c.original: c.corrected for c in result.corrections}
+    assert fixed.get("x&") == "xử" and fixed.get("k¥") == "kỹ" and fixed.get("$0") == "số", fixed
+    assert "&" not in result.text and "¥" not in result.text
+
+
+def test_lookalike_symbols_outside_garble_stay():
+    correct = "Ủy ban nhân dân xã liên hệ qua a@b.vn; chi phí 5$ & 10 $ theo kế hoạch."
+    assert restore(correct).text == correct
+    stripped = "Uy ban nhan dan xa lien he qua a@b.vn; chi phi 5$ & 10 $ theo ke hoach."
+    out = restore(stripped).text
+    assert out.startswith("Ủy ban nhân dân xã") and "a@b.vn;" in out and " 5$ & 10 $ " in out, out
+    # in a garbled line an e-mail address and a lone '&' are not words either
+    garbled = "Uy ban nhan dan x4 t6 chirc hdi nghi trién khai ké hoach; lien hé a@b.vn & s6 tién"
+    out = restore(garbled).text
+    assert "a@b.vn &" in out and out.startswith("Ủy ban nhân dân xã tổ chức"), out
+
+
+def test_invalid_word_at_line_end_is_repaired_like_mid_line():
+    # A scanned line usually wraps mid-sentence: the last word must not be read as a sentence end, where a
+    # word that seldom ends a sentence ('phường' before a ward name) loses to one that often does ('phương').
+    wrapped = "Uy ban nhan dan x4 t6 chirc hdi nghi trién khai ké hoach trén dia ban phuodng"
+    out = restore(wrapped).text
+    assert out.endswith("trên địa bàn phường"), out
+    two_lines = "Tang cudng kiém tra viéc thuc hién trén dia ban phuodng\nGia Lam va cac x4 lan can."
+    out = restore(two_lines).text
+    assert out.split("\n")[0].endswith("trên địa bàn phường"), out
