@@ -21,9 +21,9 @@ import numpy as np
 
 from .options import Options
 
-ALL_STEPS = ("grayscale", "upscale", "orientation", "deskew", "flatten", "denoise", "binarize-otsu",
+ALL_STEPS = ("grayscale", "upscale", "orientation", "deskew", "flatten", "denoise", "despeckle", "binarize-otsu",
              "binarize-sauvola", "remove-borders")
-DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise")
+DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise", "despeckle")
 
 # Median height of letter-sized blobs on a 300-DPI page set in 13–14 pt type (measured on rendered
 # pages: 27–33 px). Pages whose letters are much smaller than this are upscaled towards it.
@@ -36,6 +36,12 @@ MIN_DESKEW_DEGREES = 1.0
 # Flattening only pays when the light is uneven (shadows, gradients: measured background spread ~0.25 on
 # the heavy profile); on evenly lit pages (spread <= 0.13: clean, mild, photocopy, lowres) it cost CER.
 FLATTEN_MIN_SPREAD = 0.18
+# Speckle (photocopier toner dots, dirty glass): ink blobs far smaller than a letter, standing apart from
+# any text. Removing them lowered photocopy CER 15.27 -> 13.39 % (3 documents); a dot of 'i' or a
+# Vietnamese dot below sits next to its letter and is kept.
+SPECK_MAX_AREA_OF_LETTER = 0.05  # share of letter height squared (~45 px at 300 DPI)
+SPECK_MIN_DISTANCE_OF_LETTER = 0.6  # distance from the nearest larger blob, in letter heights
+SPECK_MIN_PER_MEGAPIXEL = 20  # fewer isolated specks than this: leave the page as it is
 
 
 @dataclass(frozen=True)
@@ -72,9 +78,15 @@ def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") ->
     if "flatten" in steps and uneven_background(gray):
         gray = flatten_background(gray)
         done.append("flatten")
-    if "denoise" in steps and has_salt_and_pepper(gray):
-        gray = cv2.medianBlur(gray, 3)
-        done.append("denoise:median3")
+    if "denoise" in steps or "despeckle" in steps:
+        components = ink_components(gray)
+        if "denoise" in steps and has_salt_and_pepper(gray, components):
+            gray = cv2.medianBlur(gray, 3)
+            done.append("denoise:median3")
+        elif "despeckle" in steps:
+            gray, removed = remove_specks(gray, components)
+            if removed:
+                done.append(f"despeckle:{removed}")
     if "binarize-otsu" in steps:
         _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         done.append("binarize:otsu")
@@ -245,14 +257,51 @@ def uneven_background(gray: np.ndarray, threshold: float = FLATTEN_MIN_SPREAD) -
     return background_spread(gray) > threshold
 
 
-def has_salt_and_pepper(gray: np.ndarray) -> bool:
+def ink_components(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and stats of the (Otsu) ink's connected components, shared by the noise steps."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return labels, stats
+
+
+def has_salt_and_pepper(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
     """True when the page is sprinkled with isolated dark dots of 1–2 px, which a 3x3 median removes
     without thinning letters (it is not applied otherwise, because it erodes thin strokes)."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, stats = components or ink_components(gray)
     tiny = int(np.sum(stats[1:, cv2.CC_STAT_AREA] <= 2))
     megapixels = gray.size / 1e6
     return tiny / megapixels > 200
+
+
+def remove_specks(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
+    """Paint over isolated specks with the paper's grey; returns the page and how many were removed."""
+    labels, stats = components or ink_components(gray)
+    heights, widths, areas = (stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA])
+    letters = (heights >= 3) & (heights <= gray.shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
+    if letters.sum() < 30:
+        return gray, 0
+    letter = float(np.median(heights[letters]))
+    small = areas <= max(2.0, SPECK_MAX_AREA_OF_LETTER * letter * letter)
+    # Distance to larger ink, measured on a 4x smaller mask (the light-weight way to a wide dilation).
+    factor = 4
+    h, w = gray.shape
+    large_ids = np.flatnonzero(~small) + 1
+    lookup = np.zeros(len(stats), np.uint8)
+    lookup[large_ids] = 255
+    large = cv2.resize(lookup[labels], (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA) > 0
+    radius = max(1, int(round(SPECK_MIN_DISTANCE_OF_LETTER * letter / factor)))
+    near = cv2.dilate(large.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
+    small_ids = np.flatnonzero(small) + 1
+    xs = np.clip((stats[small_ids, cv2.CC_STAT_LEFT] + stats[small_ids, cv2.CC_STAT_WIDTH] // 2) // factor, 0, near.shape[1] - 1)
+    ys = np.clip((stats[small_ids, cv2.CC_STAT_TOP] + stats[small_ids, cv2.CC_STAT_HEIGHT] // 2) // factor, 0, near.shape[0] - 1)
+    specks = small_ids[near[ys, xs] == 0]
+    if len(specks) < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
+        return gray, 0
+    remove = np.zeros(len(stats), bool)
+    remove[specks] = True
+    out = gray.copy()
+    out[remove[labels]] = int(np.percentile(gray[::4, ::4], 90))
+    return out, len(specks)
 
 
 def binarize_sauvola(gray: np.ndarray, window: int = 31, k: float = 0.2) -> np.ndarray:

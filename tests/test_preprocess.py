@@ -99,6 +99,27 @@ def test_median_only_for_salt_and_pepper():
     assert "denoise:median3" not in apply_steps(page, DEFAULT_STEPS).steps
 
 
+def test_isolated_specks_are_removed_and_letters_kept():
+    page = text_block()
+    rng = np.random.default_rng(1)
+    specked = page.copy()
+    h, w = page.shape
+    for _ in range(400):  # toner dots of radius 1-2 px, in the margins and between lines
+        x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+        cv2.circle(specked, (x, y), int(rng.integers(1, 3)), 60, -1)
+    assert not has_salt_and_pepper(specked)
+    result = apply_steps(specked, DEFAULT_STEPS)
+    assert any(step.startswith("despeckle:") for step in result.steps)
+    remaining = int(np.sum((result.image < 128) & (page >= 128)))
+    added = int(np.sum((specked < 128) & (page >= 128)))
+    assert remaining < 0.6 * added  # specks next to letters may stay (lines are close here)...
+    margin = slice(100 + 14 * 75 + 40, None)  # ...but those in the bottom margin, far from text, all go
+    assert np.sum(result.image[margin] < 128) == 0 < np.sum(specked[margin] < 128)
+    letters = page < 128
+    assert np.mean(result.image[letters] < 128) > 0.995  # no letter ink (dots of i, dot below) is lost
+    assert not any(step.startswith("despeckle") for step in apply_steps(page, DEFAULT_STEPS).steps)
+
+
 def test_colour_input_becomes_one_channel():
     colour = cv2.cvtColor(text_block(lines=3), cv2.COLOR_GRAY2BGR)
     result = preprocess_page(colour, Options(jobs=1))
