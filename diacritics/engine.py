@@ -180,6 +180,14 @@ def decode(lm: LanguageModel, lattice: list[list[tuple[int, float]]], end_share:
     return out
 
 
+def next_logp(lm: LanguageModel, p2: int, p1: int, n1: int, end_share: float) -> float:
+    """Log-probability ``decode`` gives the step after (p2, p1): the chain's end (n1 = </s>), a kept unknown
+    token (n1 = -1: </s> after the history) or the next syllable."""
+    if n1 == 1:
+        return end_logp(lm.logp3(p2, p1, 1), end_share)
+    return lm.logp3(p2, p1, 1 if n1 < 0 else n1)
+
+
 def end_logp(eos_logp: float, end_share: float) -> float:
     if end_share >= 1.0:
         return eos_logp
@@ -190,26 +198,27 @@ def _score(item: tuple[int, tuple[float, tuple | None]]) -> float:
     return item[1][0]
 
 
-def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[list[tuple[int, float]]], i: int) -> float:
+def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[list[tuple[int, float]]], i: int,
+                     end_share: float = 1.0) -> float:
     """Share of probability the chosen form at ``i`` gets among its alternatives, the neighbours held fixed
-    (the two trigrams that end at ``i`` and right after it)."""
+    (the two trigrams that end at ``i`` and right after it; at the chain's end </s> as ``decode`` scores it)."""
     if len(lattice[i]) == 1:
         return 1.0
     p2 = seq[i - 2] if i >= 2 else 0
     p1 = seq[i - 1] if i >= 1 else 0
+    if p1 < 0:  # after a kept unknown token the context starts afresh, as in ``decode``
+        p2 = p1 = 0
+    p2 = max(p2, 0)
     n1 = seq[i + 1] if i + 1 < len(seq) else 1
-    p2, p1 = max(p2, 0), max(p1, 0)
     scores = []
     chosen = 0
     for k, (cid, cost) in enumerate(lattice[i]):
         if cid == seq[i]:
             chosen = k
-        if cid < 0:
-            scores.append(cost + UNK_LOGP)
-            continue
-        s = cost + lm.logp3(p2, p1, cid)
-        if n1 >= 0:
-            s += lm.logp3(p1, cid, n1)
+        if cid < 0:  # scored as ``decode`` does: </s> after the history, UNK, then the next word afresh
+            s = cost + UNK_LOGP + lm.logp3(p2, p1, 1) + next_logp(lm, 0, 0, n1, end_share)
+        else:
+            s = cost + lm.logp3(p2, p1, cid) + next_logp(lm, p1, cid, n1, end_share)
         scores.append(s)
     top = max(scores)
     z = sum(math.exp(s - top) for s in scores)
@@ -402,7 +411,8 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
             return
         lattice = [targets[j] for j in chain]  # type: ignore[misc]
         if any(len(c) > 1 or c[0][0] != lm.ids.get(canonical(toks[j].core)) for c, j in zip(lattice, chain)):
-            seq = decode(lm, lattice, chain_end_share(toks, chain[-1]))
+            end_share = chain_end_share(toks, chain[-1])
+            seq = decode(lm, lattice, end_share)
             for pos, j in enumerate(chain):
                 cid = seq[pos]
                 if cid < 0:
@@ -413,7 +423,7 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
                     template = template[0] + template[1:].lower()  # OCR's 'BO' for 'Bộ' outside a heading
                 new = apply_case(to_style(lm.vocab[cid], style), template)
                 if new != tok.core and canonical(new) != canonical(tok.core):
-                    conf = local_confidence(lm, seq, lattice, pos)
+                    conf = local_confidence(lm, seq, lattice, pos, end_share)
                     changes.append(Change(tok.line, tok.start, tok.core, new, conf))
         chain.clear()
 

@@ -208,3 +208,12 @@ def test_invalid_word_at_line_end_is_repaired_like_mid_line():
     two_lines = "Tang cudng kiém tra viéc thuc hién trén dia ban phuodng\nGia Lam va cac x4 lan can."
     out = restore(two_lines).text
     assert out.split("\n")[0].endswith("trên địa bàn phường"), out
+
+
+def test_confidence_of_a_clear_repair_is_high_mid_line_and_at_line_end():
+    # The recorded confidence compares the alternatives as the decoder scored them: keeping an unknown token
+    # also pays for the context it breaks, so a clear repair is not reported as a coin toss.
+    for text in ("Tang cudng kiém tra trén dia ban phuodng Gia Lam", "Tang cudng kiém tra trén dia ban phuodng"):
+        fixed = {c.original: c for c in restore(text).corrections}
+        assert fixed["phuodng"].corrected == "phường" and fixed["phuodng"].confidence > 0.5, fixed["phuodng"]
+        assert fixed["cudng"].confidence > 0.9, fixed["cudng"]
