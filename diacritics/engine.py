@@ -47,6 +47,7 @@ MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considere
 MAX_CHANNEL_COST_GARBLED = 12.0  # … in a text judged garbled, where most odd tokens are OCR damage
 CHANNEL_LIMIT = 16  # candidates asked of the channel per token
 KEY_FORM_COST = 1.0  # cost of reading a word as another tone/mark form of the same letters
+STRAY_SYMBOL_COST = 2.0  # cost of reading a look-alike symbol at a word's edge as a speck ('nghé¢' → 'nghệ')
 # A line that ends without punctuation is usually wrapped mid-sentence (scans, hard line breaks), not the end of
 # a sentence: the decoder then takes </s> as only this likely, else the sentence goes on (see ``decode``).
 LINE_END_SENTENCE_SHARE = 0.5
@@ -388,11 +389,16 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost
         cands[lm.ids[valid_form]] = 0.0
     else:
         cands[-1] = 0.0
-    for form, cost in channel_candidates(word):
+    proposals = channel_candidates(word)
+    trimmed = word.strip(LOOKALIKE_SYMBOLS)
+    if len(trimmed) >= 2 and trimmed != word:  # the symbol may be a speck by the word, not a garbled letter
+        # (not for a lone letter: 's&' is 'sở', not 's' + speck → any s-syllable)
+        proposals += [(form, cost + STRAY_SYMBOL_COST) for form, cost in channel_candidates(trimmed)]
+    for form, cost in proposals:
         if cost > max_cost:
             continue
         cid = lm.ids.get(canonical(form))
-        if cid is not None and cid not in cands:
+        if cid is not None and -cost > cands.get(cid, -math.inf):
             cands[cid] = -cost
     key = key_of(word)
     for cid in lm.forms.get(key, ()):
@@ -411,7 +417,7 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
             return
         lattice = [targets[j] for j in chain]  # type: ignore[misc]
         if any(len(c) > 1 or c[0][0] != lm.ids.get(canonical(toks[j].core)) for c, j in zip(lattice, chain)):
-            end_share = chain_end_share(toks, chain[-1])
+            end_share = chain_end_share(toks, chain[-1], heading)
             seq = decode(lm, lattice, end_share)
             for pos, j in enumerate(chain):
                 cid = seq[pos]
@@ -440,12 +446,12 @@ def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], sty
     return changes
 
 
-def chain_end_share(toks: list[Token], last: int) -> float:
+def chain_end_share(toks: list[Token], last: int, heading: bool) -> float:
     """How surely a chain ending at token ``last`` ends a sentence: at the end of a line with no punctuation
-    after it the line may be wrapped (LINE_END_SENTENCE_SHARE); elsewhere (punctuation, numbers, codes end a
-    run, as in the model's training counts) it does."""
+    after it the line may be wrapped (LINE_END_SENTENCE_SHARE), unless the line is an uppercase heading;
+    elsewhere (punctuation, numbers, codes end a run, as in the model's training counts) it does."""
     tok = toks[last]
-    if last == len(toks) - 1 and not tok.trail:
+    if not heading and last == len(toks) - 1 and not tok.trail:
         return LINE_END_SENTENCE_SHARE
     return 1.0
 

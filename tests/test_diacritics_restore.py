@@ -217,3 +217,10 @@ def test_confidence_of_a_clear_repair_is_high_mid_line_and_at_line_end():
         fixed = {c.original: c for c in restore(text).corrections}
         assert fixed["phuodng"].corrected == "phường" and fixed["phuodng"].confidence > 0.5, fixed["phuodng"]
         assert fixed["cudng"].confidence > 0.9, fixed["cudng"]
+
+
+def test_stray_symbol_by_a_garbled_word_is_dropped():
+    # '¢' or '&' next to a word can be a speck rather than a garbled letter: 'nghé¢' reads as 'nghệ', 'dé&' 'đề'.
+    text = "Uy ban nhan dan x4 t6 chirc hdi nghi vé khoa hoc, céng nghé¢, va dé& xuat kinh phi thuc hién"
+    out = restore(text).text
+    assert "khoa học, công nghệ, và đề xuất kinh phí" in out, out
