@@ -13,7 +13,7 @@ from pipeline.options import Options, from_namespace
 def test_cli_flags_come_from_options_model():
     ns = build_parser().parse_args(["run", "x.pdf", "-o", "out", "--jobs", "3", "--no-restore", "--resume"])
     opts = from_namespace(ns, Options)
-    assert opts.jobs == 3 and opts.restore is False and opts.resume is True and opts.lang == "vie"
+    assert opts.jobs == 3 and opts.restore is False and opts.resume is True and opts.lang == Options().lang
 
 
 def test_usage_error_exits_2(capsys):
