@@ -2,8 +2,8 @@
 
 Naive:   the PDF page rasterised at 300 DPI with pdf2image, `tesseract -l vie` with default settings
          (psm 3, Tesseract's own thresholding and reading order), nothing else.
-planocr: inputs.load_page -> preprocess.preprocess_page -> ocr.ocr_page, restoration off (the OCR stage
-         alone); the "+restore" columns add the diacritics stage (pipeline.restore.restore_page).
+planocr: inputs.load_page -> preprocess.preprocess_page -> ocr.ocr_page with the default Options (so the
+         default language, vie+Vietnamese), restoration off (the OCR stage alone); the "+restore" columns add the diacritics stage (pipeline.restore.restore_page).
 
 Scans are rendered with pipeline.samples from the shared seed texts (first and last page of each
 document, so headers and signature blocks are both measured) and cached in work/bench_cache.
@@ -210,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.ocr import check_tesseract
 
-    print(f"bench_ocr: tesseract {check_tesseract('vie')}, {len(docs)} documents x {len(profiles)} profiles, "
+    from pipeline.options import Options
+
+    print(f"bench_ocr: tesseract {check_tesseract('vie')}, naive -l vie vs planocr -l {Options(jobs=1).lang}, "
+          f"{len(docs)} documents x {len(profiles)} profiles, "
           f"{args.pages_per_doc} pages each, {args.workers} workers (OMP_THREAD_LIMIT=1)")
     jobs = render_scans(args.seeds, docs, profiles, args.cache, args.pages_per_doc)
     started = time.perf_counter()
