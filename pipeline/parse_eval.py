@@ -96,19 +96,14 @@ def child_label(child: Any) -> str:
 
 def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
     checks = []
-    if "bases" in expected:
-        want, got = expected["bases"], parsed.bases
-        checks.append(Check("sections", "bases.count", len(want) == len(got), len(want), len(got)))
+    for field in ("bases", "preamble"):  # lists of paragraphs, each expected by its opening words
+        if field not in expected:
+            continue
+        want, got = expected[field], getattr(parsed, field)
+        checks.append(Check("sections", f"{field}.count", len(want) == len(got), len(want), len(got)))
         for index, prefix in enumerate(want):
             value = norm(got[index]) if index < len(got) else None
-            checks.append(Check("sections", f"bases[{index}]", bool(value) and value.startswith(norm(prefix)),
-                                prefix, (value or "")[: len(prefix) + 20]))
-    if "preamble" in expected:
-        want, got = expected["preamble"], parsed.preamble
-        checks.append(Check("sections", "preamble.count", len(want) == len(got), len(want), len(got)))
-        for index, prefix in enumerate(want):
-            value = norm(got[index]) if index < len(got) else None
-            checks.append(Check("sections", f"preamble[{index}]", bool(value) and value.startswith(norm(prefix)),
+            checks.append(Check("sections", f"{field}[{index}]", bool(value) and value.startswith(norm(prefix)),
                                 prefix, (value or "")[: len(prefix) + 20]))
     if "addressees" in expected:
         checks.append(Check("sections", "addressees", [norm(a) for a in expected["addressees"]] ==

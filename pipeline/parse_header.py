@@ -205,30 +205,29 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
     return None
 
 
-def find_doc_type(lines: list[Line], limit: int = 45) -> int | None:
-    """Index of the type name line among the first ``limit`` non-blank lines (first body marker stops it)."""
+def header_candidates(lines: list[Line], limit: int = 45):
+    """(index, line) of the first ``limit`` non-blank lines, stopping at the first body marker: where a
+    type name can stand."""
     seen = 0
     for index, line in enumerate(lines):
         if line.blank:
             continue
         seen += 1
         if seen > limit or is_body_start(line):
-            return None
-        if doc_type_of(line):
-            return index
-    return None
+            return
+        yield index, line
+
+
+def find_doc_type(lines: list[Line], limit: int = 45) -> int | None:
+    """Index of the type name line among the first ``limit`` non-blank lines (first body marker stops it)."""
+    return next((index for index, line in header_candidates(lines, limit) if doc_type_of(line)), None)
 
 
 def find_type_with_title(lines: list[Line], limit: int = 45) -> tuple[int, str, str, str] | None:
     """A type name and its subject printed as one capital line ('BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI
     THÁNG 6'), after the number or the date: (index, type name as printed, its key, the rest)."""
-    seen, after_header = 0, False
-    for index, line in enumerate(lines):
-        if line.blank:
-            continue
-        seen += 1
-        if seen > limit or is_body_start(line):
-            return None
+    after_header = False
+    for index, line in header_candidates(lines, limit):
         if NUMBER_MARK.match(line.key.lstrip()) or DATE_WORDS.search(line.key):
             after_header = True
             continue
