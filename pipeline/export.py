@@ -54,6 +54,7 @@ TABLES: dict[str, dict[str, str]] = {
         "bases": "str", "storage": "str", "schema_version": "str",
         "addressees": "str", "preamble": "str",
         "planocr_version": "str", "tesseract_version": "str", "lang": "str", "restored": "bool",
+        "co_issuers": "str", "n_signatures": "int", "signers": "str",
     },
     "sections": {
         **PROVENANCE, "order": "int", "path": "str", "parent_path": "str", "level": "int",
@@ -258,6 +259,9 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
         "tesseract_version": provenance.tesseract if provenance else None,
         "lang": provenance.lang if provenance else None,
         "restored": provenance.restore if provenance else None,
+        "co_issuers": join([body.name for body in doc.co_issuers if body.name], ITEM_SEPARATOR),
+        "n_signatures": len(doc.signatures),
+        "signers": join([s.signer for s in doc.signatures if s.signer], ITEM_SEPARATOR),
     }
 
 

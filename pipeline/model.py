@@ -103,6 +103,7 @@ class Document(Model):
     schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this record format.", examples=["1.0"])
     source: Source
     issuer: Issuer | None = None
+    co_issuers: list[Issuer] = Field(default_factory=list, description="The other issuing bodies of a joint document (liên tịch), in printed order after `issuer`.")
     national_title: str | None = Field(default=None, description="Quốc hiệu.", examples=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
     motto: str | None = Field(default=None, description="Tiêu ngữ.", examples=["Độc lập - Tự do - Hạnh phúc"])
     number: str | None = Field(default=None, description="Số, ký hiệu as printed, spaces removed; '/KH-UBND' when the serial is blank.", examples=["36/KH-UBND"])
@@ -121,7 +122,8 @@ class Document(Model):
     closing: str | None = Field(default=None, description="The 'Trên đây là…' paragraph.")
     recipients: list[str] = Field(default_factory=list, description="'Nơi nhận' entries without the leading dash and trailing ';'.", examples=[["UBND thành phố", "Sở VHTTDL thành phố"]])
     storage: list[str] = Field(default_factory=list, description="The 'Lưu: …' line's entries, kept apart from recipients.")
-    signature: Signature | None = None
+    signature: Signature | None = Field(default=None, description="The signature block in the usual place: the last one, the right-hand (lead) one when blocks stand side by side.")
+    signatures: list[Signature] = Field(default_factory=list, description="Every signature block in reading order (left to right when side by side): a Biên bản's secretary and chair, a joint document's signers; `signature` is the last of them.")
     text: str = Field(default="", description="Full repaired text of the document (pages joined by a blank line).")
     pages: list[Page] = Field(default_factory=list, description="One entry per page, in page order.")
     corrections: list[Correction] = Field(default_factory=list, description="Every change restoration made to the text.")
@@ -138,6 +140,7 @@ class ParsedFields(Model):
     """What the section parser extracts from text: the Document's structured fields."""
 
     issuer: Issuer | None = None
+    co_issuers: list[Issuer] = Field(default_factory=list)
     national_title: str | None = None
     motto: str | None = None
     number: str | None = None
@@ -157,4 +160,5 @@ class ParsedFields(Model):
     recipients: list[str] = Field(default_factory=list)
     storage: list[str] = Field(default_factory=list)
     signature: Signature | None = None
+    signatures: list[Signature] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

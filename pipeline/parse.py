@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from .model import Issuer, ParsedFields, Section
 from .parse_body import Body, build_body, starts_closing
-from .parse_header import (Header, code_for, compose_issuer, doc_type_of, find_doc_type, find_type_with_title,
+from .parse_header import (Header, code_for, compose_issuers, doc_type_of, find_doc_type, find_type_with_title,
                            header_end, read_header, read_title)
 from .parse_lines import Line, clean_lines
 from .parse_references import read_references
@@ -72,8 +72,9 @@ def parse_parts(text: str) -> ParsedFields:
         title = header.subject
     fields["title"] = title
 
-    name, parent = compose_issuer(header.issuer_parts)
-    fields["issuer"] = Issuer(name=name, parent=parent) if name else None
+    bodies = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
+    fields["issuer"] = bodies[0] if bodies else None
+    fields["co_issuers"] = bodies[1:]
     fields.update(national_title=header.national_title, motto=header.motto, number=header.number,
                   serial=header.serial, symbol=header.symbol, place=header.place, date=header.date)
     fields["doc_type_code"] = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
@@ -90,7 +91,8 @@ def parse_parts(text: str) -> ParsedFields:
     if tail_start is not None:
         tail_end = guarded("tail", warnings, len(lines), find_tail_end, lines, tail_start)
         tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:tail_end])
-        fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature)
+        fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature,
+                      signatures=tail.signatures)
         if any(not line.blank for line in lines[tail_end:]):
             annex: Body = guarded("annex", warnings, Body([], [], [], None), build_body, lines[tail_end:])
             fields["sections"] = list(fields["sections"]) + annex_sections(annex)

@@ -197,14 +197,46 @@ def should_join(previous: Block, line: Line, gap: bool, width: int) -> bool:
     return True
 
 
+BARE_ROW = re.compile(r"^(?P<n>\d{1,3})\s+(?=[A-ZĐÀ-Ỹ])")
+ROW_HEAD = re.compile(r"^S?TT\s+[A-ZĐÀ-Ỹ]")
+
+
+def bare_table_rows(lines: list[Line]) -> set[int]:
+    """Indexes of table rows as OCR reads a table without rules: a bare number and the cells ('1 Tuyên
+    truyền … Tháng 5 Hội Nông dân xã'), numbered in sequence with a neighbouring row, and the 'TT …' /
+    'STT …' row of column names above the first. Such rows are not one paragraph run together."""
+    content = [i for i, line in enumerate(lines) if not line.blank]
+    numbers = {}
+    for i in content:
+        match = BARE_ROW.match(lines[i].flat)
+        if match:
+            numbers[i] = int(match.group("n"))
+    rows: set[int] = set()
+    for position, i in enumerate(content):
+        if i not in numbers:
+            continue
+        before = content[position - 1] if position else None
+        after = content[position + 1] if position + 1 < len(content) else None
+        if (after in numbers and numbers[after] == numbers[i] + 1) or (before in numbers and numbers[before] == numbers[i] - 1):
+            rows.add(i)
+            if before is not None and before not in numbers and ROW_HEAD.match(lines[before].flat):
+                rows.add(before)
+    return rows
+
+
 def reflow(lines: list[Line]) -> list[Block]:
     """Join hard-wrapped lines into blocks; every structural start (label, dash, base…) opens a new block."""
     width = wrap_width(lines)
+    rows = bare_table_rows(lines)
     blocks: list[Block] = []
     gap = False
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.blank:
             gap = True
+            continue
+        if index in rows:
+            blocks.append(Block("table", line.flat, last_line=line.flat))
+            gap = False
             continue
         block = classify(line)
         if blocks and not is_structural(block) and should_join(blocks[-1], line, gap, width):

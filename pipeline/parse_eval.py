@@ -57,6 +57,14 @@ def compare_header(parsed: ParsedFields, expected: dict) -> list[Check]:
         for part in ("name", "parent"):
             value = getattr(got, part) if got else None
             checks.append(Check("header", f"issuer.{part}", same(want.get(part), value), want.get(part), value))
+    if "co_issuers" in expected:  # the other bodies of a joint document
+        want, got = expected["co_issuers"], parsed.co_issuers
+        checks.append(Check("header", "co_issuers.count", len(want) == len(got), len(want), len(got)))
+        for index, body in enumerate(want):
+            for part in ("name", "parent"):
+                value = getattr(got[index], part) if index < len(got) else None
+                checks.append(Check("header", f"co_issuers[{index}].{part}", same(body.get(part), value),
+                                    body.get(part), value))
     for name in HEADER_FIELDS:
         if name in expected:
             value = getattr(parsed, name)
@@ -80,6 +88,14 @@ def compare_tail(parsed: ParsedFields, expected: dict) -> list[Check]:
         for part in SIGNATURE_FIELDS:
             value = getattr(parsed.signature, part) if parsed.signature else None
             checks.append(Check("tail", f"signature.{part}", same(want.get(part), value), want.get(part), value))
+    if "signatures" in expected:  # every block, in reading order
+        want, got = expected["signatures"], parsed.signatures
+        checks.append(Check("tail", "signatures.count", len(want) == len(got), len(want), len(got)))
+        for index, block in enumerate(want):
+            for part in SIGNATURE_FIELDS:
+                value = getattr(got[index], part) if index < len(got) else None
+                checks.append(Check("tail", f"signatures[{index}].{part}", same(block.get(part), value),
+                                    block.get(part), value))
     closing = norm(parsed.closing or "")
     if "closing_start" in expected:
         checks.append(Check("tail", "closing.start", closing.startswith(expected["closing_start"]),

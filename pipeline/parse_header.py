@@ -37,6 +37,7 @@ DOC_TYPES: dict[str, str] = {
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
 CONG_VAN_CODE = "CV"
+JOINT_SUFFIXES = ("lt", "ph")
 # Scan specks and stray marks OCR leaves at the ends of a line ("-KẾ HOẠCH", "Phú Trung -.")
 EDGE_JUNK = " -–—_.,;|~'`^¡!·"
 # Marks printed in the header that are not the issuing body: draft, urgency and secrecy stamps
@@ -44,6 +45,18 @@ NOT_ISSUER = {"du thao", "mat", "toi mat", "tuyet mat", "khan", "thuong khan", "
               "ban chinh", "sao y ban chinh", "ban sao"}
 # Real words one OCR edit away from a type name ("HỘI ĐỒNG" ~ "hợp đồng"): never a garbled type name
 NOT_TYPES = {"hoi dong", "thong tin", "bao dam", "chi bo", "ke toan", "to chuc", "quy che"}
+
+# First words of a body's name in the header (Decree 30 and Party forms). A capital header line that begins
+# with none of them, nor with a place ("XÃ …"), goes on the name above it ("BAN QUẢN LÝ DỰ ÁN" / "ĐẦU TƯ
+# XÂY DỰNG"); two names joined by a dash are a joint document's bodies ("HỘI NÔNG DÂN XÃ A - CÔNG AN XÃ A").
+BODY_HEADS = ("uy ban", "ubnd", "ubmttq", "mttq", "mat tran", "hoi dong", "hdnd", "so ", "ban ", "phong ", "bo ",
+              "cuc ", "tong cuc", "vu ", "vien ", "truong ", "trung tam", "van phong", "cong an", "dang ", "chi bo",
+              "chi cuc", "chi doan", "doan ", "hoi ", "lien doan", "lien hiep", "lien minh", "tinh uy", "huyen uy",
+              "thanh uy", "thi uy", "quan uy", "bch ", "btv ", "bo chi huy", "ban chi huy", "toa an", "kho bac",
+              "ngan hang", "bao hiem", "cong ty", "tong cong ty", "benh vien", "dai hoc", "hoc vien", "thanh doan",
+              "tinh doan", "huyen doan", "hop tac xa", "thanh tra", "chinh phu", "quoc hoi", "bo tu lenh", "khoi ",
+              "thu vien", "xi nghiep", "nha xuat ban", "dai phat thanh", "ky tuc xa")
+JOINT_DASH = re.compile(r"\s+[-–—]\s+")
 
 BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui")
 
@@ -301,7 +314,7 @@ def read_header(lines: list[Line]) -> Header:
                 date_span, iso, start = found_date
                 place_span = place_before(line, start, spans)
                 if place_span:
-                    header.place = collapse(line.text[place_span.start:place_span.end]).strip(" ,.")
+                    header.place = collapse(line.text[place_span.start:place_span.end]).strip(" ,.*")
                     date_span = Span(place_span.start, date_span.end, "date")
                 spans.append(date_span)
                 header.date = iso
@@ -361,9 +374,47 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
     for piece in pieces:
         # wide gaps separate columns that were merged into one line
         for part in re.split(r"\s{3,}", piece):
-            part = collapse(part).strip(EDGE_JUNK + ":*\"“”")
+            flat = collapse(part)
+            part = flat.strip(EDGE_JUNK + ":*\"“”")
+            if part and re.search(r"\s[-–—]$", flat) and is_upper_line(part):
+                part += " -"  # "LIÊN ĐOÀN LAO ĐỘNG … -" above the other body of a joint document
             if part:
                 out.append(part)
+    return out
+
+
+def starts_body(part: str) -> bool:
+    return (letters_only(fold(part)) + " ").startswith(BODY_HEADS)
+
+
+def split_joint(part: str) -> list[str]:
+    """'HỘI NÔNG DÂN XÃ A - CÔNG AN XÃ A' → both bodies; a dash inside one name ('PHÒNG VĂN HÓA - THÔNG TIN')
+    stays, since what follows it begins no body's name."""
+    pieces = JOINT_DASH.split(part)
+    if len(pieces) < 2 or not all(starts_body(piece) for piece in pieces):
+        return [part]
+    return pieces
+
+
+def compose_issuers(parts: list[str]) -> list[tuple[str, str | None]]:
+    """(name, parent) of every issuing body: one for most documents, two or more for a joint document whose
+    bodies are joined by a dash ('A - B' on one line, or 'A -' above 'B')."""
+    groups: list[list[str]] = [[]]
+    for part in parts:
+        for position, piece in enumerate(split_joint(part)):
+            ends_dash = bool(groups[-1]) and groups[-1][-1].endswith(" -")
+            if ends_dash:
+                groups[-1][-1] = groups[-1][-1][:-2]  # the dash only ever marks the joint
+            if position > 0 or (ends_dash and starts_body(piece)):
+                groups.append([])
+            groups[-1].append(piece)
+    if groups[-1] and groups[-1][-1].endswith(" -"):
+        groups[-1][-1] = groups[-1][-1][:-2]
+    out = []
+    for group in groups:
+        name, parent = compose_issuer(group)
+        if name:
+            out.append((name, parent))
     return out
 
 
@@ -387,7 +438,10 @@ def continues(previous: str, part: str) -> bool:
     prev_key, key = letters_only(fold(previous)), letters_only(fold(part)) + " "
     if prev_key in GENERIC_BODIES and key.startswith(ADMIN_UNITS):
         return True
-    return previous.rstrip().endswith((",", "VÀ", "&", "-")) or key.startswith("va ")
+    if previous.rstrip().endswith((",", "VÀ", "&", "-")) or key.startswith("va "):
+        return True
+    # a line that begins neither a body's name nor a place goes on the name above it
+    return starts_body(previous) and not starts_body(part) and not key.startswith(ADMIN_UNITS)
 
 
 # --- type name and subject line ------------------------------------------------------------------------------
@@ -402,6 +456,9 @@ def code_for(type_key: str | None, symbol: str | None) -> str | None:
         for part in parts:
             if fold(part) in accepted:
                 return part
+        # a joint or coordinated document's code: 'KHLT' (liên tịch), 'KHPH' / 'CTrPH' (phối hợp)
+        if parts and fold(parts[0]) in {code + suffix for code in accepted for suffix in JOINT_SUFFIXES}:
+            return parts[0]
         return expected
     if parts:
         codes = {fold(c): c for c in DOC_TYPES.values()}
@@ -432,7 +489,7 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             if is_upper_line(text) and not joined_upper:
                 break  # "CHỦ TỊCH ỦY BAN NHÂN DÂN …" under a decision's title
             gap = index - last_index > 1  # blank lines between the previous title line and this one
-            if text.startswith("(") and gap:
+            if text.startswith("(") and (gap or ATTACHED_NOTE.match(fold(text))):
                 break  # "(Ban hành kèm theo Quyết định số …)" under an attached regulation's title
             continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
             if gap and not continuation:
@@ -450,6 +507,7 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
     return title or None, index
 
 
+ATTACHED_NOTE = re.compile(r"\(\s*(?:ban hanh\s+)?kem theo\b")
 SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S")
 
 

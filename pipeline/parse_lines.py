@@ -145,22 +145,71 @@ def strip_leading_specks(text: str) -> str:
 
 
 def clean_lines(text: str) -> list[Line]:
-    """Split ``text`` into cleaned lines; page numbers and rules become blank lines, nothing is reordered."""
+    """Split ``text`` into cleaned lines; page numbers, running headers and rules become blank lines,
+    nothing is reordered."""
     text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\t", "   ")
+    # a form feed (page break) becomes a line of its own, so page tops are known; it reads as a blank line
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f\n").replace("\t", "   ")
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
     text = HTML_BREAK.sub("   ", text)  # "<br>" inside a markdown table cell separates two printed lines
     lines: list[Line] = []
+    page_breaks: list[int] = [0]  # indexes in ``lines`` where a page begins
     for number, raw in enumerate(text.split("\n"), start=1):
+        if raw == "\f":
+            page_breaks.append(len(lines))
+            lines.append(Line(number, "", ""))
+            continue
         raw = CONTROL.sub("", raw).rstrip()
         if SEPARATOR.match(raw) or TABLE_RULE.match(raw) and "|" in raw:
             lines.append(Line(number, "", "", separator=True))
             continue
         cleaned, emphasised = strip_markdown(raw)
         if PAGE_NUMBER.match(cleaned):
+            if cleaned.strip():
+                page_breaks.append(len(lines) + 1)  # a page number stands at a page's foot or head
             cleaned = ""
         cleaned = strip_leading_specks(cleaned.lstrip())
         cleaned = cleaned.rstrip()
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
+    blank_running_heads(lines, page_breaks)
     return lines
+
+
+RUNNING_HEAD_LINES = 2  # a running header takes at most this many lines at the top of a page
+
+
+def page_top_lines(lines: list[Line], page_breaks: list[int]) -> list[int]:
+    """Indexes of the first non-blank lines after each page break (the start of the text is one)."""
+    tops: list[int] = []
+    for start in sorted(set(page_breaks)):
+        taken = 0
+        for index in range(start, len(lines)):
+            if taken >= RUNNING_HEAD_LINES:
+                break
+            if not lines[index].blank:
+                tops.append(index)
+                taken += 1
+    return tops
+
+
+def running_head_key(text: str) -> str:
+    """Same key for the same running header on every page: page and issue numbers may change."""
+    return re.sub(r"\d+", "0", fold(collapse(text)))
+
+
+def blank_running_heads(lines: list[Line], page_breaks: list[int]) -> None:
+    """A line printed at the top of two or more pages ('Báo cáo … - BQLDA huyện X', 'CÔNG BÁO/Số 45/…')
+    is a running header, not text: it becomes a blank line. Only page tops are compared, so a sentence
+    that recurs inside the text is never touched."""
+    if len(page_breaks) < 2:
+        return
+    seen: dict[str, list[int]] = {}
+    for index in set(page_top_lines(lines, page_breaks)):
+        text = lines[index].text
+        if len(collapse(text)) >= 8 and not LABEL_AHEAD.match(collapse(text) + " "):
+            seen.setdefault(running_head_key(text), []).append(index)
+    for indexes in seen.values():
+        if len(indexes) >= 2:
+            for index in indexes:
+                lines[index] = Line(lines[index].number, "", "")
 

@@ -39,7 +39,7 @@ CITED = re.compile(rf"\b(?P<kind>{KIND_RE})\s+(?:(?:so|s[o06])\s*[:.]?\s*)?(?P<n
 NAMED = re.compile(rf"\b(?P<kind>bo luat|luat|phap lenh)\s+(?:\S+\s+){{1,10}}?so\s*(?P<number>{NUMBER_RE})")
 # a number without its kind, written with an upper-case code ("57-NQ/TW", "1169/QĐ-TTg") — on the original
 BARE = re.compile(r"(?<![\w/.-])\d{1,5}[a-z]?(?:/\d{4}(?=\s?[-/]))?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ0-9&]*"
-                  r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*")
+                  r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*(?!\w)")  # "năm 2025 - Lãnh đạo" is no number
 DATE_AFTER = re.compile(r"^[\s,;]*(?:ngay|ngay:)\s*(?:"
                         r"(?P<d>\d{1,2})\s*([/.-])\s*(?P<m>\d{1,2})\s*\2\s*(?P<y>\d{4})"
                         r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*n[a4i]m\s*(?P<y2>\d{4}))")
@@ -49,7 +49,7 @@ ISSUER_WORDS = set("""nhan dan ban thanh pho tinh huyen xa phuong quan thi tran 
 thuong vu truc va duc dao tao hoc cong nghe noi tu phap hoa the thao du lich te lao dong binh hoi nghiep phat
 trien nong thon nguyen moi truong thong tin truyen dang chap khoa mat to quoc viet nam lien doan san an ninh
 nha nuoc toi cao kiem sat toa tai dau ke hoach dan toc giao ngoai vien ngan hang tri uy bo chi cuc tong
-thu""".split())
+thu chuc""".split())
 # lower-case words that end an issuer even though they may occur in names
 ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duyet", "huong dan", "quy dinh",
                 "ve ", "nham", "tai ", "tren", "doi voi", "sua doi", "bo sung", "chi dao", "to chuc",
@@ -58,6 +58,9 @@ ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duye
 
 # capitalised words that begin the next element of the form, never part of a body's name
 NEXT_ELEMENT = ("kinh gui", "can cu", "thuc hien", "theo de nghi", "xet de nghi", "noi nhan", "tren day", "v/v")
+
+
+NEXT_CITATION = re.compile(rf"(?:va\s+|,\s*)?(?:{KIND_RE})\s+(?:so\b|\d)")
 
 
 @dataclass
@@ -120,6 +123,8 @@ def read_issuer(text: str) -> str | None:
         rest_key = fold(text[match.start():match.start() + 20])
         if words and rest_key.startswith(NEXT_ELEMENT):
             break  # the next paragraph of the form begins ("… Tỉnh ủy" / "Kính gửi:")
+        if words and NEXT_CITATION.match(fold(text[match.start():match.start() + 40])):
+            break  # "… của Bộ Tài chính và Công văn số 2140/…": the next document cited, not the name
         if word[:1].isupper() or (word[:1].isdigit() and words):
             words.append(word)
         elif key in ISSUER_WORDS and words and not rest_key.startswith(ISSUER_STOPS):

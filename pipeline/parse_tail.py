@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Signature
+from .parse_body import match_label
 from .parse_lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
@@ -30,7 +31,8 @@ SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo"
             "ngo", "duong", "ly", "truong", "dinh", "doan", "lam", "mai", "trinh", "cao", "luong", "ha", "ta",
             "quach", "luu", "thai", "chau", "to", "tong", "kieu", "la", "dao", "trieu", "van", "giang", "au"}
 POSITION_WORDS = ("chu tich", "bi thu", "giam doc", "truong", "pho", "chanh", "tong", "uy vien", "thu truong",
-                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem", "thuong truc")
+                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem", "thuong truc",
+                  "thu ky", "chu tri", "chu toa")
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Tail:
     recipients: list[str] = field(default_factory=list)
     storage: list[str] = field(default_factory=list)
     signature: Signature | None = None
+    signatures: list[Signature] = field(default_factory=list)  # every block, in reading order
     found_recipients_mark: bool = False
 
 
@@ -138,7 +141,9 @@ def find_tail_end(lines: list[Line], start: int) -> int:
             mark = in_recipients = True
             continue
         if signer and (recipients_done or not mark) and not looks_like_name(line.flat):
-            return index  # the line after a finished tail
+            if not block_follows(lines, index):
+                return index  # the line after a finished tail
+            signer = False  # another signature block (a Biên bản's chair after its secretary)
         pieces = split_columns(line.text)
         left = DASH_LEAD.sub("", collapse(pieces[0]))
         if in_recipients:
@@ -149,6 +154,27 @@ def find_tail_end(lines: list[Line], start: int) -> int:
         if any(looks_like_name(p) or looks_like_capital_name(p) for p in pieces[-1:]) and seen > 1:
             signer = True
     return len(lines)
+
+
+def block_follows(lines: list[Line], index: int, reach: int = 4) -> bool:
+    """Does a signature block begin at ``index``: a mark or capital position line, then within ``reach``
+    lines only capitals or signed notes and a name? (An annex's capital title is followed by its text.)"""
+    first = lines[index].flat
+    if match_label(first) or not (signature_mark_at(first) == 0 or is_position(first)):
+        return False
+    seen = 0
+    for line in lines[index + 1:]:
+        if line.blank:
+            continue
+        seen += 1
+        if seen > reach:
+            return False
+        flat = line.flat
+        if looks_like_name(flat) or looks_like_capital_name(flat):
+            return True
+        if not (signature_mark_at(flat) == 0 or is_position(flat) or is_signed_note(flat)):
+            return False
+    return False
 
 
 def trailing_signature_start(lines: list[Line], search_from: int) -> int | None:
@@ -177,9 +203,12 @@ def looks_like_name(text: str) -> bool:
     """'Nguyễn Chiến Vương' (also 'guyen Chién Vuong' with its first letter lost)."""
     flat = collapse(text).strip(" .")
     words = flat.split()
+    while len(words) > 2 and ACADEMIC_TITLE.match(words[0]):
+        words = words[1:]  # "PGS.TS. Đoàn Đức Tùng", "ThS. …": the name follows the titles
+    flat = " ".join(words)
     if not 2 <= len(words) <= 6 or len(flat) > 50:
         return False
-    if not all(w.isalpha() for w in words):
+    if not all(re.sub(r"(?<=\w)['’](?=\w)", "", w).isalpha() for w in words):  # "H'Yuin", "Ksor H’Bơ"
         return False
     if not any(c.islower() for c in flat):
         return False
@@ -187,6 +216,9 @@ def looks_like_name(text: str) -> bool:
         return False  # "Ta CẢ": seal or scribble text, not a name written in title case
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
+
+
+ACADEMIC_TITLE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,4}\.){1,3}$")
 
 
 def looks_like_capital_name(text: str) -> bool:
@@ -233,14 +265,38 @@ def is_signed_note(text: str) -> bool:
     return bool(SIGNED_NOTE.match(flat)) or len([c for c in flat if c.isalpha()]) <= 2
 
 
+def signature_columns(text: str) -> list[str] | None:
+    """Two signature blocks side by side ('THƯ KÝ      CHỦ TRÌ', 'Lê Văn A      Trần Thị B'): the pieces,
+    left to right, when every piece of a wide-gap line belongs to a signature; else None."""
+    if DASH_LEAD.match(text):
+        return None
+    pieces = [collapse(piece) for piece in GAP.split(text.strip())]
+    if len(pieces) != 2:
+        return None
+    for piece in pieces:
+        if is_signed_note(piece) or STORAGE_MARK.match(fold(piece)):
+            return None
+        if not (signature_mark_at(piece) == 0 or is_position(piece) or looks_like_name(piece)
+                or looks_like_capital_name(piece)):
+            return None
+    return pieces
+
+
 def read_tail(lines: list[Line]) -> Tail:
     tail = Tail()
     signature_pieces: list[str] = []
+    columns: list[list[str]] = [[], []]  # side-by-side signature blocks, left and right
     mode = "before"  # before → recipients → after
     for line in lines:
         if line.blank:
             continue
         text = line.text
+        side_by_side = signature_columns(text)
+        if side_by_side:
+            columns[0].append(side_by_side[0])
+            columns[1].append(side_by_side[1])
+            mode = "after" if mode == "recipients" else mode
+            continue
         if mode == "before" and is_recipients_mark(line.key):
             tail.found_recipients_mark = True
             mode = "recipients"
@@ -263,8 +319,40 @@ def read_tail(lines: list[Line]) -> Tail:
                 mode = "after"
             signature_pieces.append(left)
         signature_pieces.extend(rest)
-    tail.signature = read_signature(signature_pieces, lines)
+    if columns[0]:
+        # lines of one piece in a side-by-side layout belong to the right-hand block (the usual place)
+        blocks = [columns[0], columns[1] + signature_pieces]
+    else:
+        blocks = split_blocks(signature_pieces)
+    tail.signatures = read_signatures(blocks, lines)
+    tail.signature = tail.signatures[-1] if tail.signatures else None
     return tail
+
+
+def split_blocks(pieces: list[str]) -> list[list[str]]:
+    """Signature blocks printed one after the other: a signer's name closes a block, and a mark or a
+    capital position after it opens the next."""
+    blocks: list[list[str]] = [[]]
+    named = False
+    for piece in pieces:
+        flat = collapse(piece).strip(" ,;")
+        if named and flat and not is_signed_note(flat) and (signature_mark_at(flat) == 0 or is_position(flat)):
+            blocks.append([])
+            named = False
+        blocks[-1].append(piece)
+        if looks_like_name(flat) or (looks_like_capital_name(flat) and len(blocks[-1]) > 1):
+            named = True
+    return blocks
+
+
+def read_signatures(blocks: list[list[str]], lines: list[Line]) -> list[Signature]:
+    """One Signature per block; when there are several, only the blocks with a signer and a title count
+    (capitals after a signer's name may be seal text, not another block)."""
+    signatures = [signature for signature in (read_signature(block, lines) for block in blocks) if signature]
+    if len(signatures) > 1:
+        complete = [s for s in signatures if s.signer and (s.position or s.authority or s.acting)]
+        signatures = complete or signatures[:1]
+    return signatures
 
 
 def take_recipient(tail: Tail, piece: str, line: Line) -> bool:
@@ -337,7 +425,7 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
     position = next((c for c in capitals if is_position_words(c)), capitals[0] if capitals else None)
-    if authority and acting is None and position is not None:
+    if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
         extra = capitals[: capitals.index(position)]
         if extra:

@@ -418,6 +418,7 @@ EXPORTED_AS = {
     "bases": "documents.bases/n_bases", "addressees": "documents", "preamble": "documents",
     "references": "references table", "sections": "sections table", "closing": "documents",
     "recipients": "recipients table", "storage": "documents", "signature": "documents.signature_*/signer",
+    "co_issuers": "documents.co_issuers", "signatures": "documents.n_signatures/signers",
     "text": "left out: the full text stays in the JSON (it would not fit an Excel cell); pages.chars counts it",
     "pages": "pages table", "corrections": "corrections table", "warnings": "documents",
     "needs_review": "documents", "provenance": "documents.planocr_version/tesseract_version/lang/restored",

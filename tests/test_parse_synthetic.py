@@ -499,5 +499,13 @@ def test_synthetic_variant_matches_expected_fields(name):
     assert not failures(checks), "\n".join(failures(checks))
 
 
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_single_issuer_single_signer_documents_get_no_extra_blocks(name):
+    """The joint-issuer and several-signature readings must not fire on ordinary documents."""
+    parsed = parse_text(load_fixture(name))
+    assert parsed.co_issuers == []
+    assert parsed.signatures == ([parsed.signature] if parsed.signature else [])
+
+
 def test_every_fixture_has_expected_fields():
     assert {p.stem for p in FIXTURES.glob("*.txt")} == set(CASES)
