@@ -13,12 +13,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .lexicon import syllables
 from .decode import decode, local_confidence
 from .model import LanguageModel, load_model
 from .phonology import apply_case, canonical, key_of, placement_style, to_style
+from .repairs import (ACRONYM_CONFIDENCE, FAMILY_NAME_BONUS, FAMILY_NAMES, LABEL_CONFIDENCE, NAME_SYLLABLE_BONUS,
+                      SHORT_ACRONYM_CONFIDENCE, acronym_expansion, acronym_like, barred_acronym, horn_forms,
+                      horn_reading, known_acronym, name_key, name_like, roman_label, upper_word, vote_forms)
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -49,6 +52,7 @@ STRAY_SYMBOL_COST = 2.0  # cost of reading a look-alike symbol at a word's edge 
 # a sentence: the decoder then takes </s> as only this likely, else the sentence goes on (see ``decode``).
 LINE_END_SENTENCE_SHARE = 0.5
 GARBLE_RE = re.compile(r"[^\W_]+")  # letters and digits only: a token the OCR channel may have garbled
+CODE_PART_RE = re.compile(r"[^\W\d_][-/]|[-/][^\W\d_]")  # letters joined to a code by '-' or '/'
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Token:
     lead: str
     trail: str
     is_word: bool  # letters only
+    fixed: bool = False  # repaired before decoding (a section label, an acronym): the decoder leaves it
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def protected(tok: Token, heading: bool, first: bool = True, garbled: bool = Fal
     In an uppercase heading (or a garbled text) capitals that spell a syllable key are words ('BỘ', 'ĐƠN VỊ');
     a roman numeral stays when it opens the line or is followed by '.', ')' or ':' ('VI. TỔ CHỨC')."""
     core = tok.core
-    if not tok.is_word:
+    if not tok.is_word or tok.fixed:
         return True
     if ROMAN_RE.match(core) and core.isupper() and (first or tok.trail[:1] in (".", ")", ":") or not heading):
         return True
@@ -152,28 +157,40 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     style = placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) or "classic"
     low = {(ln, w) for ln, w in low_confidence}
     mode = "suspicious" if only_suspicious else damage_kind(lm, all_tokens, inventory)
+    if mode == "foreign":
+        return text, []
     if mode == "garbled":  # look-alike symbols attached to letters are OCR'd marks, not punctuation
         tokens_by_line = [tokenize_line(line, i, garbled=True) for i, line in enumerate(lines)]
 
     changes: list[Change] = []
-    new_lines = list(lines)
+    headings = [heading_line(lm, toks) for toks in tokens_by_line]
+    for toks in tokens_by_line:
+        changes += repair_form(lm, toks)
+    name_line = signer_line(tokens_by_line) if mode == "garbled" else None
+    targets_by_line: list[list[Target] | None] = []
     for i, toks in enumerate(tokens_by_line):
         if not toks:
+            targets_by_line.append(None)
             continue
-        if mode == "foreign":
-            break
-        heading = heading_line(lm, toks)
         if mode == "stripped":
-            targets = [stripped_candidates(lm, t, heading, pos == 0) for pos, t in enumerate(toks)]
+            targets = [stripped_candidates(lm, t, headings[i], pos == 0) for pos, t in enumerate(toks)]
         else:
-            targets = suspicious_candidates(lm, toks, heading, inventory, low, garbled=mode == "garbled")
-            if targets is None:
-                continue
-        line_changes = decode_line(lm, toks, targets, style, heading)
-        if line_changes:
-            new_lines[i] = rewrite_line(lines[i], line_changes)
-            changes += line_changes
-    return "\n".join(new_lines), changes
+            targets = suspicious_candidates(lm, toks, headings[i], inventory, low, garbled=mode == "garbled")
+        if targets is not None:
+            targets = [acronym_context(lm, t) if target is None else target for t, target in zip(toks, targets)]
+            if i == name_line:
+                targets = name_line_targets(lm, toks, targets)
+        targets_by_line.append(targets)
+    decoded = decode_text(lm, tokens_by_line, targets_by_line, headings, style)
+    if name_line is not None:
+        decoded = [title_case(c) if c.line == name_line else c for c in decoded]
+    if mode in ("garbled", "stripped"):
+        decoded = vote_names(tokens_by_line, headings, decoded, inventory, style)
+    changes += decoded
+    new_lines = list(lines)
+    for i in sorted({c.line for c in changes}):
+        new_lines[i] = rewrite_line(lines[i], [c for c in changes if c.line == i])
+    return "\n".join(new_lines), sorted(changes, key=lambda c: (c.line, c.column))
 
 
 def is_garble_like(tok: Token, symbols: bool = False) -> bool:
@@ -184,6 +201,8 @@ def is_garble_like(tok: Token, symbols: bool = False) -> bool:
     core = tok.core
     if tok.is_word or len(core) > 8:
         return False
+    if horn_reading(core) is not None:  # "THU'C": u' and o' are the English model's ư and ơ
+        return True
     if GARBLE_RE.fullmatch(core):
         return any(c.isalpha() for c in core)
     if not symbols or not any(c in LOOKALIKE_SYMBOLS for c in core):
@@ -289,6 +308,12 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost
         cands[lm.ids[valid_form]] = 0.0
     else:
         cands[-1] = 0.0
+    horn = horn_reading(word)
+    if horn is not None:  # "THU'C": the forms of 'thuc' with ư at the apostrophe, as likely as the word kept
+        read, where = horn
+        for form in horn_forms(tuple(lm.vocab[cid] for cid in lm.forms.get(key_of(read), ())), where):
+            cands[lm.ids[form]] = 0.0
+        return list(cands.items())
     proposals = channel_candidates(word)
     trimmed = word.strip(LOOKALIKE_SYMBOLS)
     if len(trimmed) >= 2 and trimmed != word:  # the symbol may be a speck by the word, not a garbled letter
@@ -307,53 +332,236 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost
     return list(cands.items())
 
 
-def decode_line(lm: LanguageModel, toks: list[Token], targets: list[Target], style: str, heading: bool) -> list[Change]:
-    """Decode each chain of consecutive targets; return the tokens whose form changed."""
+def decode_text(lm: LanguageModel, tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None],
+                headings: list[bool], style: str) -> list[Change]:
+    """Decode each chain of consecutive targets and return the tokens whose form changed. A chain runs on
+    into the next line when the line is wrapped (no punctuation at its end, the next line goes straight on,
+    neither is a heading): 'kịp' / 'thời' across a line break are read together. A known acronym's target
+    is its expansion, fixed syllables that give the words around it their context."""
     changes: list[Change] = []
-    chain: list[int] = []
+    chain: list[tuple[int, int | None, list[tuple[int, float]]]] = []  # (line, token or None, column)
 
     def flush() -> None:
-        if not chain:
-            return
-        lattice = [targets[j] for j in chain]  # type: ignore[misc]
-        if any(len(c) > 1 or c[0][0] != lm.ids.get(canonical(toks[j].core)) for c, j in zip(lattice, chain)):
-            end_share = chain_end_share(toks, chain[-1], heading)
-            seq = decode(lm, lattice, end_share)
-            for pos, j in enumerate(chain):
-                cid = seq[pos]
-                if cid < 0:
-                    continue
-                tok = toks[j]
-                template = tok.core
-                if not heading and len(template) > 1 and template.isupper():
-                    template = template[0] + template[1:].lower()  # OCR's 'BO' for 'Bộ' outside a heading
-                new = apply_case(to_style(lm.vocab[cid], style), template)
-                if new != tok.core and canonical(new) != canonical(tok.core):
-                    conf = local_confidence(lm, seq, lattice, pos, end_share)
-                    changes.append(Change(tok.line, tok.start, tok.core, new, conf))
+        if chain and any(j is not None for _, j, _ in chain):
+            changes.extend(decode_chain(lm, tokens_by_line, chain, headings, style))
         chain.clear()
 
-    for j, (tok, target) in enumerate(zip(toks, targets)):
-        if target is None:
+    for i, (toks, targets) in enumerate(zip(tokens_by_line, targets_by_line)):
+        if targets is None:
             flush()
             continue
-        if tok.lead and tok.lead[-1] in BREAK_BEFORE:
+        if not continues_line(tokens_by_line, targets_by_line, headings, i):
             flush()
-        chain.append(j)
-        if tok.trail and tok.trail[0] in BREAK_AFTER:
-            flush()
+        for j, (tok, target) in enumerate(zip(toks, targets)):
+            if target is None:
+                flush()
+                continue
+            if tok.lead and tok.lead[-1] in BREAK_BEFORE:
+                flush()
+            if isinstance(target, tuple):  # an acronym: its expansion's syllables, fixed
+                chain.extend((i, None, [(cid, 0.0)]) for cid in target)
+            else:
+                chain.append((i, j, target))
+            if tok.trail and tok.trail[0] in BREAK_AFTER:
+                flush()
     flush()
     return changes
 
 
-def chain_end_share(toks: list[Token], last: int, heading: bool) -> float:
-    """How surely a chain ending at token ``last`` ends a sentence: at the end of a line with no punctuation
-    after it the line may be wrapped (LINE_END_SENTENCE_SHARE), unless the line is an uppercase heading;
-    elsewhere (punctuation, numbers, codes end a run, as in the model's training counts) it does."""
-    tok = toks[last]
-    if not heading and last == len(toks) - 1 and not tok.trail:
-        return LINE_END_SENTENCE_SHARE
-    return 1.0
+def continues_line(tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None],
+                   headings: list[bool], i: int) -> bool:
+    """Does line ``i`` go on the sentence of line ``i - 1`` (wrapped text, both decoded, no punctuation or
+    chain break between them, neither an upper-case heading)?"""
+    if i == 0 or headings[i] or headings[i - 1]:
+        return False
+    prev, prev_targets = tokens_by_line[i - 1], targets_by_line[i - 1]
+    toks, targets = tokens_by_line[i], targets_by_line[i]
+    if not prev or prev_targets is None or targets is None or prev_targets[-1] is None or targets[0] is None:
+        return False
+    return not prev[-1].trail and not (toks[0].lead and toks[0].lead[-1] in BREAK_BEFORE)
+
+
+def decode_chain(lm: LanguageModel, tokens_by_line: list[list[Token]],
+                 chain: list[tuple[int, int | None, list[tuple[int, float]]]], headings: list[bool],
+                 style: str) -> list[Change]:
+    lattice = [column for _, _, column in chain]
+    toks = [tokens_by_line[i][j] if j is not None else None for i, j, _ in chain]
+    if not any(len(c) > 1 or (t is not None and c[0][0] != lm.ids.get(canonical(t.core)))
+               for c, t in zip(lattice, toks)):
+        return []
+    end_share = chain_end_share(tokens_by_line, chain, headings)
+    seq = decode(lm, lattice, end_share)
+    changes = []
+    for pos, ((i, j, _), tok) in enumerate(zip(chain, toks)):
+        cid = seq[pos]
+        if tok is None or cid < 0:
+            continue
+        template = tok.core
+        if not headings[i] and len(template) > 1 and template.isupper():
+            template = template[0] + template[1:].lower()  # OCR's 'BO' for 'Bộ' outside a heading
+        new = apply_case(to_style(lm.vocab[cid], style), template)
+        if new != tok.core and canonical(new) != canonical(tok.core):
+            conf = local_confidence(lm, seq, lattice, pos, end_share)
+            changes.append(Change(tok.line, tok.start, tok.core, new, conf))
+    return changes
+
+
+def chain_end_share(tokens_by_line: list[list[Token]], chain: list[tuple[int, int | None, list]],
+                    headings: list[bool]) -> float:
+    """How surely a chain ends a sentence: at the end of a line with no punctuation after it the line may be
+    wrapped (LINE_END_SENTENCE_SHARE), unless the line is an uppercase heading; elsewhere (punctuation,
+    numbers, codes end a run, as in the model's training counts) it does."""
+    i, j, _ = chain[-1]
+    toks = tokens_by_line[i]
+    if j is None or headings[i] or j != len(toks) - 1 or toks[j].trail:
+        return 1.0
+    return LINE_END_SENTENCE_SHARE
+
+
+# ---------------------------------------------------------------- form repairs (see ``repairs``)
+def repair_form(lm: LanguageModel, toks: list[Token]) -> list[Change]:
+    """Section labels read with 1/l for I ('I1.' → 'II.') and acronyms that lost the bar of their Đ ('HDND',
+    'QD' in '1169/QD-TTg'). Repaired tokens are marked fixed: the decoder leaves them alone."""
+    changes: list[Change] = []
+    if toks:
+        first = toks[0]
+        label = roman_label(first.core, first.trail, [t.core for t in toks[1:]])
+        if label is not None:
+            changes.append(Change(first.line, first.start, first.core, label, LABEL_CONFIDENCE))
+            first.core, first.fixed = label, True
+    for k, tok in enumerate(toks):
+        if tok.fixed:
+            continue
+        if tok.is_word:
+            beside = any(acronym_neighbour(lm, toks[n]) for n in (k - 1, k + 1) if 0 <= n < len(toks))
+            new = barred_acronym(tok.core, beside, key_of(tok.core) in lm.forms)
+            if new is not None:
+                conf = SHORT_ACRONYM_CONFIDENCE if len(new) == 2 else ACRONYM_CONFIDENCE
+                changes.append(Change(tok.line, tok.start, tok.core, new, conf))
+                tok.core, tok.fixed = new, True
+        elif CODE_PART_RE.search(tok.core):  # a code: '1169/QD-TTg', '01/2020/ND-CP'
+            core = tok.core
+            for m in re.finditer(r"[^\W\d_]+", core):
+                new = barred_acronym(m.group(0), True, False)
+                if new is not None and len(new) == len(m.group(0)):
+                    changes.append(Change(tok.line, tok.start + m.start(), m.group(0), new, ACRONYM_CONFIDENCE))
+                    tok.core = tok.core[:m.start()] + new + tok.core[m.end():]
+    return changes
+
+
+def acronym_neighbour(lm: LanguageModel, tok: Token) -> bool:
+    """A known acronym written in capitals that is not also a syllable ('TT', 'UBND', not 'BAN')."""
+    return tok.is_word and acronym_like(tok.core) and known_acronym(tok.core) and key_of(tok.core) not in lm.forms
+
+
+def acronym_context(lm: LanguageModel, tok: Token) -> Target:
+    """A known acronym's expansion as fixed syllable ids (the chain's context), or None (a chain break)."""
+    if not tok.is_word or not acronym_like(tok.core) or key_of(tok.core) in lm.forms and not tok.fixed:
+        return None
+    ids = tuple(lm.ids.get(w, -1) for w in acronym_expansion(tok.core))
+    return ids if ids and min(ids) >= 0 else None
+
+
+def signer_line(tokens_by_line: list[list[Token]]) -> int | None:
+    """The signer's name near the end: a line of two to four capitalised words (the first may have lost its
+    capital to a crop), the document's last line or the one right under an upper-case line (the position)."""
+    filled = [i for i, toks in enumerate(tokens_by_line) if toks]
+    for k in range(len(filled) - 1, max(len(filled) - 8, 0) - 1, -1):
+        toks = tokens_by_line[filled[k]]
+        if not 2 <= len(toks) <= 4 or any(not t.is_word or t.lead or t.trail for t in toks):
+            continue
+        if not all(name_like(t.core) for t in toks[1:]) or all(t.core.isupper() for t in toks):
+            continue
+        above = tokens_by_line[filled[k - 1]] if k else []
+        if k == len(filled) - 1 or (above and all(upper_word(t.core) for t in above if t.core)):
+            return filled[k]
+    return None
+
+
+def name_line_targets(lm: LanguageModel, toks: list[Token], targets: list[Target]) -> list[Target]:
+    """On the signer's name line the first syllable is most likely a family name (within the channel's reach
+    of the token) and the others are often family-name syllables too (Văn, Vương, Lâm)."""
+    from .channel import channel_cost
+
+    out: list[Target] = []
+    for pos, (tok, target) in enumerate(zip(toks, targets)):
+        if not isinstance(target, list):
+            out.append(target)
+            continue
+        cands = dict(target)
+        bonus = FAMILY_NAME_BONUS if pos == 0 else NAME_SYLLABLE_BONUS
+        for name in FAMILY_NAMES:
+            cid = lm.ids.get(name)
+            if cid is None:
+                continue
+            if cid in cands:
+                cands[cid] += bonus
+            elif pos == 0:
+                cost = channel_cost(tok.core, name)
+                if cost <= MAX_CHANNEL_COST_GARBLED:
+                    cands[cid] = bonus - cost
+        out.append(list(cands.items()))
+    return out
+
+
+def title_case(change: Change) -> Change:
+    return replace(change, corrected=change.corrected[:1].upper() + change.corrected[1:])
+
+
+def vote_names(tokens_by_line: list[list[Token]], headings: list[bool], decoded: list[Change],
+               inventory: frozenset[str], style: str) -> list[Change]:
+    """A name (a run of two or more capitalised syllables, possibly across a wrapped line) restored in
+    different forms in one document takes the form most of its occurrences got ('Gia Viễn' once, 'Gia
+    Viên' five times → Viên). Only occurrences the restorer worked on are rewritten (one of its words was
+    changed or is not a syllable); the confidence is the winning form's share of the occurrences."""
+    by_pos = {(c.line, c.column): c for c in decoded}
+    runs = name_runs(tokens_by_line, headings, by_pos, inventory)
+    groups: dict[tuple[str, ...], list[list[tuple[Token, str]]]] = {}
+    for run in runs:
+        groups.setdefault(name_key([form for _, form in run]), []).append(run)
+    for occurrences in groups.values():
+        won = vote_forms([tuple(form for _, form in run) for run in occurrences])
+        if won is None:
+            continue
+        winner, share = won
+        for run in occurrences:
+            if not any((t.line, t.start) in by_pos or canonical(t.core) not in inventory for t, _ in run):
+                continue
+            for (tok, form), target in zip(run, winner):
+                if canonical(form) == target:
+                    continue
+                new = apply_case(to_style(target, style), tok.core)
+                by_pos[(tok.line, tok.start)] = Change(tok.line, tok.start, tok.core, new, round(share, 4))
+    return sorted(by_pos.values(), key=lambda c: (c.line, c.column))
+
+
+def name_runs(tokens_by_line: list[list[Token]], headings: list[bool], by_pos: dict[tuple[int, int], Change],
+              inventory: frozenset[str]) -> list[list[tuple[Token, str]]]:
+    """Runs of two or more capitalised (Title-case) syllables, as restored, outside headings; a run goes on
+    across a line break when nothing separates the lines."""
+    runs: list[list[tuple[Token, str]]] = []
+    run: list[tuple[Token, str]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            runs.append(list(run))
+        run.clear()
+
+    for i, toks in enumerate(tokens_by_line):
+        if headings[i] or not toks or (run and run[-1][0].line != i - 1):
+            close()
+        for tok in toks if not headings[i] else ():
+            change = by_pos.get((tok.line, tok.start))
+            form = change.corrected if change else tok.core
+            if not (tok.is_word and name_like(form) and not form.isupper() and canonical(form) in inventory) \
+                    or (run and tok.lead):
+                close()
+                continue
+            run.append((tok, form))
+            if tok.trail:
+                close()
+    close()
+    return runs
 
 
 def rewrite_line(line: str, changes: list[Change]) -> str:

@@ -49,3 +49,15 @@ def is_syllable(token: str) -> bool:
 def words() -> frozenset[str]:
     """Multi-syllable dictionary words, lowercase, syllables separated by one space ('quyết định')."""
     return frozenset(line for line in _data_text("words.txt.gz").splitlines() if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def acronyms() -> dict[str, str]:
+    """Known acronyms and codes as written ('UBND', 'HĐND', 'QĐ', 'TTg') → the syllables they stand for
+    ('ủy ban nhân dân'; '' when not known). Built by tools/build_diacritics_data.py (acronyms.tsv)."""
+    out = {}
+    for line in _data_text("acronyms.tsv").splitlines():
+        if line and not line.startswith("#"):
+            acronym, expansion, _ = line.split("\t")
+            out[acronym] = expansion
+    return out

@@ -59,7 +59,6 @@ def test_garbled_seed_form_fields_are_read_before_restoration():
     assert len(parsed.bases) == 1 and parsed.closing
 
 
-@pytest.mark.xfail(strict=False, reason="needs restoration good enough to give the golden text of every field")
 def test_restored_garbled_seed_matches_its_golden_record():
     from diacritics import restore
 

@@ -196,6 +196,63 @@ def domain_sentences(site_packages: Path) -> list[str]:
     return list(dict.fromkeys(strings))
 
 
+# ---------------------------------------------------------------- acronyms
+# Institutions and terms of the Vietnamese political system that administrative documents abbreviate (the
+# names in Decree 30/2020/NĐ-CP forms, recipient lists and signature blocks), with the syllables they stand
+# for: the decoder reads an acronym as its expansion's context ("UBND phuong" → phường, as after "nhân dân").
+# Written by hand from the institutions' official names, not from any document's wording.
+INSTITUTION_ACRONYMS = {
+    "UBND": "ủy ban nhân dân", "HĐND": "hội đồng nhân dân", "MTTQ": "mặt trận tổ quốc",
+    "UBMTTQ": "ủy ban mặt trận tổ quốc", "UBMTTQVN": "ủy ban mặt trận tổ quốc việt nam",
+    "ĐU": "đảng ủy", "ĐCSVN": "đảng cộng sản việt nam", "BCH": "ban chấp hành", "BTV": "ban thường vụ",
+    "BCĐ": "ban chỉ đạo", "UBKT": "ủy ban kiểm tra", "ĐBQH": "đại biểu quốc hội", "CT": "chủ tịch",
+    "PCT": "phó chủ tịch", "VT": "văn thư", "TW": "trung ương", "CP": "chính phủ", "TTg": "thủ tướng",
+    "ĐTN": "đoàn thanh niên", "TNCS": "thanh niên cộng sản", "CSHCM": "cộng sản hồ chí minh",
+    "LĐLĐ": "liên đoàn lao động", "LĐTBXH": "lao động thương binh xã hội", "GDĐT": "giáo dục đào tạo",
+    "VHTTDL": "văn hóa thể thao du lịch", "VHXH": "văn hóa xã hội", "KHCN": "khoa học công nghệ",
+    "CNTT": "công nghệ thông tin", "CĐS": "chuyển đổi số", "ĐMST": "đổi mới sáng tạo",
+    "TĐKT": "thi đua khen thưởng", "BHXH": "bảo hiểm xã hội", "BHYT": "bảo hiểm y tế",
+    "THCS": "trung học cơ sở", "THPT": "trung học phổ thông", "HTX": "hợp tác xã", "TTHC": "thủ tục hành chính",
+    "QLNN": "quản lý nhà nước", "XHCN": "xã hội chủ nghĩa", "KTXH": "kinh tế xã hội",
+}
+ACRONYM_RE = re.compile(r"(?<![\w-])[A-ZĐ][A-ZĐ]{1,9}(?!\w)")
+MIN_ACRONYM_COUNT = 2  # an upper-case token seen at least this often in the training text is an acronym as written
+
+
+def document_codes() -> dict[str, str]:
+    """Decree 30 type codes (pipeline/parse_header.py's table) with the type names they stand for."""
+    from pipeline.parse_header import CODE_VARIANTS, DOC_TYPES
+
+    codes = {code: name for name, code in DOC_TYPES.items() if code.isalpha() and code[:1].isupper()}
+    for code, variants in CODE_VARIANTS.items():
+        for v in variants:
+            codes.setdefault(v, codes.get(code, ""))
+    return codes
+
+
+def build_acronyms(texts: list[str], inventory) -> dict[str, tuple[str, str]]:
+    """acronym → (expansion, sources): the institution list (i), Decree 30 type codes (d) and upper-case
+    tokens of the training text that are not syllables, seen MIN_ACRONYM_COUNT times (t). The type codes'
+    names are accent-free in their table, so only the institution list gives expansions."""
+    seen = collections.Counter(m.group(0) for s in texts for m in ACRONYM_RE.finditer(s))
+    out: dict[str, list] = {}
+    for acronym, expansion in INSTITUTION_ACRONYMS.items():
+        out[acronym] = [expansion, "i"]
+    for code in document_codes():
+        out.setdefault(code, ["", ""])[1] += "d"
+    for token, n in seen.items():
+        if n >= MIN_ACRONYM_COUNT and canonical(token) not in inventory:
+            out.setdefault(token, ["", ""])[1] += "t"
+    return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+
+def write_acronyms(path: Path, acronyms: dict[str, tuple[str, str]]) -> None:
+    lines = ["# acronym\texpansion (syllables; empty if unknown)\tsources (i = institution list, "
+             "d = Decree 30 type code, t = training text)"]
+    lines += [f"{a}\t{e}\t{src}" for a, (e, src) in acronyms.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 # ---------------------------------------------------------------- lexicon
 def vie_wordlist(root: Path, work: Path) -> list[str]:
     traineddata = next(root.rglob("vie.traineddata"))
@@ -282,6 +339,31 @@ def count_ngrams(texts: list[str], inventory, edges: bool = True) -> collections
     return counts
 
 
+# Since the 2025 reform a commune-level unit is a xã or a phường (or a đặc khu), and what a plan says of one it
+# says of the other ("UBND xã;", "trên địa bàn phường."). The in-domain documents happen to be of one kind, so
+# each of their n-grams naming the unit also counts for the other (not the unigram: the words' own frequencies
+# stay; not 'xã hội', 'xã viên', 'hợp tác xã', where xã is not the unit).
+COMMUNE_UNITS = ("xã", "phường")
+NOT_UNIT_AFTER = {"hội", "viên"}
+NOT_UNIT_BEFORE = {"tác"}
+
+
+def with_unit_variants(counts: collections.Counter) -> collections.Counter:
+    out = collections.Counter(counts)
+    for gram, n in counts.items():
+        if len(gram) < 2:
+            continue
+        for unit in COMMUNE_UNITS:
+            at = [k for k, w in enumerate(gram) if w == unit]
+            if not at or any(k + 1 < len(gram) and gram[k + 1] in NOT_UNIT_AFTER
+                             or k > 0 and gram[k - 1] in NOT_UNIT_BEFORE for k in at):
+                continue
+            for other in COMMUNE_UNITS:
+                if other != unit:
+                    out[tuple(other if w == unit else w for w in gram)] += n
+    return out
+
+
 def write_counts(path: Path, counts: collections.Counter, header: str) -> None:
     lines = [f"# {header}", "# ngram (space-separated syllables)\tcount"]
     lines += [f"{' '.join(k)}\t{v}" for k, v in sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0]))]
@@ -298,24 +380,54 @@ def seed_documents(seeds: Path) -> dict[str, str]:
     return docs
 
 
+def write_seed_counts(seeds: Path, inventory) -> list[str]:
+    """Each clean seed's n-gram counts (with the commune-unit variants) in its own table."""
+    report = []
+    for sid, text in seed_documents(seeds).items():
+        counts = with_unit_variants(count_ngrams([text], inventory))
+        n = sum(v for k, v in counts.items() if len(k) == 1 and k[0] != "</s>")
+        write_counts(DATA / f"ngrams_seed_{sid}.tsv.gz", counts, f"seed {sid}: {n} syllables (+ xã/phường variants)")
+        report.append(f"seed {sid}: {n} syllables, {len(counts)} n-grams")
+    return report
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--seeds", type=Path, default=Path("/work/shared/seeds"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/diacritics-build"))
     ap.add_argument("--site-packages", type=Path, default=None, help="where underthesea is installed")
+    ap.add_argument("--acronyms-only", action="store_true", help="rebuild only acronyms.tsv (seconds)")
+    ap.add_argument("--seeds-only", action="store_true",
+                    help="rebuild only the seed count tables and the model, with the shipped inventory (seconds)")
     args = ap.parse_args()
     site = args.site_packages or Path(next(p for p in sys.path if p.endswith("site-packages")))
+    if args.seeds_only:
+        from diacritics.lexicon import syllables
+        from diacritics.model import MODEL_FILE, build_model, save_model
+
+        print("\n".join(write_seed_counts(args.seeds, syllables())))
+        save_model(build_model(), DATA / MODEL_FILE)
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     root = unpack_debs(args.work)
 
     texts = registry_text(root, site)
     domain, names = domain_sentences(site), address_names(site)
+    if args.acronyms_only:
+        from diacritics.lexicon import syllables
+
+        acronyms = build_acronyms(texts + domain + list(seed_documents(args.seeds).values()), syllables())
+        write_acronyms(DATA / "acronyms.tsv", acronyms)
+        print(f"acronyms: {len(acronyms)}")
+        return 0
     raw_counts = collections.Counter(canonical(t) for s in texts + domain + names for t in TOKEN_RE.findall(s))
     inventory = build_inventory(root, args.work, site, raw_counts)
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "syllables.tsv").write_text(
         "# syllable\tsources (h = hunspell-vi, t = vie.traineddata word list, w = underthesea Viet74K)\n"
         + "".join(f"{s}\t{tags}\n" for s, tags in sorted(inventory.items())), encoding="utf-8")
+    acronyms = build_acronyms(texts + domain + list(seed_documents(args.seeds).values()), inventory)
+    write_acronyms(DATA / "acronyms.tsv", acronyms)
     words = build_words(site, inventory)
     (DATA / "words.txt.gz").write_bytes(gzip.compress(("\n".join(words) + "\n").encode("utf-8"), 9, mtime=0))
 
@@ -327,11 +439,7 @@ def main() -> int:
     write_counts(DATA / "ngrams_domain.tsv.gz", dom, f"domain text (VLSP2013 sentences, place names): {len(domain) + len(names)} strings, {n_dom} syllables")
     report = [f"domain strings {len(domain)} + {len(names)} names, syllables {n_dom}, n-grams {len(dom)}", f"inventory {len(inventory)} syllables, words {len(words)}, registry strings {len(texts)}, "
               f"registry syllables {n_syl}, registry n-grams {len(registry)}"]
-    for sid, text in seed_documents(args.seeds).items():
-        counts = count_ngrams([text], inventory)
-        n = sum(v for k, v in counts.items() if len(k) == 1 and k[0] != "</s>")
-        write_counts(DATA / f"ngrams_seed_{sid}.tsv.gz", counts, f"seed {sid}: {n} syllables")
-        report.append(f"seed {sid}: {n} syllables, {len(counts)} n-grams")
+    report += write_seed_counts(args.seeds, inventory)
     from diacritics.model import MODEL_FILE, build_model, save_model
 
     save_model(build_model(), DATA / MODEL_FILE)
