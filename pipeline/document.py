@@ -130,10 +130,8 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         timings["preprocess"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         result = ocr_page(pre.image if pre else page_input.image, options, scale=pre.scale if pre else 1.0)
-        timings["ocr"] = time.perf_counter() - t0
-        tesseract_seconds = getattr(result, "seconds", None)  # pure Tesseract time, when ocr_page measures it
-        if tesseract_seconds is not None:
-            timings["tesseract"] = float(tesseract_seconds)
+        timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
+        timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence
         steps = (pre.steps if pre else []) + list(result.steps)
     text, corrections = raw, []

@@ -12,12 +12,16 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import hashlib
 import io
 import os
+import re
+import resource
 import statistics
 import subprocess
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -38,7 +42,8 @@ class OcrResult:
     low_confidence_words: list[Word] = field(default_factory=list)
     tsv: str = ""
     steps: list[str] = field(default_factory=list)
-    seconds: float | None = None  # time spent in Tesseract itself (for the batch driver's timings)
+    seconds: float | None = None  # the Tesseract process's run time (for the batch driver's timings)
+    timings: dict[str, float] = field(default_factory=dict)  # tesseract, tesseract_cpu, ocr_encode, ocr_read
 
 
 @dataclass
@@ -96,36 +101,132 @@ def check_tesseract(lang: str = "vie") -> str:
     return version
 
 
-def run_tesseract(image: np.ndarray, options: Options, psm: int = DEFAULT_PSM) -> str:
-    """Tesseract's TSV for one page image (uint8 grayscale/binary or BGR)."""
-    import pytesseract
-
-    limit_tesseract_threads()
+@functools.lru_cache(maxsize=4)
+def tessdata_dir() -> Path | None:
+    """The folder Tesseract loads its language data from (it names it in ``--list-langs``; it follows
+    TESSDATA_PREFIX when that is set)."""
     try:
-        return pytesseract.image_to_data(image, lang=options.lang, config=f"--psm {psm}",
-                                         timeout=options.page_timeout, output_type=pytesseract.Output.STRING)
-    except pytesseract.TesseractNotFoundError:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'"([^"]+)"', out.splitlines()[0] if out else "")
+    return Path(match.group(1)) if match else None
+
+
+def traineddata_digest(lang: str, folder: Path | None = None) -> str | None:
+    """One digest over the .traineddata files ``lang`` uses (e.g. vie and Vietnamese): a retrained or
+    updated model changes what Tesseract reads, so it must change the --resume key. None when the files
+    cannot be found (the key then still carries the Tesseract version)."""
+    folder = folder or tessdata_dir()
+    if folder is None:
+        return None
+    parts = []
+    for code in sorted(c for c in lang.split("+") if c):
+        path = folder / f"{code}.traineddata"
+        if not path.is_file():
+            return None
+        parts.append(f"{code}:{file_digest(path)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, computed once per process for each (path, size, modification time)."""
+    stat = path.stat()
+    return _file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TesseractRun:
+    """Tesseract's TSV for one page and where the time went: ``seconds`` is the Tesseract process alone
+    (start to exit: model load, recognition, layout), ``cpu_seconds`` the CPU it used, ``encode_seconds``
+    the Python side of handing it the image."""
+
+    tsv: str
+    seconds: float
+    cpu_seconds: float | None
+    encode_seconds: float
+
+
+def encode_pnm(image: np.ndarray) -> bytes:
+    """The page as binary PGM (grey) or PPM (colour): a header and the raw pixels, which Tesseract reads
+    from stdin. Encoding a 300-DPI page as PNG instead (what pytesseract does) cost 1.5 s of CPU per
+    page, 40% of Tesseract's own time on the page; this costs ~10 ms and gives Tesseract the same pixels
+    (the same TSV, byte for byte)."""
+    if image.dtype != np.uint8:
+        raise ValueError(f"page image must be uint8, not {image.dtype}")
+    if image.ndim == 2:
+        height, width = image.shape
+        return b"P5\n%d %d\n255\n" % (width, height) + np.ascontiguousarray(image).tobytes()
+    if image.ndim == 3 and image.shape[2] in (3, 4):
+        rgb = image[:, :, 2::-1]  # BGR(A) -> RGB
+        height, width = rgb.shape[:2]
+        return b"P6\n%d %d\n255\n" % (width, height) + np.ascontiguousarray(rgb).tobytes()
+    raise ValueError(f"page image must be grey or BGR, not shape {image.shape}")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_tesseract(image: np.ndarray, options: Options, psm: int = DEFAULT_PSM) -> TesseractRun:
+    """Tesseract's TSV for one page image (uint8 grayscale/binary or BGR), by running the tesseract
+    binary on the image piped to its stdin (no temp files, so a killed page leaves nothing behind)."""
+    limit_tesseract_threads()
+    started = time.perf_counter()
+    data = encode_pnm(image)
+    encode_seconds = time.perf_counter() - started
+    command = ["tesseract", "stdin", "stdout", "-l", options.lang, "--psm", str(psm), "tsv"]
+    cpu_before = children_cpu_seconds()
+    started = time.perf_counter()
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError:
         raise DependencyError(f"tesseract is not installed; {INSTALL_HINT}") from None
-    except RuntimeError as err:
-        if "timeout" in str(err).lower():
-            raise PageTimeoutError(f"Tesseract took longer than {options.page_timeout:g} s on this page "
-                                   "(raise --page-timeout for very dense pages)") from None
+    try:
+        out, err = proc.communicate(data, timeout=options.page_timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise PageTimeoutError(f"Tesseract took longer than {options.page_timeout:g} s on this page "
+                               "(raise --page-timeout for very dense pages)") from None
+    except BaseException:
+        proc.kill()  # interrupted: never leave a Tesseract running
+        proc.wait()
         raise
-    except pytesseract.TesseractError as err:
-        message = str(err.message if hasattr(err, "message") else err)
+    seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before  # only this child ran (a page runs one Tesseract at a time)
+    if proc.returncode != 0:
+        message = err.decode("utf-8", errors="replace")
         if "Failed loading language" in message or "Error opening data file" in message:
-            raise DependencyError(f"Tesseract language data for {options.lang!r} is missing; {INSTALL_HINT}") from None
-        raise PlanocrError(f"Tesseract failed: {message.strip()[:200]}") from None
+            raise DependencyError(f"Tesseract language data for {options.lang!r} is missing; {INSTALL_HINT}")
+        detail = " ".join(message.split())[:200] or f"exit status {proc.returncode}"
+        raise PlanocrError(f"Tesseract failed: {detail}")
+    return TesseractRun(tsv=out.decode("utf-8", errors="replace"), seconds=seconds,
+                        cpu_seconds=cpu if cpu >= 0 else None, encode_seconds=encode_seconds)
 
 
 def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrResult:
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
-    input page's pixels with it."""
+    input page's pixels with it. ``timings`` splits the stage: the Tesseract process, the image handed
+    to it, and the reading of its TSV into lines."""
+    run = run_tesseract(image, options)
     started = time.perf_counter()
-    tsv = run_tesseract(image, options)
-    seconds = time.perf_counter() - started
-    result = result_from_tsv(tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
-    return dataclasses.replace(result, seconds=round(seconds, 3))
+    result = result_from_tsv(run.tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+    read_seconds = time.perf_counter() - started
+    timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
+    if run.cpu_seconds is not None:
+        timings["tesseract_cpu"] = run.cpu_seconds
+    return dataclasses.replace(result, seconds=round(run.seconds, 3), timings=timings)
 
 
 def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = None) -> OcrResult:

@@ -75,11 +75,16 @@ def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") ->
         gray, angle = deskew(gray)
         if angle:
             done.append(f"deskew:{angle:+.2f}")
-    if "flatten" in steps and uneven_background(gray):
-        gray = flatten_background(gray)
-        done.append("flatten")
-    if "denoise" in steps or "despeckle" in steps:
+    components = None  # the ink's connected components: one full-page pass shared by light and noise steps
+    if "flatten" in steps:
         components = ink_components(gray)
+        letter = letter_height_of(components, gray.shape) or 30.0
+        if uneven_background(gray, letter=letter):
+            gray = flatten_background(gray, letter=letter)
+            components = None  # the page changed: its ink is measured again
+            done.append("flatten")
+    if "denoise" in steps or "despeckle" in steps:
+        components = components or ink_components(gray)
         if "denoise" in steps and has_salt_and_pepper(gray, components):
             gray = cv2.medianBlur(gray, 3)
             done.append("denoise:median3")
@@ -112,12 +117,16 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 def letter_blob_height(gray: np.ndarray) -> float | None:
     """Median height of letter-like connected components of the (Otsu) ink, or None if there is no text."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return letter_height_of(ink_components(gray), gray.shape)
+
+
+def letter_height_of(components: tuple[np.ndarray, np.ndarray], shape: tuple[int, ...]) -> float | None:
+    """``letter_blob_height`` from components already computed (``ink_components`` of the same page)."""
+    _, stats = components
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
-    letters = (heights >= 3) & (heights <= gray.shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
+    letters = (heights >= 3) & (heights <= shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
     if letters.sum() < 30:
         return None
     return float(np.median(heights[letters]))
@@ -184,23 +193,33 @@ def shrink_to(gray: np.ndarray, longest: int) -> np.ndarray:
     return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
-def skew_angle(gray: np.ndarray) -> float:
+# How far the two refinement passes of skew_angle can move the coarse angle (±5 × 0.1°, then ±5 × 0.05°).
+REFINE_REACH_DEGREES = 0.75
+
+
+def skew_angle(gray: np.ndarray, below: float = 0.0) -> float:
     """Skew in degrees by projection profiles: the rotation whose row sums of ink are the most peaked
-    (text lines aligned with rows). Coarse search over ±5°, then refined to 0.05°."""
+    (text lines aligned with rows). Coarse search over ±5°, then refined to 0.05°. When even the
+    refinement could not take the coarse angle to ``below`` degrees, the coarse angle is returned
+    unrefined (the caller only needs to know that the skew is smaller than that)."""
     small = shrink_to(gray, 1200)
-    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15).astype(np.float32)
-    if ink.sum() < 500:
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    if cv2.countNonZero(ink) < 500:
         return 0.0
     h, w = ink.shape
     centre = (w / 2, h / 2)
 
     def sharpness(angle: float) -> float:
+        # 0/1 ink rotated as uint8 and row sums taken as float32: the same exact integer sums as a float
+        # image gives, at half the memory traffic (43 rotations per page)
         matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
         rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-        rows = rotated.sum(axis=1)
+        rows = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32F).ravel()
         return float(np.var(rows))
 
     best = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-6, 0.5), key=sharpness)
+    if abs(best) + REFINE_REACH_DEGREES < below:
+        return float(best)  # an upright page: half the rotations saved, the decision unchanged
     for step in (0.1, 0.05):
         candidates = np.arange(best - 5 * step, best + 5 * step + 1e-6, step)
         best = max(candidates, key=sharpness)
@@ -209,7 +228,7 @@ def skew_angle(gray: np.ndarray) -> float:
 
 def deskew(gray: np.ndarray, min_angle: float | None = None) -> tuple[np.ndarray, float]:
     min_angle = MIN_DESKEW_DEGREES if min_angle is None else min_angle
-    angle = skew_angle(gray)
+    angle = skew_angle(gray, below=min_angle)
     if abs(angle) < min_angle:
         return gray, 0.0
     h, w = gray.shape
@@ -221,14 +240,14 @@ def deskew(gray: np.ndarray, min_angle: float | None = None) -> tuple[np.ndarray
 
 # --- light and noise ------------------------------------------------------------------------------
 
-def flatten_background(gray: np.ndarray) -> np.ndarray:
+def flatten_background(gray: np.ndarray, letter: float | None = None) -> np.ndarray:
     """Divide by an estimate of the paper's brightness (a morphological close wider than any stroke,
     which erases the text and keeps shadows and uneven light), so the page becomes evenly white before
     thresholding. Computed at reduced size: the light varies slowly."""
     h, w = gray.shape
     factor = 4
     small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
-    letter = letter_blob_height(gray) or 30.0
+    letter = letter or letter_blob_height(gray) or 30.0
     size = max(5, int(round(letter * 1.5 / factor)) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
@@ -238,13 +257,13 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return flat
 
 
-def background_spread(gray: np.ndarray) -> float:
+def background_spread(gray: np.ndarray, letter: float | None = None) -> float:
     """How uneven the paper is: spread (2nd–98th percentile) of the text-free background brightness,
-    relative to its median, away from the page edges."""
+    relative to its median, away from the page edges. ``letter``: the page's letter height, when known."""
     h, w = gray.shape
     factor = 4
     small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
-    letter = letter_blob_height(gray) or 30.0
+    letter = letter or letter_blob_height(gray) or 30.0
     size = max(5, int(round(letter * 1.5 / factor)) | 1)
     background = cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))), 5)
     margin = max(1, min(background.shape) // 20)
@@ -253,8 +272,8 @@ def background_spread(gray: np.ndarray) -> float:
     return float((high - low) / max(median, 1.0))
 
 
-def uneven_background(gray: np.ndarray, threshold: float = FLATTEN_MIN_SPREAD) -> bool:
-    return background_spread(gray) > threshold
+def uneven_background(gray: np.ndarray, threshold: float = FLATTEN_MIN_SPREAD, letter: float | None = None) -> bool:
+    return background_spread(gray, letter) > threshold
 
 
 def ink_components(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -282,6 +301,8 @@ def remove_specks(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | 
         return gray, 0
     letter = float(np.median(heights[letters]))
     small = areas <= max(2.0, SPECK_MAX_AREA_OF_LETTER * letter * letter)
+    if small.sum() < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
+        return gray, 0  # too few small blobs for enough of them to be specks: skip the distance test
     # Distance to larger ink, measured on a 4x smaller mask (the light-weight way to a wide dilation).
     factor = 4
     h, w = gray.shape
