@@ -353,9 +353,142 @@ CASES: dict[str, dict] = {
     },
 }
 
+# --- second blind batch (tests/fixtures/parse/blind2/): written after the parser was fixed against the first,
+# committed before the parser was run on it, to measure whether those fixes generalise ---
+FIXTURES_2 = Path(__file__).parent / "fixtures" / "parse" / "blind2"
+CASES_2: dict[str, dict] = {
+    # congress minutes of a trade union: secretary and presidium side by side, the presidium's block has
+    # only its TM. line, a "|" table at the end of the body
+    "bien_ban_dai_hoi_cong_doan": {
+        "issuer": body("CÔNG ĐOÀN VIÊN CHỨC TỈNH", "LĐLĐ TỈNH QUẢNG TRỊ"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "02/BB-CĐVC", "serial": "02", "symbol": "BB-CĐVC",
+        "doc_type": "BIÊN BẢN", "doc_type_code": "BB", "place": "Đông Hà", "date": "2025-04-22",
+        "title": "Đại hội Công đoàn Viên chức tỉnh lần thứ VII, nhiệm kỳ 2025 - 2030",
+        "bases": [], "preamble": ["Hôm nay, vào lúc 07 giờ 30 phút"],
+        "references": [{"kind": "Báo cáo", "number": "15/BC-CĐVC", "date": "2025-04-10", "issuer": None}],
+        "sections": [
+            {"label": "I", "heading": "THÀNH PHẦN", "children": ["1", "2"]},
+            {"label": "II", "heading": "DIỄN BIẾN ĐẠI HỘI", "children": [
+                {"label": "1", "heading": "Phiên thứ nhất", "children": []},
+                {"label": "2", "heading": "Phiên thứ hai", "children": []}]},
+            {"label": "III", "heading": "KẾT QUẢ BIỂU QUYẾT", "children": []}],
+        "paragraph_counts": {"1/0": 1, "1/1": 1},
+        "recipients": [], "storage": [],
+        "signatures": [sig(None, None, "THƯ KÝ ĐẠI HỘI", "Lê Thị Ngọc Ánh"),
+                       sig("TM. ĐOÀN CHỦ TỊCH", None, None, "Phan Văn Quang")],
+        "signature": sig("TM. ĐOÀN CHỦ TỊCH", None, None, "Phan Văn Quang"),
+    },
+    # joint plan, national title printed first, both bodies on one line, two signature blocks one after the
+    # other, a military signer with his rank on the name line
+    "ke_hoach_lien_tich_quan_su": {
+        "issuer": body("BAN CHỈ HUY QUÂN SỰ HUYỆN SƠN TỊNH"),
+        "co_issuers": [body("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN SƠN TỊNH")],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "45/KHLT-BCHQS-PGDĐT", "serial": "45", "symbol": "KHLT-BCHQS-PGDĐT",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KHLT", "place": "Sơn Tịnh", "date": "2025-09-15",
+        "title": "Phối hợp giáo dục quốc phòng và an ninh cho học sinh trung học cơ sở năm học 2025 - 2026",
+        "bases": ["Căn cứ Luật Giáo dục quốc phòng và an ninh", "Căn cứ Thông tư số 08/2024/TT-BGDĐT"],
+        "preamble": ["Ban Chỉ huy Quân sự huyện và Phòng Giáo dục"],
+        "references": [{"kind": "Thông tư", "number": "08/2024/TT-BGDĐT", "date": "2024-05-15",
+                        "issuer": "Bộ Giáo dục và Đào tạo"}],
+        "sections": [
+            {"label": "I", "heading": "MỤC ĐÍCH, YÊU CẦU", "children": ["1", "2"]},
+            {"label": "II", "heading": "NỘI DUNG, THỜI GIAN", "children": [
+                {"label": "1", "heading": "Nội dung", "children": []},
+                {"label": "2", "heading": "Thời gian", "children": []}]},
+            {"label": "III", "heading": "TỔ CHỨC THỰC HIỆN", "children": ["1", "2"]}],
+        "paragraph_counts": {"1/0": 2, "1/1": 1},
+        "recipients": ["Bộ CHQS tỉnh (b/c)", "UBND huyện (b/c)", "Các trường THCS"],
+        "storage": ["VT BCHQS", "VT PGDĐT"],
+        "signatures": [sig(None, "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Võ Thị Kim Liên"),
+                       sig(None, None, "CHỈ HUY TRƯỞNG", "Trung tá Đỗ Minh Khang")],
+        "signature": sig(None, None, "CHỈ HUY TRƯỞNG", "Trung tá Đỗ Minh Khang"),
+    },
+    # report with a page number at each page foot and a running header at the next page's top (no form
+    # feeds), one falling between a heading and its text; a wrapped subject line starting with a digit
+    "bao_cao_bhxh_running_headers": {
+        "issuer": body("BẢO HIỂM XÃ HỘI HUYỆN CƯ M'GAR", "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "312/BC-BHXH", "serial": "312", "symbol": "BC-BHXH",
+        "doc_type": "BÁO CÁO", "doc_type_code": "BC", "place": "Cư M'gar", "date": "2025-11-28",
+        "title": "Kết quả thực hiện chính sách bảo hiểm xã hội, bảo hiểm y tế 11 tháng năm 2025",
+        "bases": ["Thực hiện Công văn số 2150/BHXH-KHTC"],
+        "references": [{"kind": "Công văn", "number": "2150/BHXH-KHTC", "date": "2025-11-15",
+                        "issuer": "Bảo hiểm xã hội tỉnh Đắk Lắk"}],
+        "sections": [
+            {"label": "I", "heading": "KẾT QUẢ THỰC HIỆN", "children": [
+                {"label": "1", "heading": "Phát triển người tham gia", "children": []},
+                {"label": "2", "heading": "Thu bảo hiểm xã hội, bảo hiểm y tế", "children": []},
+                {"label": "3", "heading": "Giải quyết chế độ", "children": []}]},
+            {"label": "II", "heading": "TỒN TẠI, HẠN CHẾ", "children": []},
+            {"label": "III", "heading": "NHIỆM VỤ THÁNG 12 NĂM 2025", "children": ["1", "2"]}],
+        "paragraph_counts": {"0/1": 1, "0/2": 1, "1": 1},
+        "recipients": ["BHXH tỉnh (b/c)", "UBND huyện (b/c)"],
+        "storage": ["VT", "KHTC"],
+        "signatures": [sig(None, None, "GIÁM ĐỐC", "H'Nhi Ayun")],
+        "signature": sig(None, None, "GIÁM ĐỐC", "H'Nhi Ayun"),
+    },
+    # Party công văn: "Số 245-CV/HU" under the star, V/v over two lines, "Kính gửi:" on one line, "1-" items
+    "cong_van_huyen_uy": {
+        "issuer": body("HUYỆN ỦY ĐĂK GLEI", "ĐẢNG BỘ TỈNH KON TUM"), "co_issuers": [],
+        "national_title": PARTY, "motto": None,
+        "number": "245-CV/HU", "serial": "245", "symbol": "CV/HU",
+        "doc_type": None, "doc_type_code": "CV", "place": "Đăk Glei", "date": "2025-06-12",
+        "title": "V/v chuẩn bị nội dung phục vụ Đoàn công tác của Ban Thường vụ Tỉnh ủy",
+        "addressees": ["Các chi bộ, đảng bộ cơ sở trực thuộc Huyện ủy"],
+        "bases": ["Thực hiện Thông báo số 890-TB/TU"],
+        "references": [{"kind": "Thông báo", "number": "890-TB/TU", "date": "2025-06-05",
+                        "issuer": "Văn phòng Tỉnh ủy"}],
+        "sections": [{"label": "1", "heading": None, "children": []}, {"label": "2", "heading": None, "children": []}],
+        "recipients": ["Như trên", "Thường trực Huyện ủy"],
+        "storage": ["Văn phòng Huyện ủy"],
+        "signatures": [sig(None, "T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "A Điều")],
+        "signature": sig(None, "T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG", "A Điều"),
+    },
+    # university invitation: header columns merged with single spaces, "Số:25/…" and "Đà Nẵng,ngày" glued,
+    # a quoted subject over two lines, dotted blanks to fill in, a doctor's title before the name
+    "giay_moi_dai_hoc": {
+        "issuer": body("TRƯỜNG ĐẠI HỌC SƯ PHẠM", "ĐẠI HỌC ĐÀ NẴNG"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "25/GM-ĐHSP", "serial": "25", "symbol": "GM-ĐHSP",
+        "doc_type": "GIẤY MỜI", "doc_type_code": "GM", "place": "Đà Nẵng", "date": "2026-03-03",
+        "title": 'Tham dự Hội thảo khoa học "Đổi mới phương pháp dạy học trong bối cảnh chuyển đổi số"',
+        "bases": [], "references": [], "sections": [],
+        "recipients": [], "storage": [],
+        "signatures": [sig(None, "TL. HIỆU TRƯỞNG", "TRƯỞNG PHÒNG KHOA HỌC VÀ HỢP TÁC QUỐC TẾ", "TS. Nguyễn Thanh Hưng")],
+        "signature": sig(None, "TL. HIỆU TRƯỞNG", "TRƯỞNG PHÒNG KHOA HỌC VÀ HỢP TÁC QUỐC TẾ", "TS. Nguyễn Thanh Hưng"),
+    },
+    # joint coordination rules of the police and the procuracy: "A -" above "B", "QUY CHẾ PHỐI HỢP" (QCPH),
+    # a long joint circular number, two heads side by side without marks
+    "quy_che_phoi_hop_cong_an_vks": {
+        "issuer": body("CÔNG AN HUYỆN MỘ ĐỨC"), "co_issuers": [body("VIỆN KIỂM SÁT NHÂN DÂN HUYỆN MỘ ĐỨC")],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "01/QCPH-CAH-VKS", "serial": "01", "symbol": "QCPH-CAH-VKS",
+        "doc_type": "QUY CHẾ PHỐI HỢP", "doc_type_code": "QCPH", "place": "Mộ Đức", "date": "2026-01-06",
+        "title": "Trong công tác tiếp nhận, giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố",
+        "bases": [],
+        "references": [{"kind": "Thông tư liên tịch", "number": "01/2017/TTLT-BCA-BQP-BTC-BNN&PTNT-VKSNDTC",
+                        "date": "2017-12-29", "issuer": None}],
+        "sections": [
+            {"label": "Chương I", "heading": "QUY ĐỊNH CHUNG", "children": [
+                {"label": "Điều 1", "heading": "Phạm vi điều chỉnh", "children": []},
+                {"label": "Điều 2", "heading": "Nguyên tắc phối hợp", "children": ["1", "2"]}]},
+            {"label": "Chương II", "heading": "NỘI DUNG PHỐI HỢP", "children": [
+                {"label": "Điều 3", "heading": "Trao đổi thông tin", "children": []},
+                {"label": "Điều 4", "heading": "Hiệu lực thi hành", "children": []}]}],
+        "paragraph_counts": {"0/0": 1, "1/0": 1},
+        "recipients": [], "storage": [],
+        "signatures": [sig(None, None, "VIỆN TRƯỞNG", "Phạm Thị Thanh Tâm"),
+                       sig(None, None, "TRƯỞNG CÔNG AN HUYỆN", "Nguyễn Hữu Lộc")],
+        "signature": sig(None, None, "TRƯỞNG CÔNG AN HUYỆN", "Nguyễn Hữu Lộc"),
+    },
+}
+
 
 def load_fixture(name: str) -> str:
-    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+    folder = FIXTURES if name in CASES else FIXTURES_2
+    return (folder / f"{name}.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -367,5 +500,15 @@ def test_blind_document_matches_expected_fields(name):
     assert not failures(checks), "\n".join(failures(checks))
 
 
+@pytest.mark.xfail(reason="second blind batch committed before the parser's first run on it", strict=False)
+@pytest.mark.parametrize("name", sorted(CASES_2))
+def test_second_blind_batch_matches_expected_fields(name):
+    parsed = parse_text(load_fixture(name))
+    checks = compare(parsed, CASES_2[name])
+    assert len(checks) > 20
+    assert not failures(checks), "\n".join(failures(checks))
+
+
 def test_every_blind_fixture_has_expected_fields():
     assert {p.stem for p in FIXTURES.glob("*.txt")} == set(CASES)
+    assert {p.stem for p in FIXTURES_2.glob("*.txt")} == set(CASES_2)
