@@ -10,8 +10,9 @@ Crash safety, the rules (see also README "Resume"):
   a torn last manifest line (killed mid-append) is cut off at start; leftover ``.*.tmp`` files are
   removed at start. Records never contain timestamps; run times are in the manifest.
 - --resume skips an input (a "skipped" line, so every input of every run is accounted for) when the
-  manifest has an "ok" line with the same sha256, the same pipeline (version + options fingerprint)
-  and the same output name, and that record exists and parses with the same sha256.
+  manifest's last "ok" line for it has the same sha256, the same pipeline (planocr version, options
+  fingerprint, and where used Tesseract's version, the traineddata files' digest and the diacritics
+  data digest) and the same output name, and that record exists and parses with the same sha256.
 - One run at a time per OUTDIR: the manifest is locked (flock) for the whole run.
 """
 
@@ -261,11 +262,12 @@ class Manifest:
     def close(self) -> None:
         self.handle.close()  # releases the lock
 
-    def completed(self, pipeline: dict) -> dict[tuple[str, str], dict]:
-        """(sha256, output) → the last ok entry made by this pipeline."""
+    def completed(self) -> dict[tuple[str, str], dict]:
+        """(sha256, output) → the last ok entry. Only the last one describes the record on disk (a run
+        with other options rewrites it), so whether its pipeline matches is decided on that one."""
         done: dict[tuple[str, str], dict] = {}
         for entry in self.entries:
-            if entry.get("status") == "ok" and entry.get("pipeline") == pipeline and entry.get("sha256") and entry.get("output"):
+            if entry.get("status") == "ok" and entry.get("sha256") and entry.get("output"):
                 done[(entry["sha256"], entry["output"])] = entry
         return done
 
@@ -305,21 +307,83 @@ def preflight(inputs: list[Path], options: Options) -> None:
 
 # --- the batch ------------------------------------------------------------------------------------
 
-def pipeline_id(options: Options) -> dict:
-    return {"version": __version__, "options": options.fingerprint()}
+def pipeline_id(options: Options, kind: str | None = None) -> dict:
+    """What a record depends on besides its input's bytes (the --resume key): planocr's version, the
+    options that change a record, and, where they are used, Tesseract's version and language data (for
+    PDFs and images; text inputs are never OCR'd, and an input that failed before its kind was known has
+    no record) and the restoration tables in diacritics/data. Digests are cached per file (path, size,
+    mtime), so a batch hashes the ~8 MB of data once, not per document."""
+    key: dict = {"version": __version__, "options": options.fingerprint()}
+    if kind in ("pdf", "image"):
+        key.update(ocr_identity(options.lang))
+    if options.restore:
+        key["diacritics_data"] = diacritics_data_digest()
+    return key
 
 
-def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done: dict, outdir: Path) -> Iterator[DocJob]:
-    """Lazily, in input order: hash each input, skip it when --resume finds its record, else plan it
-    (kind, page count) — corrupt, encrypted, empty and unsupported inputs fail here, in the parent,
-    before any worker is involved."""
+def ocr_identity(lang: str) -> dict:
+    from .ocr import check_tesseract, traineddata_digest
+
+    try:
+        version = check_tesseract(lang)
+    except DependencyError:
+        version = None  # no OCR possible here; such inputs fail on their own
+    return {"tesseract": version, "traineddata": traineddata_digest(lang)}
+
+
+def diacritics_data_digest(folder: Path | None = None) -> str | None:
+    """One digest over the restoration library's data files (documentation files left out)."""
+    from .ocr import file_digest
+
+    if folder is None:
+        import importlib.util
+
+        spec = importlib.util.find_spec("diacritics")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() != ".md" and not p.name.startswith("."))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.relative_to(folder).as_posix()}:{file_digest(path)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class PipelineKeys:
+    """The --resume key per input kind (text inputs do not depend on Tesseract), computed once per run."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.by_kind: dict[str | None, dict] = {}
+        self.kind_of: dict[int, str] = {}  # input index → kind, as planning found it
+
+    def for_kind(self, kind: str | None) -> dict:
+        if kind not in self.by_kind:
+            self.by_kind[kind] = pipeline_id(self.options, kind)
+        return self.by_kind[kind]
+
+    def for_input(self, index: int) -> dict:
+        return self.for_kind(self.kind_of.get(index))
+
+
+def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done: dict, outdir: Path,
+              keys: PipelineKeys | None = None) -> Iterator[DocJob]:
+    """Lazily, in input order: hash each input, skip it when --resume finds its record made by the same
+    pipeline, else plan it (kind, page count) — corrupt, encrypted, empty and unsupported inputs fail
+    here, in the parent, before any worker is involved."""
+    keys = keys or PipelineKeys(options)
     for index, path in enumerate(inputs):
         job = DocJob(index=index, path=path, name=names[path])
         started = time.monotonic()
         try:
-            detect_kind(path)
+            kind = detect_kind(path)
+            keys.kind_of[index] = kind
             sha = sha256_file(path)
             previous = done.get((sha, f"{job.name}.json")) if options.resume else None
+            if previous is not None and previous.get("pipeline") != keys.for_kind(kind):
+                previous = None  # made by another version, other options, Tesseract or data: redo
             if previous is not None and record_is_valid(outdir / previous["output"], sha):
                 job.outcome = DocOutcome(index=index, path=path, name=job.name, status="skipped", sha256=sha,
                                          pages=previous.get("pages") or 0, output=previous["output"],
@@ -438,17 +502,17 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
                              f"{', torn manifest line cut' if manifest.repaired else ''}")
         if not inputs:
             reporter.message("no input files found in " + ", ".join(map(str, paths)))
-        pipeline = pipeline_id(options)
+        keys = PipelineKeys(options)
         names = output_names(inputs, manifest.owners())
-        done = manifest.completed(pipeline) if options.resume else {}
+        done = manifest.completed() if options.resume else {}
         reporter.start(len(inputs), outdir=str(outdir), jobs=options.jobs, executor=options.executor, run=run)
-        jobs = plan_jobs(inputs, names, options, done, outdir)
+        jobs = plan_jobs(inputs, names, options, done, outdir, keys)
         outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else jobs  # no inputs: no workers started
         with StopSignals() as stop, contextlib.closing(outcomes):
             for outcome in outcomes:
                 with stop.deferred():
                     write_outcome(outcome, outdir)
-                    entry = manifest_entry(outcome, pipeline, run)
+                    entry = manifest_entry(outcome, keys.for_input(outcome.index), run)
                     manifest.append(entry)
                     account(summary, outcome, entry)
                     reporter.document(entry)
