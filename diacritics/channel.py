@@ -457,3 +457,19 @@ def garble_candidates(token: str, limit: int = 10) -> list[tuple[str, float]]:
 def channel_cost(token: str, syllable: str) -> float:
     """−log P(token | syllable) under the default channel."""
     return default_channel().cost(token, syllable)
+
+
+@lru_cache(maxsize=1)
+def ocr_alphabet() -> frozenset[str]:
+    """Every character the English model was seen to write (ASCII letters, é, a few symbols): a word with a
+    letter outside it (ạ, đ, ư, ủ …) did not come out of that model and is not its garble."""
+    chars = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for row in _default_table()["emit"].values():
+        for emission in row:
+            chars.update(emission)
+    return frozenset(chars)
+
+
+def written_by_english_ocr(token: str) -> bool:
+    alphabet = ocr_alphabet()
+    return all(c in alphabet for c in token)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from .channel import written_by_english_ocr
 from .lexicon import syllables
 from .decode import decode, local_confidence
 from .model import LanguageModel, load_model
@@ -37,6 +38,7 @@ LOOKALIKE_SYMBOLS = "$@&¥§¢"
 _WORDISH = rf"[\w{re.escape(LOOKALIKE_SYMBOLS)}]"
 _NOT_WORDISH = rf"[^\w{re.escape(LOOKALIKE_SYMBOLS)}]"
 SPLIT_GARBLED_RE = re.compile(rf"^({_NOT_WORDISH}*?)({_WORDISH}(?:.*{_WORDISH})?|)({_NOT_WORDISH}*)$", re.S)
+NUMBER_FIELD_RE = re.compile(r"\s*[^\W\d_][^\W_]{1,3}:(?=\d)")  # 'So:36', 'S6:36' opening a line: 'Số:' + number
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
 BREAK_BEFORE = set("([{\"“«")
 STRIPPED_SHARE = 0.12  # below this share of marked words, the text is taken as stripped of diacritics
@@ -78,15 +80,22 @@ class Change:
 def tokenize_line(line: str, lineno: int, garbled: bool = False) -> list[Token]:
     """Whitespace tokens split into lead punctuation, core and trailing punctuation. With ``garbled`` the
     look-alike symbols ($ @ & ¥ § ¢) attached to letters or digits belong to the core ('x&,' → 'x&' + ',');
-    a symbol standing alone ('&', '$$') is still punctuation."""
+    a symbol standing alone ('&', '$$') is still punctuation. A short word glued by ':' to a number at the
+    line's start ('So:36', 'S6:36': the number field) is two tokens, the word ending in ':'."""
+    spans = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
+    field = NUMBER_FIELD_RE.match(line)
+    if field is not None:
+        at, raw = spans[0]
+        cut = field.end() - at
+        spans[:1] = [(at, raw[:cut]), (at + cut, raw[cut:])]
     tokens = []
-    for m in re.finditer(r"\S+", line):
-        lead, core, trail = SPLIT_RE.match(m.group(0)).groups()  # type: ignore[union-attr]
+    for at, raw in spans:
+        lead, core, trail = SPLIT_RE.match(raw).groups()  # type: ignore[union-attr]
         if garbled:
-            wide = SPLIT_GARBLED_RE.match(m.group(0)).groups()  # type: ignore[union-attr]
+            wide = SPLIT_GARBLED_RE.match(raw).groups()  # type: ignore[union-attr]
             if re.search(r"\w", wide[1]):
                 lead, core, trail = wide
-        tokens.append(Token(lineno, m.start() + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core))))
+        tokens.append(Token(lineno, at + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core))))
     return tokens
 
 
@@ -165,11 +174,12 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     changes: list[Change] = []
     headings = [heading_line(lm, toks) for toks in tokens_by_line]
     for toks in tokens_by_line:
-        changes += repair_form(lm, toks)
+        if not english_line(lm, toks):
+            changes += repair_form(lm, toks)
     name_line = signer_line(tokens_by_line) if mode == "garbled" else None
     targets_by_line: list[list[Target] | None] = []
     for i, toks in enumerate(tokens_by_line):
-        if not toks:
+        if not toks or english_line(lm, toks):
             targets_by_line.append(None)
             continue
         if mode == "stripped":
@@ -226,6 +236,25 @@ def looks_foreign(word: str) -> bool:
     if any(c in "fjwz" for c in low):
         return True
     return bool(FOREIGN_CLUSTER_RE.search(low))
+
+
+# English words that no Vietnamese syllable spells (those that do, 'to', 'in', 'the', are dropped at run time).
+ENGLISH_FUNCTION_WORDS = frozenset("""
+the of and to in for from with by is was are were be been has have had will would should can could this that
+these those it its we you your our their they he she his her which who what when where as at on or not but if
+than then there here please about into after before over under between during through all any each more most
+other some such only also just us me my dear regards
+""".split())
+ENGLISH_LINE_WORDS = 2  # a line with at least this many of them …
+ENGLISH_LINE_SHARE = 0.2  # … making up at least this share of its words is English: left alone
+
+
+def english_line(lm: LanguageModel, toks: list[Token]) -> bool:
+    """An English sentence inside a Vietnamese document ('The delegation was led by Mr. Vuong'): its words
+    are not OCR damage and stay as written."""
+    words = [t.core.lower() for t in toks if t.is_word]
+    hits = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS and w not in lm.forms)
+    return hits >= ENGLISH_LINE_WORDS and hits >= ENGLISH_LINE_SHARE * len(words)
 
 
 def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> str:
@@ -285,7 +314,8 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
                 or (not tok.is_word and not is_garble_like(tok, symbols=garbled))):
             targets.append(None)
             continue
-        if valid and not flagged and not garbled:
+        if valid and not flagged and (not garbled or not written_by_english_ocr(tok.core)):
+            # (a syllable with a letter the English model never writes, 'đoàn', is not its garble: it stays)
             targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
             continue
         if not garbled and not valid and not flagged and looks_foreign(tok.core):
