@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import DocumentPlan, PageResult, assemble_document, failed_page, page_tasks, process_document, process_page
-from .errors import PlanocrError, UsageError
+from .errors import PageTimeoutError, PlanocrError, UsageError
 from .model import Document
 from .options import Options
 
@@ -465,6 +465,21 @@ def prepare_ray_worker() -> None:
         pass
 
 
+def document_deadline(pages: int, options: Options) -> float:
+    """Seconds a whole document may run as one Ray task: each page's hard limit (as in the local pool)
+    plus the worker's cold start. Nothing inside the task can overrun it: the driver cancels the task."""
+    return max(1, pages) * hard_page_limit(options) + COLD_START_SECONDS
+
+
+@dataclass
+class _RayDoc:
+    job: DocJob
+    ref: Any = None
+    started: float = 0.0
+    deadline: float = float("inf")
+    outcome: DocOutcome | None = None
+
+
 class RayExecutor:
     """Documents fanned out over a Ray cluster (or a local Ray instance when no address is given).
     Input paths must be readable at the same path on every node (a shared file system)."""
@@ -491,44 +506,73 @@ class RayExecutor:
                 self.started_here = True
         # max_retries=0: a document that kills its worker fails once, with a category, instead of
         # being retried three times; the batch's manifest and --resume handle reruns.
-        self._task = ray.remote(num_cpus=1, max_retries=0)(ray_process_document)
+        remote = ray.remote(num_cpus=1, max_retries=0)(ray_process_document)
+        hook = os.environ.get("PLANOCR_TEST_HOOK")
+        if hook:  # tests' page hooks (document.run_test_hook) must reach workers of an instance started earlier
+            remote = remote.options(runtime_env={"env_vars": {"PLANOCR_TEST_HOOK": hook}})
+        self._task = remote
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
         ray = self.ray
-        window = 2  # documents in flight; widened to 2 × the cluster's CPUs once connected
+        cpus = 2  # documents running at once; the cluster's CPU count once connected
         source = iter(jobs)
-        queue: deque[tuple[DocJob, Any, float]] = deque()  # in input order
+        queue: deque[_RayDoc] = deque()  # in input order, until emitted
         exhausted = False
         try:
             while True:
-                while not exhausted and sum(1 for _, ref, _ in queue if ref is not None) < window:
+                running = [d for d in queue if d.ref is not None and d.outcome is None]
+                # Only as many unfinished tasks as CPUs, so a task starts when it is submitted and its
+                # deadline can count from then; finished ones wait (bounded) for their turn in input order.
+                while not exhausted and len(running) < cpus and len(queue) < 4 * cpus:
                     job = next(source, None)
                     if job is None:
                         exhausted = True
                         break
-                    ref = None
+                    doc = _RayDoc(job=job, outcome=job.outcome)
                     if job.outcome is None:
                         if self._task is None:  # connect only when there is work (a resumed batch may have none)
                             self._connect()
-                            window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
-                        ref = self._task.remote(str(job.path), job.name, self.options)
-                    queue.append((job, ref, time.monotonic()))
-                while queue and (queue[0][1] is None or ray.wait([queue[0][1]], timeout=0)[0]):
-                    job, ref, started = queue.popleft()
-                    yield job.outcome if ref is None else self._outcome(job, ref, started, on_page)
+                            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+                        doc.ref = self._task.remote(str(job.path), job.name, self.options)
+                        doc.started = time.monotonic()
+                        doc.deadline = doc.started + document_deadline(job.plan.pages, self.options)
+                        running.append(doc)
+                    queue.append(doc)
+                self._settle(running, on_page)
+                while queue and queue[0].outcome is not None:
+                    yield queue.popleft().outcome
                 if exhausted and not queue:
                     return
-                pending = [ref for _, ref, _ in queue if ref is not None]
+                pending = [d for d in queue if d.ref is not None and d.outcome is None]
                 if pending:
-                    ray.wait(pending, num_returns=1, timeout=1.0)
+                    wake = max(0.0, min(1.0, min(d.deadline for d in pending) - time.monotonic()))
+                    ray.wait([d.ref for d in pending], num_returns=1, timeout=wake)
         except BaseException:
-            for _, ref, _ in queue:
-                if ref is not None:
-                    ray.cancel(ref, force=True)
+            for doc in queue:
+                if doc.ref is not None and doc.outcome is None:
+                    ray.cancel(doc.ref, force=True)
             raise
         finally:
             if self.started_here:
                 ray.shutdown()
+
+    def _settle(self, running: list[_RayDoc], on_page: Callable[[int], None]) -> None:
+        """Outcomes for finished tasks, and for tasks past their deadline: those are cancelled (Ray kills
+        the worker process; its Tesseract dies with it) and their document fails as a timeout."""
+        if not running:
+            return
+        ready, _ = self.ray.wait([d.ref for d in running], num_returns=len(running), timeout=0)
+        ready_ids = {ref.hex() for ref in ready}
+        now = time.monotonic()
+        for doc in running:
+            if doc.ref.hex() in ready_ids:
+                doc.outcome = self._outcome(doc.job, doc.ref, doc.started, on_page)
+            elif now > doc.deadline:
+                self.ray.cancel(doc.ref, force=True)
+                budget = doc.deadline - doc.started
+                err = PageTimeoutError(f"document not finished after {budget:.0f} s ({doc.job.plan.pages} page(s) × "
+                                       f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
+                doc.outcome = failed_outcome(doc.job, err, now - doc.started)
 
     def _outcome(self, job: DocJob, ref: Any, started: float, on_page: Callable[[int], None]) -> DocOutcome:
         seconds = time.monotonic() - started

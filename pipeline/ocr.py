@@ -173,6 +173,17 @@ def encode_pnm(image: np.ndarray) -> bytes:
     raise ValueError(f"page image must be grey or BGR, not shape {image.shape}")
 
 
+@functools.lru_cache(maxsize=1)
+def die_with_caller() -> list[str]:
+    """A prefix that makes Tesseract receive SIGKILL when the process that started it dies (util-linux's
+    setpriv sets the parent-death signal, which survives the exec): a worker killed from outside (a Ray
+    task cancelled at its deadline, a pool worker past its hard limit) takes its Tesseract with it instead
+    of leaving it running unsupervised. Empty where setpriv is missing."""
+    import shutil
+
+    return ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
+
+
 def children_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -185,7 +196,7 @@ def run_tesseract(image: np.ndarray, options: Options, psm: int = DEFAULT_PSM) -
     started = time.perf_counter()
     data = encode_pnm(image)
     encode_seconds = time.perf_counter() - started
-    command = ["tesseract", "stdin", "stdout", "-l", options.lang, "--psm", str(psm), "tsv"]
+    command = die_with_caller() + ["tesseract", "stdin", "stdout", "-l", options.lang, "--psm", str(psm), "tsv"]
     cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     try:

@@ -4,6 +4,7 @@ local pool, failures categorised, every input in the manifest. Skipped when the 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,41 @@ def test_ray_executor_writes_the_same_records_as_the_local_pool(tmp_path, local_
 
     resumed = run_batch([inputs], tmp_path / "ray", Options(jobs=2, restore=False, executor="ray", resume=True))
     assert (resumed.ok, resumed.skipped, resumed.pages_processed) == (0, 4, 0)
+
+
+def pid_alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().split(") ")[-1][:1] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def test_a_hung_document_is_cancelled_at_its_deadline_and_the_batch_goes_on(tmp_path, local_ray, monkeypatch):
+    """A page that hangs inside its Ray task (no Tesseract timeout can stop it): the driver cancels the
+    task at the document's deadline (pages × hard page limit + start-up), kills its worker process,
+    records the document as a timeout and finishes the others."""
+    import pipeline.executor as executor
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a_plan", "b_hang", "c_plan"):
+        (inputs / f"{name}.txt").write_text(PLAN.format(n=len(name)), encoding="utf-8")
+    pids = tmp_path / "pids.tsv"
+    monkeypatch.setenv("PLANOCR_TEST_HOOK", json.dumps([{"action": "log", "path": str(pids), "file": "b_hang.txt"},
+                                                        {"action": "hang", "file": "b_hang.txt"}]))
+    options = Options(jobs=2, restore=False, executor="ray", page_timeout=0.5)
+    # 1 page × (2 × 0.5 + 1) s + the cold start (new workers, imports: several seconds on a loaded machine)
+    assert executor.document_deadline(1, options) == 2.0 + executor.COLD_START_SECONDS
+
+    summary = run_batch([inputs], tmp_path / "out", options)
+
+    assert (summary.ok, summary.failed, summary.categories) == (2, 1, {"timeout": 1})
+    entries = {Path(e["input"]).name: e for e in map(json.loads, (tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert entries["b_hang.txt"]["status"] == "failed" and "cancelled" in entries["b_hang.txt"]["error"]
+    assert entries["a_plan.txt"]["status"] == entries["c_plan.txt"]["status"] == "ok"
+    hung_pid = int(pids.read_text().split("\t")[2])
+    deadline = time.monotonic() + 10
+    while pid_alive(hung_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not pid_alive(hung_pid), "the hung task's worker process is still running"
