@@ -203,6 +203,7 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
         words = ["".join(words)]  # "K Ế H O Ạ C H"
         spaced = {name.replace(" ", ""): name for name in DOC_TYPES}
         return (flat, spaced[words[0]]) if words[0] in spaced else None
+    plain = letters_only(fold(flat)).split()  # look-alike folding turns "quy" into "ouy": match both
     for n_words in (4, 3, 2, 1):
         head = " ".join(words[:n_words])
         if len(words) - n_words > 3:
@@ -210,6 +211,8 @@ def doc_type_of(line: Line) -> tuple[str, str] | None:
         names = [name for name in DOC_TYPES if len(name.split()) == n_words]
         if head in names:
             return flat, head
+        if " ".join(plain[:n_words]) in names and len(plain) == len(words):
+            return flat, " ".join(plain[:n_words])
         if len(words) != n_words or head in NOT_TYPES:
             continue
         for name in names:  # OCR-garbled name alone on its line ('KE HOACK'): one edit on longer names

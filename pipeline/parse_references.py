@@ -49,7 +49,8 @@ ISSUER_WORDS = set("""nhan dan ban thanh pho tinh huyen xa phuong quan thi tran 
 thuong vu truc va duc dao tao hoc cong nghe noi tu phap hoa the thao du lich te lao dong binh hoi nghiep phat
 trien nong thon nguyen moi truong thong tin truyen dang chap khoa mat to quoc viet nam lien doan san an ninh
 nha nuoc toi cao kiem sat toa tai dau ke hoach dan toc giao ngoai vien ngan hang tri uy bo chi cuc tong
-thu chuc""".split())
+thu chuc hiem phong kiem toan quan su huy lien hiep nu phu nien cuu chien thue kho bac cong doan xay dung van
+tai lam thuy loi y sinh nganh khu ly thon ap bien""".split())
 # lower-case words that end an issuer even though they may occur in names
 ISSUER_STOPS = ("ban hanh", "tuyen truyen", "thuc hien", "trien khai", "phe duyet", "huong dan", "quy dinh",
                 "ve ", "nham", "tai ", "tren", "doi voi", "sua doi", "bo sung", "chi dao", "to chuc",
