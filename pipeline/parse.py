@@ -12,9 +12,9 @@ from typing import TypeVar
 
 from .model import Issuer, ParsedFields, Section
 from .parse_body import Body, build_body, starts_closing
-from .parse_header import (Header, code_for, compose_issuers, doc_type_of, find_doc_type, find_type_with_title,
-                           header_end, read_header, read_title)
-from .parse_lines import Line, clean_lines
+from .parse_header import (JOINT_SUFFIXES, Header, code_for, compose_issuers, doc_type_of, find_doc_type,
+                           find_type_with_title, header_end, read_header, read_title, starts_body)
+from .parse_lines import Line, clean_lines, fold
 from .parse_references import read_references
 from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
 
@@ -93,6 +93,9 @@ def parse_parts(text: str) -> ParsedFields:
         tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:tail_end])
         fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature,
                       signatures=tail.signatures)
+        stacked = stacked_joint_bodies(header.issuer_parts, fields, len(tail.signatures))
+        if stacked:
+            fields["issuer"], fields["co_issuers"] = stacked[0], stacked[1:]
         if any(not line.blank for line in lines[tail_end:]):
             annex: Body = guarded("annex", warnings, Body([], [], [], None), build_body, lines[tail_end:])
             fields["sections"] = list(fields["sections"]) + annex_sections(annex)
@@ -101,6 +104,19 @@ def parse_parts(text: str) -> ParsedFields:
                                    "\n".join(line.text for line in lines if not line.blank), header.number)
     warnings.extend(missing_warnings(fields))
     return guarded("record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings))
+
+
+def stacked_joint_bodies(parts: list[str], fields: dict, n_signatures: int) -> list[Issuer] | None:
+    """A joint document whose bodies are stacked without a dash ('LIÊN ĐOÀN LAO ĐỘNG TỈNH' / 'SỞ Y TẾ') reads
+    like a parent over its unit; it is joint when the form says so (a liên tịch / phối hợp code such as
+    KHLT, or 'LIÊN TỊCH' in the type line) and each stacked body signs its own block."""
+    if fields.get("co_issuers") or n_signatures < 2 or len(parts) != n_signatures:
+        return None
+    code = fold(fields.get("doc_type_code") or "")
+    joint = code.endswith(JOINT_SUFFIXES) and len(code) > 2 or "lien tich" in fold(fields.get("doc_type") or "")
+    if not joint or not all(starts_body(part) for part in parts):
+        return None
+    return [Issuer(name=part.removesuffix(" -"), parent=None) for part in parts]
 
 
 def annex_sections(annex: Body) -> list[Section]:

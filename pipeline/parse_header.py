@@ -55,7 +55,12 @@ BODY_HEADS = ("uy ban", "ubnd", "ubmttq", "mttq", "mat tran", "hoi dong", "hdnd"
               "thanh uy", "thi uy", "quan uy", "bch ", "btv ", "bo chi huy", "ban chi huy", "toa an", "kho bac",
               "ngan hang", "bao hiem", "cong ty", "tong cong ty", "benh vien", "dai hoc", "hoc vien", "thanh doan",
               "tinh doan", "huyen doan", "hop tac xa", "thanh tra", "chinh phu", "quoc hoi", "bo tu lenh", "khoi ",
-              "thu vien", "xi nghiep", "nha xuat ban", "dai phat thanh", "ky tuc xa")
+              "thu vien", "xi nghiep", "nha xuat ban", "dai phat thanh", "ky tuc xa", "cong doan", "chi hoi",
+              "chi nhanh", "co quan", "tap chi", "bao ", "quy ", "doi ", "to ", "nha van hoa", "nha thieu nhi",
+              "trung doan", "su doan", "lu doan", "tieu doan", "don ", "hai doi", "cang vu", "phan vien",
+              # abbreviations printed in headers
+              "ldld", "cdcs", "bql", "ttyt", "tt ", "ubkt", "hlhpn", "hoi lhpn", "hnd", "hccb", "ccb", "dtn",
+              "bhxh", "vks", "tand", "ca ", "bchqs", "chqs", "pgd", "sgd", "ubmt")
 JOINT_DASH = re.compile(r"\s+[-–—]\s+")
 
 BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui")

@@ -180,18 +180,20 @@ def block_follows(lines: list[Line], index: int, reach: int = 4) -> bool:
 def trailing_signature_start(lines: list[Line], search_from: int) -> int | None:
     """A tail without marks: a short capital position line followed by a name at the very end."""
     content = [i for i in range(search_from, len(lines)) if not lines[i].blank]
-    if len(content) < 2:
-        return None
-    last, before = content[-1], content[-2]
-    if looks_like_name(lines[last].flat) and is_position(lines[before].flat):
+    start = None
+    while len(content) >= 2:  # block by block from the end: a Biên bản's secretary signs before its chair
+        last, before = content[-1], content[-2]
+        if not (looks_like_name(lines[last].flat) and is_position(lines[before].flat)):
+            break
         start = before
-        for index in reversed(content[:-2][-2:]):
-            if is_position(lines[index].flat):
+        content = content[:-2]
+        for index in reversed(content[-2:]):
+            if is_position(lines[index].flat) and not looks_like_name(lines[index].flat):
                 start = index
+                content = content[:-1]
             else:
                 break
-        return start
-    return None
+    return start
 
 
 def is_position(text: str) -> bool:
@@ -285,7 +287,7 @@ def signature_columns(text: str) -> list[str] | None:
 def read_tail(lines: list[Line]) -> Tail:
     tail = Tail()
     signature_pieces: list[str] = []
-    columns: list[list[str]] = [[], []]  # side-by-side signature blocks, left and right
+    left_column: list[str] = []  # the left-hand block when two stand side by side
     mode = "before"  # before → recipients → after
     for line in lines:
         if line.blank:
@@ -293,8 +295,8 @@ def read_tail(lines: list[Line]) -> Tail:
         text = line.text
         side_by_side = signature_columns(text)
         if side_by_side:
-            columns[0].append(side_by_side[0])
-            columns[1].append(side_by_side[1])
+            left_column.append(side_by_side[0])
+            signature_pieces.append(side_by_side[1])
             mode = "after" if mode == "recipients" else mode
             continue
         if mode == "before" and is_recipients_mark(line.key):
@@ -319,9 +321,9 @@ def read_tail(lines: list[Line]) -> Tail:
                 mode = "after"
             signature_pieces.append(left)
         signature_pieces.extend(rest)
-    if columns[0]:
+    if left_column:
         # lines of one piece in a side-by-side layout belong to the right-hand block (the usual place)
-        blocks = [columns[0], columns[1] + signature_pieces]
+        blocks = [left_column, signature_pieces]
     else:
         blocks = split_blocks(signature_pieces)
     tail.signatures = read_signatures(blocks, lines)

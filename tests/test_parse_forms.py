@@ -252,3 +252,96 @@ def test_type_name_and_subject_on_one_capital_line():
     assert (parsed.doc_type, parsed.doc_type_code) == ("BÁO CÁO", "BC")
     assert parsed.title == "TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM VÀ NHIỆM VỤ 6 THÁNG CUỐI NĂM 2025"
     assert parsed.issuer.name == "ỦY BAN NHÂN DÂN XÃ AN HÒA" and [s.label for s in parsed.sections] == ["I"]
+
+
+# --- forms found by the blind set (tests/test_parse_blind.py), each in a small variant of its own ---
+
+JOINT_BODY = "\nSố: 05/KHLT-LĐLĐ-VHTT\nĐại Lộc, ngày 02 tháng 3 năm 2025\nKẾ HOẠCH LIÊN TỊCH\nTổ chức giải bóng đá\n"
+TWO_BLOCKS = "\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTRƯỞNG PHÒNG          TM. BAN THƯỜNG VỤ\n" \
+             "                      CHỦ TỊCH\n\nLê Văn Hai            Trần Thị Ba\n"
+
+
+@pytest.mark.parametrize("bodies", [
+    "LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐẠI LỘC - PHÒNG VĂN HÓA VÀ THÔNG TIN",
+    "LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐẠI LỘC -      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHÒNG VĂN HÓA VÀ THÔNG TIN",
+    # stacked without a dash: joint because the code says liên tịch and each body signs a block
+    "LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐẠI LỘC\nPHÒNG VĂN HÓA VÀ THÔNG TIN",
+])
+def test_joint_document_has_two_issuing_bodies(bodies):
+    parsed = parse_text(bodies + JOINT_BODY + "I. MỤC ĐÍCH\nRèn luyện sức khỏe.\n" + TWO_BLOCKS)
+    assert (parsed.issuer.name, parsed.issuer.parent) == ("LIÊN ĐOÀN LAO ĐỘNG HUYỆN ĐẠI LỘC", None)
+    assert [(b.name, b.parent) for b in parsed.co_issuers] == [("PHÒNG VĂN HÓA VÀ THÔNG TIN", None)]
+    assert parsed.doc_type == "KẾ HOẠCH LIÊN TỊCH" and parsed.doc_type_code == "KHLT"
+
+
+@pytest.mark.parametrize(("issuer", "name", "parent"), [
+    ("UBND HUYỆN ĐẠI LỘC\nPHÒNG VĂN HÓA - THÔNG TIN", "PHÒNG VĂN HÓA - THÔNG TIN", "UBND HUYỆN ĐẠI LỘC"),
+    ("UBND HUYỆN KRÔNG PẮC\nBAN QUẢN LÝ DỰ ÁN\nĐẦU TƯ XÂY DỰNG", "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG", "UBND HUYỆN KRÔNG PẮC"),
+    ("LIÊN ĐOÀN LAO ĐỘNG TỈNH\nCÔNG ĐOÀN NGÀNH Y TẾ", "CÔNG ĐOÀN NGÀNH Y TẾ", "LIÊN ĐOÀN LAO ĐỘNG TỈNH"),
+])
+def test_one_body_with_its_parent_is_not_a_joint_document(issuer, name, parent):
+    parsed = parse_text(doc(issuer + "\nSố: 12/KH-UBND\nAn Hòa, ngày 05 tháng 3 năm 2025\nKẾ HOẠCH\nTổ chức hội thi\n",
+                            tail=TWO_BLOCKS))
+    assert (parsed.issuer.name, parsed.issuer.parent) == (name, parent) and parsed.co_issuers == []
+
+
+@pytest.mark.parametrize("block", [
+    "THƯ KÝ                    CHỦ TRÌ\n\n\nQuàng Thị Hoa             Lò Văn Hùng",  # side by side
+    "THƯ KÝ\n\nQuàng Thị Hoa\n\nCHỦ TRÌ\n\nLò Văn Hùng",  # one after the other
+])
+def test_two_signature_blocks_in_reading_order(block):
+    parsed = parse_text(doc(HEADER.replace("KẾ HOẠCH", "BIÊN BẢN"), tail="\n" + block))
+    assert [(s.position, s.signer) for s in parsed.signatures] == [("THƯ KÝ", "Quàng Thị Hoa"), ("CHỦ TRÌ", "Lò Văn Hùng")]
+    assert parsed.signature == parsed.signatures[-1]
+
+
+def test_capitals_after_the_signer_are_not_a_second_block():
+    parsed = parse_text(doc(HEADER, tail=TAIL + "\nỦY BAN NHÂN DÂN\nXÃ AN HÒA\n"))
+    assert len(parsed.signatures) == 1 and parsed.signature.signer == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize("signer", ["Rơ Châm H'Yuin", "PGS.TS. Đoàn Đức Tùng", "ThS. Lê Văn Hai", "Y Lan"])
+def test_signer_names_with_apostrophes_and_academic_titles(signer):
+    parsed = parse_text(doc(HEADER, tail=TAIL.replace("Nguyễn Văn An", signer)))
+    assert parsed.signature.signer == signer
+
+
+RUNNING = "Báo cáo tình hình giải ngân năm 2025 - BQLDA huyện"
+
+
+@pytest.mark.parametrize("page_break", ["\f", "\n\n2\n", "\n\n- 2 -\n\n"])
+def test_running_header_repeated_at_page_tops_is_dropped(page_break):
+    body = (f"I. KẾT QUẢ\n1. Chuyển tiếp\nĐạt 78% kế hoạch.{page_break}{RUNNING}\n2. Khởi công mới\nĐạt 50%."
+            f"{page_break.replace('2', '3')}{RUNNING}\n3. Khó khăn\nGiải phóng mặt bằng chậm.")
+    parsed = parse_text(doc(HEADER, body=body))
+    assert [len(c.paragraphs) for c in parsed.sections[0].children] == [1, 1, 1]
+    assert RUNNING not in " ".join(p for c in parsed.sections[0].children for p in c.paragraphs)
+
+
+def test_a_line_repeated_inside_pages_is_not_a_running_header():
+    line = "Đề nghị các đơn vị báo cáo đúng thời hạn."
+    body = f"I. NỘI DUNG\n1. Thu\n{line}\n2. Chi\n{line}\f3. Kết luận\n{line}"
+    parsed = parse_text(doc(HEADER, body=body))
+    assert [c.paragraphs for c in parsed.sections[0].children] == [[line], [line], [line]]
+
+
+def test_ocr_table_rows_without_rules_stay_rows():
+    body = ("I. LỊCH TRIỂN KHAI\nTT Nội dung Thời gian Đơn vị\n1 Tuyên truyền Tháng 5 Hội Nông dân\n"
+            "2 Ra mắt tổ tự quản Tháng 7 Công an xã\n3 Sơ kết Tháng 12 Hai bên\nII. TỔ CHỨC\nThực hiện tốt.")
+    parsed = parse_text(doc(HEADER, body=body))
+    assert [s.label for s in parsed.sections] == ["I", "II"] and len(parsed.sections[0].paragraphs) == 4
+
+
+@pytest.mark.parametrize(("type_line", "code"), [("QUY CHẾ PHỐI HỢP", "QCPH"), ("QUY ĐỊNH", "QyĐ"),
+                                                  ("QUYẾT ĐỊNH", "QĐ"), ("THÔNG BÁO KẾT LUẬN", "TB")])
+def test_type_line_with_more_words(type_line, code):
+    symbol = {"QCPH": "QCPH-CAH-VKS", "QyĐ": "QyĐ-UBND", "QĐ": "QĐ-UBND", "TB": "TB-UBND"}[code]
+    parsed = parse_text(doc(HEADER.replace("12/KH-UBND", "12/" + symbol).replace("KẾ HOẠCH", type_line)))
+    assert (parsed.doc_type, parsed.doc_type_code, parsed.title) == (type_line, code, "Tổ chức hội thi")
+
+
+def test_cited_issuer_stops_at_the_next_cited_document():
+    body = "Thực hiện Thông tư số 342/2016/TT-BTC ngày 30/12/2016 của Bộ Tài chính và Công văn số 21/UBND-KT " \
+           "ngày 20/10/2025 của Văn phòng Tỉnh ủy.\nI. NỘI DUNG\nThực hiện tốt."
+    refs = {r.number: r.issuer for r in parse_text(doc(HEADER, body=body)).references}
+    assert refs == {"342/2016/TT-BTC": "Bộ Tài chính", "21/UBND-KT": "Văn phòng Tỉnh ủy"}
