@@ -464,7 +464,10 @@ def repair_form(lm: LanguageModel, toks: list[Token]) -> list[Change]:
             continue
         if tok.is_word:
             beside = any(acronym_neighbour(lm, toks[n]) for n in (k - 1, k + 1) if 0 <= n < len(toks))
-            new = barred_acronym(tok.core, beside, key_of(tok.core) in lm.forms)
+            syllable = key_of(tok.core) in lm.forms
+            if syllable and k + 1 < len(toks) and toks[k + 1].core.isupper() and key_of(toks[k + 1].core) in lm.forms:
+                beside = False  # 'TT DU LỊCH': a word of an upper-case phrase, not an acronym
+            new = barred_acronym(tok.core, beside, syllable)
             if new is not None:
                 conf = SHORT_ACRONYM_CONFIDENCE if len(new) == 2 else ACRONYM_CONFIDENCE
                 changes.append(Change(tok.line, tok.start, tok.core, new, conf))

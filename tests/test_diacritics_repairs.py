@@ -112,6 +112,7 @@ def test_english_and_correct_vietnamese_pass_through():
 
 def test_look_alikes_in_correct_text_stay():
     text = ("Hướng dẫn số 12/HD-UBND và Dự án số 3/DA-UBND của UBND phường về phương thức tuyên truyền.\n"
+            "Đoàn kiểm tra của TT DU LỊCH tỉnh làm việc với UBND xã.\n"
             "Mã lô I1-2020, khổ A1:2 và thư của ông O'Brien gửi Ban Chỉ đạo (CD, DVD) được lưu.\n"
             "Nguyễn Văn An\n")
     result = restore(text)
