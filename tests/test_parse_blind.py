@@ -485,9 +485,152 @@ CASES_2: dict[str, dict] = {
     },
 }
 
+# --- third blind batch (tests/fixtures/parse/blind3/): written after the fixes for batches 1 and 2,
+# committed before the parser was run on it ---
+FIXTURES_3 = Path(__file__).parent / "fixtures" / "parse" / "blind3"
+CASES_3: dict[str, dict] = {
+    # project board's submission: issuer over three lines, "Kính gửi:" on one line, a law cited by name,
+    # "KT.GIÁM ĐỐC" glued, "Lưu VT, KH." without a colon, a K'Ho name
+    "to_trinh_ban_qlda": {
+        "issuer": body("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG CÔNG TRÌNH GIAO THÔNG", "UBND TỈNH LÂM ĐỒNG"),
+        "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "1045/TTr-BQLDA", "serial": "1045", "symbol": "TTr-BQLDA",
+        "doc_type": "TỜ TRÌNH", "doc_type_code": "TTr", "place": "Lâm Đồng", "date": "2025-08-14",
+        "title": "Về việc thẩm định, phê duyệt điều chỉnh dự án Đường liên huyện Đức Trọng - Lâm Hà",
+        "addressees": ["Sở Xây dựng tỉnh Lâm Đồng"],
+        "bases": ["Căn cứ Luật Xây dựng số 50/2014/QH13", "Căn cứ Nghị định số 175/2024/NĐ-CP",
+                  "Căn cứ Quyết định số 1520/QĐ-UBND"],
+        "preamble": ["Ban Quản lý dự án đầu tư xây dựng công trình giao thông kính trình"],
+        "references": [
+            {"kind": "Luật", "number": "50/2014/QH13", "date": "2014-06-18", "issuer": None},
+            {"kind": "Luật", "number": "62/2020/QH14", "date": "2020-06-17", "issuer": None},
+            {"kind": "Nghị định", "number": "175/2024/NĐ-CP", "date": "2024-12-30", "issuer": "Chính phủ"},
+            {"kind": "Quyết định", "number": "1520/QĐ-UBND", "date": "2023-07-05", "issuer": "UBND tỉnh Lâm Đồng"}],
+        "sections": [{"label": "1", "heading": None, "children": []}, {"label": "2", "heading": None, "children": []},
+                     {"label": "3", "heading": None, "children": []}],
+        "recipients": ["Như trên", "UBND tỉnh (b/c)"], "storage": ["VT", "KH"],
+        "signatures": [sig(None, "KT.GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Ka Sô Ha Bình")],
+        "signature": sig(None, "KT.GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Ka Sô Ha Bình"),
+    },
+    # rector's decision: the school's name wrapped onto a place name, the head's capital line, "QUYẾT ĐỊNH:",
+    # articles without blank lines, an associate professor signing for the rector
+    "quyet_dinh_hieu_truong": {
+        "issuer": body("TRƯỜNG ĐẠI HỌC Y DƯỢC THÁI BÌNH", "BỘ Y TẾ"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "2210/QĐ-YDTB", "serial": "2210", "symbol": "QĐ-YDTB",
+        "doc_type": "QUYẾT ĐỊNH", "doc_type_code": "QĐ", "place": "Thái Bình", "date": "2025-09-30",
+        "title": "Về việc công nhận tốt nghiệp và cấp bằng bác sĩ y khoa đợt tháng 9 năm 2025",
+        "bases": ["Căn cứ Quyết định số 1245/QĐ-TTg", "Căn cứ Thông tư số 08/2021/TT-BGDĐT",
+                  "Xét đề nghị của Trưởng phòng"],
+        "preamble": ["HIỆU TRƯỞNG TRƯỜNG ĐẠI HỌC Y DƯỢC THÁI BÌNH", "QUYẾT ĐỊNH:"],
+        "references": [
+            {"kind": "Quyết định", "number": "1245/QĐ-TTg", "date": "2023-09-25", "issuer": "Thủ tướng Chính phủ"},
+            {"kind": "Thông tư", "number": "08/2021/TT-BGDĐT", "date": "2021-03-18",
+             "issuer": "Bộ trưởng Bộ Giáo dục và Đào tạo"}],
+        "sections": [
+            {"label": "Điều 1", "heading": None, "children": []},
+            {"label": "Điều 2", "heading": "Sinh viên có tên tại Điều 1 được hưởng các quyền lợi sau", "children": ["1", "2"]},
+            {"label": "Điều 3", "heading": None, "children": []}],
+        "recipients": ["Như Điều 3", "Bộ Y tế (b/c)"], "storage": ["VT", "QLĐT"],
+        "signatures": [sig(None, "KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "PGS.TS. Vũ Mạnh Tuấn")],
+        "signature": sig(None, "KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "PGS.TS. Vũ Mạnh Tuấn"),
+    },
+    # council committee's review report: a dash inside the body's name, "BÁO CÁO THẨM TRA", TM. the committee
+    "bao_cao_tham_tra_hdnd": {
+        "issuer": body("BAN KINH TẾ - NGÂN SÁCH", "HĐND TỈNH BÌNH THUẬN"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "85/BC-HĐND", "serial": "85", "symbol": "BC-HĐND",
+        "doc_type": "BÁO CÁO THẨM TRA", "doc_type_code": "BC", "place": "Bình Thuận", "date": "2025-12-02",
+        "title": "Dự thảo Nghị quyết về kế hoạch đầu tư công năm 2026",
+        "bases": ["Thực hiện Quyết định số 120/QĐ-HĐND"],
+        "references": [
+            {"kind": "Quyết định", "number": "120/QĐ-HĐND", "date": "2025-11-15",
+             "issuer": "Thường trực Hội đồng nhân dân tỉnh"},
+            {"kind": "Tờ trình", "number": "245/TTr-UBND", "date": "2025-11-20", "issuer": "Ủy ban nhân dân tỉnh"}],
+        "sections": [
+            {"label": "I", "heading": "SỰ CẦN THIẾT BAN HÀNH NGHỊ QUYẾT", "children": []},
+            {"label": "II", "heading": "NỘI DUNG THẨM TRA", "children": [
+                {"label": "1", "heading": "Về tổng nguồn vốn", "children": []},
+                {"label": "2", "heading": "Về phương án phân bổ", "children": []}]},
+            {"label": "III", "heading": "KIẾN NGHỊ", "children": []}],
+        "paragraph_counts": {"1/1": 1, "2": 1},
+        "closing_start": "Trên đây là báo cáo thẩm tra", "closing_end": "xem xét, quyết định./.",
+        "recipients": ["Thường trực HĐND tỉnh", "Đại biểu HĐND tỉnh"], "storage": ["VT"],
+        "signatures": [sig("TM. BAN KINH TẾ - NGÂN SÁCH", None, "TRƯỞNG BAN", "Nguyễn Hữu Thông")],
+        "signature": sig("TM. BAN KINH TẾ - NGÂN SÁCH", None, "TRƯỞNG BAN", "Nguyễn Hữu Thông"),
+    },
+    # department's notice as printed in the provincial gazette: form feeds, the gazette's running header with
+    # its page number at the top of pages 2 and 3, points a) b) c) across a page break, a Cham name
+    "thong_bao_cong_bao_so_xay_dung": {
+        "issuer": body("SỞ XÂY DỰNG", "UBND TỈNH NINH THUẬN"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": "56/TB-SXD", "serial": "56", "symbol": "TB-SXD",
+        "doc_type": "THÔNG BÁO", "doc_type_code": "TB", "place": "Ninh Thuận", "date": "2026-01-12",
+        "title": "Giá vật liệu xây dựng trên địa bàn tỉnh tháng 12 năm 2025",
+        "bases": ["Căn cứ Nghị định số 10/2021/NĐ-CP", "Căn cứ Thông tư số 11/2021/TT-BXD"],
+        "preamble": ["Sở Xây dựng thông báo giá"],
+        "references": [
+            {"kind": "Nghị định", "number": "10/2021/NĐ-CP", "date": "2021-02-09", "issuer": "Chính phủ"},
+            {"kind": "Thông tư", "number": "11/2021/TT-BXD", "date": "2021-08-31", "issuer": "Bộ Xây dựng"}],
+        "sections": [
+            {"label": "1", "heading": "Giá vật liệu xây dựng", "children": ["a", "b", "c"]},
+            {"label": "2", "heading": "Phạm vi áp dụng", "children": []},
+            {"label": "3", "heading": "Tổ chức thực hiện", "children": []}],
+        "paragraph_counts": {"1": 1, "2": 2},
+        "recipients": ["UBND tỉnh (b/c)", "Các sở, ngành", "UBND các huyện, thành phố"], "storage": ["VT", "KTXD"],
+        "signatures": [sig(None, "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Chamaléa Thị Hoa")],
+        "signature": sig(None, "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Chamaléa Thị Hoa"),
+    },
+    # university Youth Union plan: the Union's title line, "***", date line before the number, Party-style number
+    "ke_hoach_doan_truong": {
+        "issuer": body("BCH ĐOÀN TRƯỜNG ĐẠI HỌC NÔNG LÂM", "BCH ĐOÀN TỈNH THỪA THIÊN HUẾ"), "co_issuers": [],
+        "national_title": "ĐOÀN TNCS HỒ CHÍ MINH", "motto": None,
+        "number": "08-KH/ĐTN", "serial": "08", "symbol": "KH/ĐTN",
+        "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Huế", "date": "2026-02-10",
+        "title": "Tổ chức Chiến dịch tình nguyện Xuân tình nguyện năm 2026",
+        "bases": ["Thực hiện Kế hoạch số 95-KH/TĐTN-PTTN"],
+        "references": [{"kind": "Kế hoạch", "number": "95-KH/TĐTN-PTTN", "date": "2025-12-10",
+                        "issuer": "Ban Thường vụ Tỉnh đoàn"}],
+        "sections": [
+            {"label": "I", "heading": "MỤC ĐÍCH, YÊU CẦU", "children": ["1", "2"]},
+            {"label": "II", "heading": "NỘI DUNG, THỜI GIAN", "children": [
+                {"label": "1", "heading": 'Hoạt động "Tết vì bạn nghèo"', "children": []},
+                {"label": "2", "heading": 'Hoạt động "Xuân biên giới"', "children": []}]},
+            {"label": "III", "heading": "TỔ CHỨC THỰC HIỆN", "children": []}],
+        "paragraph_counts": {"1/0": 1, "1/1": 1, "2": 1},
+        "recipients": ["BTV Tỉnh đoàn (b/c)", "Đảng ủy, BGH nhà trường (b/c)", "Các liên chi đoàn"],
+        "storage": ["VP"],
+        "signatures": [sig("TM. BCH ĐOÀN TRƯỜNG", None, "BÍ THƯ", "Hồ Văn Nhật")],
+        "signature": sig("TM. BCH ĐOÀN TRƯỜNG", None, "BÍ THƯ", "Hồ Văn Nhật"),
+    },
+    # inspection minutes of an inter-agency team: no number, the team's name over two lines, the inspected
+    # party and the team leader sign side by side
+    "bien_ban_kiem_tra_lien_nganh": {
+        "issuer": body("ĐOÀN KIỂM TRA LIÊN NGÀNH AN TOÀN THỰC PHẨM", "UBND HUYỆN ĐỨC TRỌNG"), "co_issuers": [],
+        "national_title": TITLE, "motto": MOTTO,
+        "number": None, "serial": None, "symbol": None,
+        "doc_type": "BIÊN BẢN", "doc_type_code": "BB", "place": "Đức Trọng", "date": "2026-01-25",
+        "title": "Kiểm tra an toàn thực phẩm tại cơ sở kinh doanh dịch vụ ăn uống",
+        "bases": ["Thực hiện Quyết định số 35/QĐ-UBND"],
+        "preamble": ["Hôm nay, vào lúc 09 giờ 00 phút"],
+        "references": [{"kind": "Quyết định", "number": "35/QĐ-UBND", "date": "2026-01-10",
+                        "issuer": "UBND huyện Đức Trọng"}],
+        "sections": [
+            {"label": "I", "heading": "KẾT QUẢ KIỂM TRA", "children": [
+                {"label": "1", "heading": "Hồ sơ pháp lý", "children": []},
+                {"label": "2", "heading": "Điều kiện vệ sinh", "children": []}]},
+            {"label": "II", "heading": "KẾT LUẬN", "children": []}],
+        "recipients": [], "storage": [],
+        "signatures": [sig(None, None, "ĐẠI DIỆN CƠ SỞ", "Lê Thị Hoa Sen"),
+                       sig(None, None, "TRƯỞNG ĐOÀN", "Bùi Quang Vinh")],
+        "signature": sig(None, None, "TRƯỞNG ĐOÀN", "Bùi Quang Vinh"),
+    },
+}
+
 
 def load_fixture(name: str) -> str:
-    folder = FIXTURES if name in CASES else FIXTURES_2
+    folder = FIXTURES if name in CASES else FIXTURES_2 if name in CASES_2 else FIXTURES_3
     return (folder / f"{name}.txt").read_text(encoding="utf-8")
 
 
@@ -509,6 +652,16 @@ def test_second_blind_batch_matches_expected_fields(name):
     assert not failures(checks), "\n".join(failures(checks))
 
 
+@pytest.mark.xfail(reason="third blind batch committed before the parser's first run on it", strict=False)
+@pytest.mark.parametrize("name", sorted(CASES_3))
+def test_third_blind_batch_matches_expected_fields(name):
+    parsed = parse_text(load_fixture(name))
+    checks = compare(parsed, CASES_3[name])
+    assert len(checks) > 20
+    assert not failures(checks), "\n".join(failures(checks))
+
+
 def test_every_blind_fixture_has_expected_fields():
     assert {p.stem for p in FIXTURES.glob("*.txt")} == set(CASES)
     assert {p.stem for p in FIXTURES_2.glob("*.txt")} == set(CASES_2)
+    assert {p.stem for p in FIXTURES_3.glob("*.txt")} == set(CASES_3)
