@@ -11,8 +11,8 @@ each document (never copied from parser output):
   fields in tests/test_parse_blind.py, committed before the parser was first run on them; the parser has since
   been fixed against them, so these rows are now a regression measure; first run: 595/625 = 95.2% of the
   fields the parser then had). Batch 2 (tests/fixtures/parse/blind2/, 6 documents) was written after those
-  fixes and committed before its first run (291/295 = 98.6%), then fixed too. Their rows also check
-  co_issuers and every signature block.
+  fixes and committed before its first run (291/295 = 98.6%), then fixed too; batch 3 (blind3/, 6 documents)
+  likewise after those (first run 325/325). Their rows also check co_issuers and every signature block.
 Rows give right/total checks per field group (header, tail, sections, references).
 
 Speed: documents per second of ``parse_text`` over the clean seeds and fixtures (one core, best of 3 rounds),
@@ -113,7 +113,8 @@ def main() -> int:
     print(row("= synthetic variants", synthetic_checks))
     print(row("= clean seeds + synthetic", golden_checks + synthetic_checks))
     blind = load_test_module("test_parse_blind")
-    for title, cases in (("= blind set", blind.CASES), ("= blind set, batch 2", blind.CASES_2)):
+    for title, cases in (("= blind set", blind.CASES), ("= blind set, batch 2", blind.CASES_2),
+                         ("= blind set, batch 3", blind.CASES_3)):
         blind_checks = []
         for name, expected in sorted(cases.items()):
             text = blind.load_fixture(name)
