@@ -206,8 +206,11 @@ def cpu_line(summary: dict) -> str:
     tree, tesseract = summary.get("tree_cpu"), summary["timings"].get("tesseract_cpu")
     if not tree or tesseract is None:
         return "CPU accounting unavailable"
-    return (f"CPU seconds: process tree {tree:.1f} (interpreter start-up included), Tesseract {tesseract:.1f}; "
-            f"outside Tesseract {1 - tesseract / tree:.1%} of the CPU")
+    pages = summary["timings"].get("python_cpu")
+    split = (f" = page stages in Python {pages:.1f} + the rest {tree - tesseract - pages:.1f} (interpreters, imports, "
+             f"model loads, the parent's planning and writing, assembly)") if pages is not None else ""
+    return (f"CPU seconds: process tree {tree:.1f}, Tesseract {tesseract:.1f}; outside Tesseract "
+            f"{tree - tesseract:.1f}{split}: {1 - tesseract / tree:.1%} of the CPU")
 
 
 OUTSIDE_STAGES = ("load", "preprocess", "ocr_encode", "ocr_read", "restore", "assemble")

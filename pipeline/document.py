@@ -113,6 +113,7 @@ def failed_page(number: int, category: str, reason: str, timings: dict[str, floa
 def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
     options = task.options
     started = time.perf_counter()
+    cpu_started = time.process_time()
     page_input = load_page(task.path, task.kind, task.number, options)
     timings["load"] = time.perf_counter() - started
     words = []
@@ -145,6 +146,7 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
     page = Page(number=task.number, text=text, raw_text=raw, confidence=confidence,
                 text_path=page_input.text_path, low_confidence_words=words, steps=steps)
     timings["total"] = time.perf_counter() - started
+    timings["python_cpu"] = time.process_time() - cpu_started  # this process's CPU on the page (Tesseract's is apart)
     return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
 
 

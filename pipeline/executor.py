@@ -42,6 +42,10 @@ from .options import Options
 # A worker is replaced after this many tasks, so a slow leak in a native library (OpenCV, Pillow)
 # resets; reloading the restoration model costs far less than one OCR'd page.
 TASKS_PER_WORKER = 100
+# Modules the forkserver imports once, so that every worker forked from it starts with them (imports
+# only: the restoration model is still loaded lazily, in each worker, on its first page).
+WORKER_PRELOAD = ("pipeline.executor", "pipeline.preprocess", "pipeline.ocr", "pipeline.restore", "pipeline.parse",
+                  "diacritics", "PIL.Image", "PIL.ImageOps")
 # Extra time a worker's first task may take: imports and lazy model loads (restoration model ~3 s)
 # happen there.
 COLD_START_SECONDS = 10.0
@@ -202,8 +206,9 @@ class WorkerPool:
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if self.context.get_start_method() == "forkserver":
             # workers fork from a server that has already imported the pipeline: a (re)started worker
-            # is ready in milliseconds instead of re-importing numpy, pydantic and the stages
-            self.context.set_forkserver_preload(["pipeline.executor"])
+            # is ready in milliseconds instead of re-importing numpy, pydantic and the stages (the
+            # stages import OpenCV, Pillow and the parser lazily; ~0.2 s of CPU per worker otherwise)
+            self.context.set_forkserver_preload(list(WORKER_PRELOAD))
         self.tasks_per_worker = tasks_per_worker
         self.workers: list[_Worker] = [self._start() for _ in range(jobs)]
 
@@ -340,6 +345,7 @@ class LocalExecutor:
                     doc = self._open(job)
                     open_docs.append(doc)
                     by_index[job.index] = doc
+                    self._feed(open_docs)  # an idle worker starts on this document before the next is planned
                 while open_docs and open_docs[0].outcome is not None:
                     doc = open_docs.popleft()
                     by_index.pop(doc.job.index, None)

@@ -314,10 +314,16 @@ def count_image_frames(path: Path) -> int:
     image = open_image(path)
     with image:
         frames = getattr(image, "n_frames", 1)
-        try:  # decode the first frame now so garbage after a valid header fails here, not mid-batch
+        try:  # check the first frame now so garbage after a valid header fails here, not mid-batch
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                image.load()
+                if image.format == "PNG" and frames == 1:
+                    # chunk structure and checksums, without inflating: a cut or garbled file fails here
+                    # at ~3 ms instead of a full decode (~150 ms for a 300-DPI page) in the parent,
+                    # which the worker repeats anyway
+                    image.verify()
+                else:
+                    image.load()
         except Exception as err:
             raise UnreadableInputError(f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)) from None
     return max(1, frames)
