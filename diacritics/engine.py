@@ -6,6 +6,9 @@ Damage kinds (see ``restore``):
 - garbled: a line has tokens that are not syllables (English-model OCR: "ciia", "s6", "Pang") → those tokens get
   candidates from the OCR channel and the key's forms; in a heavily garbled line valid-but-unlikely words too;
 - correct text: left alone.
+Around the decoder (``repairs``): section labels and acronyms repaired first, acronyms read as their expansion,
+chains carried across wrapped lines, English lines left alone, a name's form voted per document, the signer's
+line read as a name.
 """
 
 from __future__ import annotations
@@ -173,24 +176,14 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
 
     changes: list[Change] = []
     headings = [heading_line(lm, toks) for toks in tokens_by_line]
-    for toks in tokens_by_line:
-        if not english_line(lm, toks):
+    english = [english_line(lm, toks) for toks in tokens_by_line]
+    for toks, foreign in zip(tokens_by_line, english):
+        if not foreign:
             changes += repair_form(lm, toks)
     name_line = signer_line(tokens_by_line) if mode == "garbled" else None
-    targets_by_line: list[list[Target] | None] = []
-    for i, toks in enumerate(tokens_by_line):
-        if not toks or english_line(lm, toks):
-            targets_by_line.append(None)
-            continue
-        if mode == "stripped":
-            targets = [stripped_candidates(lm, t, headings[i], pos == 0) for pos, t in enumerate(toks)]
-        else:
-            targets = suspicious_candidates(lm, toks, headings[i], inventory, low, garbled=mode == "garbled")
-        if targets is not None:
-            targets = [acronym_context(lm, t) if target is None else target for t, target in zip(toks, targets)]
-            if i == name_line:
-                targets = name_line_targets(lm, toks, targets)
-        targets_by_line.append(targets)
+    targets_by_line = [None if not toks or english[i] else
+                       line_targets(lm, toks, mode, headings[i], inventory, low, i == name_line)
+                       for i, toks in enumerate(tokens_by_line)]
     decoded = decode_text(lm, tokens_by_line, targets_by_line, headings, style)
     if name_line is not None:
         decoded = [title_case(c) if c.line == name_line else c for c in decoded]
@@ -201,6 +194,20 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     for i in sorted({c.line for c in changes}):
         new_lines[i] = rewrite_line(lines[i], [c for c in changes if c.line == i])
     return "\n".join(new_lines), sorted(changes, key=lambda c: (c.line, c.column))
+
+
+def line_targets(lm: LanguageModel, toks: list[Token], mode: str, heading: bool, inventory: frozenset[str],
+                 low: set[tuple[int, str]], name_line: bool) -> list[Target] | None:
+    """Each token's target for the damage ``mode``; known acronyms stand for their expansion; the signer's
+    name line favours family names. None when nothing in the line is open to change."""
+    if mode == "stripped":
+        targets: list[Target] | None = [stripped_candidates(lm, t, heading, pos == 0) for pos, t in enumerate(toks)]
+    else:
+        targets = suspicious_candidates(lm, toks, heading, inventory, low, garbled=mode == "garbled")
+    if targets is None:
+        return None
+    targets = [acronym_context(lm, t) if target is None else target for t, target in zip(toks, targets)]
+    return name_line_targets(lm, toks, targets) if name_line else targets
 
 
 def is_garble_like(tok: Token, symbols: bool = False) -> bool:
