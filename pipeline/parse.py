@@ -13,7 +13,8 @@ from typing import TypeVar
 from .model import Issuer, ParsedFields, Section
 from .parse_body import Body, build_body, starts_closing
 from .parse_header import (JOINT_SUFFIXES, Header, code_for, compose_issuers, doc_type_of, find_doc_type,
-                           find_type_with_title, header_end, read_header, read_title, starts_body)
+                           find_type_with_title, header_end, header_parts_after, read_header, read_title,
+                           starts_body)
 from .parse_lines import Line, clean_lines, fold
 from .parse_references import read_references
 from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
@@ -51,7 +52,12 @@ def parse_parts(text: str) -> ParsedFields:
     if type_index is None:
         joined = guarded("type name", warnings, None, find_type_with_title, lines)
     head_end = guarded("header", warnings, 0, header_end, lines, type_index if joined is None else joined[0])
-    header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end])
+    # header parts OCR read after the type name ("KẾ HOẠCH" / "Số: …" / "Độc lập …" / "X, ngày …")
+    title_from = type_index + 1 if type_index is not None else None
+    if title_from is not None:
+        title_from = guarded("header", warnings, title_from, header_parts_after, lines, title_from)
+    late = lines[type_index + 1:title_from] if type_index is not None else []
+    header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end] + late)
     warnings.extend(header.warnings)
 
     body_start = head_end
@@ -61,7 +67,7 @@ def parse_parts(text: str) -> ParsedFields:
         found = doc_type_of(lines[type_index])
         if found:
             fields["doc_type"], type_key = found
-        title, body_start = guarded("title", warnings, (None, type_index + 1), read_title, lines, type_index + 1)
+        title, body_start = guarded("title", warnings, (None, title_from), read_title, lines, title_from)
     elif joined is not None:
         index, fields["doc_type"], type_key, title = joined
         more, after = guarded("title", warnings, (None, index + 1), read_title, lines, index + 1)

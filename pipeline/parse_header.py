@@ -297,6 +297,9 @@ def read_header(lines: list[Line]) -> Header:
             continue
         if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps
             line = Line(line.number, line.text.replace("|", " "), line.key.replace("|", " "))
+        if motto_fragment(line):
+            header.motto = join_motto(header.motto, line.flat)  # "Tự do - Hạnh phúc" / "Độc lập -" (OCR order)
+            continue
         spans: list[Span] = []
         # every title or motto found is cut out of the line (a page may print both the Party's and the
         # State's title); the first one found is the record's
@@ -345,6 +348,28 @@ def read_header(lines: list[Line]) -> Header:
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+def motto_key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z\s-]", "", fold(text)).replace("-", " ").split())
+
+
+def motto_fragment(line: Line) -> bool:
+    """A line holding only a piece of the motto ('Độc lập -'), when OCR broke the motto over two lines."""
+    key = motto_key(line.flat)
+    return len(key) >= 6 and key != motto_key(MOTTO) and key in motto_key(MOTTO) and line.flat[:1].isupper()
+
+
+def join_motto(found: str | None, piece: str) -> str:
+    """Put a motto piece where it belongs in the motto, whatever order OCR read the pieces in."""
+    piece = collapse(piece).strip(" -–")
+    if not found:
+        return piece
+    if motto_key(piece) in motto_key(found):
+        return found
+    full = motto_key(MOTTO)
+    first, second = (piece, found) if full.find(motto_key(piece)) < full.find(motto_key(found)) else (found, piece)
+    return f"{first.strip(' -–')} - {second.strip(' -–')}"
 
 
 def overlaps(span: Span, spans: list[Span]) -> bool:
@@ -450,6 +475,39 @@ def continues(previous: str, part: str) -> bool:
         return True
     # a line that begins neither a body's name nor a place goes on the name above it
     return starts_body(previous) and not starts_body(part) and not key.startswith(ADMIN_UNITS)
+
+
+PLACE_DATE_LINE = re.compile(r"^[A-ZĐÀ-Ỹ][^,;:.\d]{1,40},\s*ng[aà]y\b")  # "Đà Nẵng, ngày …", never a sentence
+
+
+def is_header_part(line: Line) -> bool:
+    """A whole line that is one of the header's parts: the number, place and date, national title, motto."""
+    flat = line.flat
+    if NUMBER_MARK.match(line.key) and flat[:1].isupper() and find_number(line):
+        return True
+    if PLACE_DATE_LINE.match(flat) and DATE_WORDS.search(look_alike_digits_safe(line.key)) and len(flat) < 70:
+        return True
+    for phrase, threshold in ((NATIONAL_TITLE, 85), (PARTY_TITLE, 88), (MOTTO, 78)):
+        span = find_phrase(line, phrase, threshold)
+        if span and span.end - span.start >= 0.8 * len(line.text.strip()):
+            return True
+    return False
+
+
+def header_parts_after(lines: list[Line], start: int, reach: int = 6) -> int:
+    """Index after the header parts printed right after the type name (OCR read the header's columns
+    after the centred type name): the subject line starts there."""
+    index, seen, end = start, 0, start
+    while index < len(lines) and seen < reach:
+        line = lines[index]
+        index += 1
+        if line.blank:
+            continue
+        seen += 1
+        if not is_header_part(line):
+            break
+        end = index
+    return end
 
 
 # --- type name and subject line ------------------------------------------------------------------------------

@@ -284,8 +284,82 @@ def signature_columns(text: str) -> list[str] | None:
     return pieces
 
 
+# Words an office's title begins with: where a line of two titles printed side by side splits
+POSITION_HEADS = ("chu tich", "giam doc", "bi thu", "pho ", "truong ", "chanh ", "hieu truong", "tong ", "thu ky",
+                  "chu tri", "chu toa", "chi huy", "vien truong", "cuc truong", "uy vien", "thu truong", "dai dien",
+                  "to truong", "doi truong", "chu nhiem")
+TITLE_MODIFIERS = {"pho", "quyen", "q"}  # "PHÓ" alone is half of a title
+# Family names a second signer's name may begin with (wider than SURNAMES: only used to split a line that is
+# already known to hold two names)
+SPLIT_SURNAMES = SURNAMES | {"lo", "quang", "ca", "vi", "nong", "hua", "ma", "sung", "thach", "danh", "son", "ksor",
+                             "rah", "nie", "cu", "khuat", "lai", "lac", "lieu", "mac", "nghiem", "ong", "phung",
+                             "quan", "tang", "ton", "ung", "vuong", "cam", "chu", "dam", "diep", "han", "kha",
+                             "khong", "ninh", "phi", "y", "a", "h", "ka", "bui", "dieu", "lu", "tieu"}
+
+
+def split_merged_marks(text: str) -> list[str] | None:
+    """'KT. TRƯỞNG PHÒNG TM. BAN THƯỜNG VỤ', 'THƯ KÝ ĐẠI HỘI TM. ĐOÀN CHỦ TỊCH': two blocks' first lines
+    merged with one space (OCR read the row whole); split before the second block's mark."""
+    if DASH_LEAD.match(text) or not is_upper_line(text, 0.8):
+        return None
+    flat = collapse(text)
+    for pattern in (AUTHORITY, ACTING):
+        for match in pattern.finditer(flat):
+            start = match.start()
+            left = flat[:start].strip()
+            if start > 0 and left and (signature_mark_at(left) == 0 or is_position(left)):
+                return [left, flat[start:]]
+    return None
+
+
+def split_positions(text: str) -> list[str] | None:
+    """'PHÓ TRƯỞNG PHÒNG CHỦ TỊCH' → two titles: the first cut where a title begins and what is left of it is
+    a whole title."""
+    flat = collapse(text)
+    if not is_position(flat) or signature_mark_at(flat) is not None:
+        return None
+    words = flat.split()
+    for cut in range(1, len(words)):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        left_key = letters_only(fold(left))
+        if left_key in TITLE_MODIFIERS or not is_position_words(left):
+            continue
+        if (letters_only(fold(right)) + " ").startswith(POSITION_HEADS):
+            return [left, right]
+    return None
+
+
+def split_names(text: str) -> list[str] | None:
+    """'Lê Minh Trí Huỳnh Thị Kim Oanh' → two names, cut before a family name, halves of 2–5 words, as
+    even as can be."""
+    words = collapse(text).split()
+    if not 4 <= len(words) <= 10:
+        return None
+    best = None
+    for cut in range(2, len(words) - 1):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        if letters_only(fold(words[cut])) not in SPLIT_SURNAMES or not (2 <= cut <= 5 and len(words) - cut <= 5):
+            continue
+        if looks_like_name(left) and looks_like_name(right):
+            balance = abs(len(words) - 2 * cut)
+            if best is None or balance < best[0]:
+                best = (balance, [left, right])
+    return best[1] if best else None
+
+
+def two_column_signatures(lines: list[Line]) -> bool:
+    """Do two signature blocks stand side by side in this tail (a wide gap, a second mark in a capital line,
+    or a line of two titles above a line of two names)?"""
+    candidates = [line.text for line in lines if not line.blank and not DASH_LEAD.match(line.text)
+                  and not is_recipients_mark(line.key)]
+    if any(signature_columns(text) or split_merged_marks(text) for text in candidates):
+        return True
+    return any(map(split_positions, candidates)) and any(map(split_names, candidates))
+
+
 def read_tail(lines: list[Line]) -> Tail:
     tail = Tail()
+    two_columns = two_column_signatures(lines)
     signature_pieces: list[str] = []
     left_column: list[str] = []  # the left-hand block when two stand side by side
     mode = "before"  # before → recipients → after
@@ -293,7 +367,8 @@ def read_tail(lines: list[Line]) -> Tail:
         if line.blank:
             continue
         text = line.text
-        side_by_side = signature_columns(text)
+        side_by_side = signature_columns(text) or (two_columns and (
+            split_merged_marks(text) or split_positions(text) or split_names(text)))
         if side_by_side:
             left_column.append(side_by_side[0])
             signature_pieces.append(side_by_side[1])

@@ -288,11 +288,26 @@ def test_one_body_with_its_parent_is_not_a_joint_document(issuer, name, parent):
 @pytest.mark.parametrize("block", [
     "THƯ KÝ                    CHỦ TRÌ\n\n\nQuàng Thị Hoa             Lò Văn Hùng",  # side by side
     "THƯ KÝ\n\nQuàng Thị Hoa\n\nCHỦ TRÌ\n\nLò Văn Hùng",  # one after the other
+    "THƯ KÝ CHỦ TRÌ\n\nQuàng Thị Hoa Lò Văn Hùng",  # side by side, read by OCR as whole rows
 ])
 def test_two_signature_blocks_in_reading_order(block):
     parsed = parse_text(doc(HEADER.replace("KẾ HOẠCH", "BIÊN BẢN"), tail="\n" + block))
     assert [(s.position, s.signer) for s in parsed.signatures] == [("THƯ KÝ", "Quàng Thị Hoa"), ("CHỦ TRÌ", "Lò Văn Hùng")]
     assert parsed.signature == parsed.signatures[-1]
+
+
+def test_side_by_side_blocks_merged_into_rows_by_ocr():
+    block = "KT. TRƯỞNG PHÒNG TM. BAN THƯỜNG VỤ\nPHÓ TRƯỞNG PHÒNG CHỦ TỊCH\n\nLê Minh Trí Huỳnh Thị Kim Oanh"
+    parsed = parse_text(doc(HEADER, tail="\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n" + block))
+    assert [(s.authority, s.acting, s.position, s.signer) for s in parsed.signatures] == [
+        (None, "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Lê Minh Trí"),
+        ("TM. BAN THƯỜNG VỤ", None, "CHỦ TỊCH", "Huỳnh Thị Kim Oanh")]
+
+
+@pytest.mark.parametrize("block", ["PHÓ CHỦ TỊCH\n\nNguyễn Thị Hoàng Lan Anh", "TM. ỦY BAN NHÂN DÂN\nPHÓ CHỦ TỊCH\n\nLê Hoàng Văn"])
+def test_one_block_with_a_long_name_stays_one_block(block):
+    parsed = parse_text(doc(HEADER, tail=TAIL.split("TM.")[0] + block))
+    assert len(parsed.signatures) == 1 and parsed.signature.signer == block.split("\n")[-1]
 
 
 def test_capitals_after_the_signer_are_not_a_second_block():
@@ -345,3 +360,26 @@ def test_cited_issuer_stops_at_the_next_cited_document():
            "ngày 20/10/2025 của Văn phòng Tỉnh ủy.\nI. NỘI DUNG\nThực hiện tốt."
     refs = {r.number: r.issuer for r in parse_text(doc(HEADER, body=body)).references}
     assert refs == {"342/2016/TT-BTC": "Bộ Tài chính", "21/UBND-KT": "Văn phòng Tỉnh ủy"}
+
+
+def test_header_parts_read_after_the_type_name():
+    """OCR may read the centred type name before the header's last lines."""
+    header = ("ỦY BAN NHÂN DÂN\nXÃ AN HÒA\nKẾ HOẠCH\nSố: 12/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+              "Độc lập - Tự do - Hạnh phúc\nAn Hòa, ngày 05 tháng 3 năm 2025\nTổ chức hội thi\n")
+    parsed = parse_text(doc(header))
+    assert (parsed.number, parsed.date, parsed.place, parsed.title) == ("12/KH-UBND", "2025-03-05", "An Hòa", "Tổ chức hội thi")
+    assert parsed.motto == "Độc lập - Tự do - Hạnh phúc" and parsed.doc_type == "KẾ HOẠCH"
+
+
+def test_motto_broken_over_two_lines_in_reverse_order():
+    header = ("ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: 12/UBND-VP\nV/v tổ chức hội thi\nTự do - Hạnh phúc\nĐộc lập -\n"
+              "An Hòa, ngày 05 tháng 3 năm 2025\nvăn nghệ quần chúng\n")
+    parsed = parse_text(doc(header, body="Kính gửi: Các thôn.\n\nThực hiện tốt."))
+    assert parsed.motto == "Độc lập - Tự do - Hạnh phúc"
+    assert parsed.title == "V/v tổ chức hội thi văn nghệ quần chúng"
+
+
+def test_a_subject_citing_a_dated_document_is_not_a_header_part():
+    title = "Tuyên truyền Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị"
+    parsed = parse_text(doc(HEADER.replace("Tổ chức hội thi", title)))
+    assert parsed.title == title and parsed.date == "2025-03-05"
