@@ -267,13 +267,16 @@ def is_signed_note(text: str) -> bool:
     return bool(SIGNED_NOTE.match(flat)) or len([c for c in flat if c.isalpha()]) <= 2
 
 
+MAX_SIDE_BY_SIDE = 4
+
+
 def signature_columns(text: str) -> list[str] | None:
-    """Two signature blocks side by side ('THƯ KÝ      CHỦ TRÌ', 'Lê Văn A      Trần Thị B'): the pieces,
-    left to right, when every piece of a wide-gap line belongs to a signature; else None."""
+    """Signature blocks side by side ('THƯ KÝ      CHỦ TRÌ', 'Lê Văn A      Trần Thị B'): the pieces, left to
+    right, when every piece of a wide-gap line belongs to a signature; else None."""
     if DASH_LEAD.match(text):
         return None
     pieces = [collapse(piece) for piece in GAP.split(text.strip())]
-    if len(pieces) != 2:
+    if not 2 <= len(pieces) <= MAX_SIDE_BY_SIDE:
         return None
     for piece in pieces:
         if is_signed_note(piece) or STORAGE_MARK.match(fold(piece)):
@@ -361,7 +364,7 @@ def read_tail(lines: list[Line]) -> Tail:
     tail = Tail()
     two_columns = two_column_signatures(lines)
     signature_pieces: list[str] = []
-    left_column: list[str] = []  # the left-hand block when two stand side by side
+    left_columns: list[list[str]] = []  # the blocks left of the last one when blocks stand side by side
     mode = "before"  # before → recipients → after
     for line in lines:
         if line.blank:
@@ -370,8 +373,7 @@ def read_tail(lines: list[Line]) -> Tail:
         side_by_side = signature_columns(text) or (two_columns and (
             split_merged_marks(text) or split_positions(text) or split_names(text)))
         if side_by_side:
-            left_column.append(side_by_side[0])
-            signature_pieces.append(side_by_side[1])
+            place_side_by_side(side_by_side, left_columns, signature_pieces)
             mode = "after" if mode == "recipients" else mode
             continue
         if mode == "before" and is_recipients_mark(line.key):
@@ -396,14 +398,24 @@ def read_tail(lines: list[Line]) -> Tail:
                 mode = "after"
             signature_pieces.append(left)
         signature_pieces.extend(rest)
-    if left_column:
+    if left_columns:
         # lines of one piece in a side-by-side layout belong to the right-hand block (the usual place)
-        blocks = [left_column, signature_pieces]
+        blocks = [*left_columns, signature_pieces]
     else:
         blocks = split_blocks(signature_pieces)
     tail.signatures = read_signatures(blocks, lines)
     tail.signature = tail.signatures[-1] if tail.signatures else None
     return tail
+
+
+def place_side_by_side(pieces: list[str], left_columns: list[list[str]], right: list[str]) -> None:
+    """The last piece goes to the right-hand block, the others to the blocks left of it, counted from the
+    right (a line with fewer pieces than there are blocks lacks the leftmost ones, most often)."""
+    while len(left_columns) < len(pieces) - 1:
+        left_columns.insert(0, [])
+    right.append(pieces[-1])
+    for column, piece in zip(left_columns[len(left_columns) - (len(pieces) - 1):], pieces[:-1]):
+        column.append(piece)
 
 
 def split_blocks(pieces: list[str]) -> list[list[str]]:

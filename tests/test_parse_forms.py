@@ -383,3 +383,11 @@ def test_a_subject_citing_a_dated_document_is_not_a_header_part():
     title = "Tuyên truyền Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị"
     parsed = parse_text(doc(HEADER.replace("Tổ chức hội thi", title)))
     assert parsed.title == title and parsed.date == "2025-03-05"
+
+
+def test_three_signature_blocks_side_by_side():
+    block = ("ĐẠI DIỆN BÊN GIAO        ĐẠI DIỆN BÊN NHẬN        NGƯỜI LẬP BIÊN BẢN\n\n"
+             "Lê Văn Hai               Trần Thị Ba              Phạm Văn Bốn")
+    parsed = parse_text(doc(HEADER.replace("KẾ HOẠCH", "BIÊN BẢN"), body="I. NỘI DUNG\nBàn giao đầy đủ./.", tail="\n" + block))
+    assert [(s.position, s.signer) for s in parsed.signatures] == [
+        ("ĐẠI DIỆN BÊN GIAO", "Lê Văn Hai"), ("ĐẠI DIỆN BÊN NHẬN", "Trần Thị Ba"), ("NGƯỜI LẬP BIÊN BẢN", "Phạm Văn Bốn")]
