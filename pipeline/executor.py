@@ -448,17 +448,24 @@ def assemble_task(argument: tuple[DocumentPlan, list[PageResult], Options]) -> t
 
 # --- Ray ------------------------------------------------------------------------------------------
 
-def ray_process_document(path: str, name: str, options: Options) -> dict:
-    """The Ray task: one whole document in one worker, pages in page order (in-process map).
-    Returns plain data; failures come back as a category and a reason, never as a Ray error."""
+STARTED = "started"  # the first item a document task yields: the driver's deadline counts from it
+
+
+def ray_process_document(path: str, name: str, options: Options) -> Iterator[Any]:
+    """The Ray task (a streaming generator): first ``STARTED`` as soon as it runs, so the driver knows
+    when the document's time starts (not while it waits for a worker or the worker starts), then one
+    whole document, pages in page order (in-process map), as plain data; failures come back as a
+    category and a reason, never as a Ray error."""
+    yield STARTED
     prepare_ray_worker()
     started = time.monotonic()
     try:
         document, results = process_document(Path(path), options)
     except BaseException as err:  # noqa: BLE001
         category, reason = describe_error(err)
-        return {"ok": False, "category": category, "error": reason, "seconds": time.monotonic() - started}
-    return {"ok": True, "document": document, "results": results, "seconds": time.monotonic() - started}
+        yield {"ok": False, "category": category, "error": reason, "seconds": time.monotonic() - started}
+        return
+    yield {"ok": True, "document": document, "results": results, "seconds": time.monotonic() - started}
 
 
 def prepare_ray_worker() -> None:
@@ -472,18 +479,24 @@ def prepare_ray_worker() -> None:
 
 
 def document_deadline(pages: int, options: Options) -> float:
-    """Seconds a whole document may run as one Ray task: each page's hard limit (as in the local pool)
-    plus the worker's cold start. Nothing inside the task can overrun it: the driver cancels the task."""
+    """Seconds a whole document may run as one Ray task once it has started: each page's hard limit (as
+    in the local pool) plus the cold start of the stages (imports, the restoration model). Nothing inside
+    the task can overrun it: the driver cancels the task."""
     return max(1, pages) * hard_page_limit(options) + COLD_START_SECONDS
 
 
 @dataclass
 class _RayDoc:
     job: DocJob
-    ref: Any = None
-    started: float = 0.0
-    deadline: float = float("inf")
+    stream: Any = None  # the task's ObjectRefGenerator
+    budget: float = float("inf")  # seconds it may run once started
+    submitted: float = 0.0
+    started: float | None = None  # when the task's STARTED arrived
     outcome: DocOutcome | None = None
+
+    @property
+    def deadline(self) -> float:
+        return float("inf") if self.started is None else self.started + self.budget
 
 
 class RayExecutor:
@@ -512,7 +525,7 @@ class RayExecutor:
                 self.started_here = True
         # max_retries=0: a document that kills its worker fails once, with a category, instead of
         # being retried three times; the batch's manifest and --resume handle reruns.
-        remote = ray.remote(num_cpus=1, max_retries=0)(ray_process_document)
+        remote = ray.remote(num_cpus=1, max_retries=0, num_returns="streaming")(ray_process_document)
         hook = os.environ.get("PLANOCR_TEST_HOOK")
         if hook:  # tests' page hooks (document.run_test_hook) must reach workers of an instance started earlier
             remote = remote.options(runtime_env={"env_vars": {"PLANOCR_TEST_HOOK": hook}})
@@ -520,16 +533,13 @@ class RayExecutor:
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
         ray = self.ray
-        cpus = 2  # documents running at once; the cluster's CPU count once connected
+        window = 2  # unfinished documents in flight; 2 × the cluster's CPUs once connected
         source = iter(jobs)
         queue: deque[_RayDoc] = deque()  # in input order, until emitted
         exhausted = False
         try:
             while True:
-                running = [d for d in queue if d.ref is not None and d.outcome is None]
-                # Only as many unfinished tasks as CPUs, so a task starts when it is submitted and its
-                # deadline can count from then; finished ones wait (bounded) for their turn in input order.
-                while not exhausted and len(running) < cpus and len(queue) < 4 * cpus:
+                while not exhausted and len(self._unfinished(queue)) < window and len(queue) < 2 * window:
                     job = next(source, None)
                     if job is None:
                         exhausted = True
@@ -538,63 +548,73 @@ class RayExecutor:
                     if job.outcome is None:
                         if self._task is None:  # connect only when there is work (a resumed batch may have none)
                             self._connect()
-                            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-                        doc.ref = self._task.remote(str(job.path), job.name, self.options)
-                        doc.started = time.monotonic()
-                        doc.deadline = doc.started + document_deadline(job.plan.pages, self.options)
-                        running.append(doc)
+                            window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+                        doc.stream = self._task.remote(str(job.path), job.name, self.options)
+                        doc.submitted = time.monotonic()
+                        doc.budget = document_deadline(job.plan.pages, self.options)
                     queue.append(doc)
-                self._settle(running, on_page)
+                self._settle(self._unfinished(queue), on_page)
                 while queue and queue[0].outcome is not None:
                     yield queue.popleft().outcome
                 if exhausted and not queue:
                     return
-                pending = [d for d in queue if d.ref is not None and d.outcome is None]
-                if pending:
-                    wake = max(0.0, min(1.0, min(d.deadline for d in pending) - time.monotonic()))
-                    ray.wait([d.ref for d in pending], num_returns=1, timeout=wake)
+                unfinished = self._unfinished(queue)
+                if unfinished:
+                    wake = max(0.0, min(1.0, min(d.deadline for d in unfinished) - time.monotonic()))
+                    ray.wait([d.stream for d in unfinished], num_returns=1, timeout=wake)
         except BaseException:
-            for doc in queue:
-                if doc.ref is not None and doc.outcome is None:
-                    ray.cancel(doc.ref, force=True)
+            for doc in self._unfinished(queue):
+                ray.cancel(doc.stream, force=True)
             raise
         finally:
             if self.started_here:
                 ray.shutdown()
 
-    def _settle(self, running: list[_RayDoc], on_page: Callable[[int], None]) -> None:
-        """Outcomes for finished tasks, and for tasks past their deadline: those are cancelled (Ray kills
-        the worker process; its Tesseract dies with it) and their document fails as a timeout."""
-        if not running:
-            return
-        ready, _ = self.ray.wait([d.ref for d in running], num_returns=len(running), timeout=0)
-        ready_ids = {ref.hex() for ref in ready}
-        now = time.monotonic()
-        for doc in running:
-            if doc.ref.hex() in ready_ids:
-                doc.outcome = self._outcome(doc.job, doc.ref, doc.started, on_page)
-            elif now > doc.deadline:
-                self.ray.cancel(doc.ref, force=True)
-                budget = doc.deadline - doc.started
-                err = PageTimeoutError(f"document not finished after {budget:.0f} s ({doc.job.plan.pages} page(s) × "
-                                       f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
-                doc.outcome = failed_outcome(doc.job, err, now - doc.started)
+    @staticmethod
+    def _unfinished(queue: Iterable[_RayDoc]) -> list[_RayDoc]:
+        return [d for d in queue if d.stream is not None and d.outcome is None]
 
-    def _outcome(self, job: DocJob, ref: Any, started: float, on_page: Callable[[int], None]) -> DocOutcome:
-        seconds = time.monotonic() - started
+    def _settle(self, unfinished: list[_RayDoc], on_page: Callable[[int], None]) -> None:
+        """Take what the tasks have yielded (their start, their result, or their failure), and cancel the
+        tasks past their deadline: Ray kills the worker process (its Tesseract dies with it) and the
+        document fails as a timeout."""
+        if not unfinished:
+            return
+        ready, _ = self.ray.wait([d.stream for d in unfinished], num_returns=len(unfinished), timeout=0)
+        now = time.monotonic()
+        for doc in unfinished:
+            if any(doc.stream is stream for stream in ready):
+                self._take(doc, on_page)
+            elif now > doc.deadline:
+                self.ray.cancel(doc.stream, force=True)
+                err = PageTimeoutError(f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
+                                       f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
+                doc.outcome = failed_outcome(doc.job, err, now - doc.submitted)
+
+    def _take(self, doc: _RayDoc, on_page: Callable[[int], None]) -> None:
+        job = doc.job
+        seconds = time.monotonic() - doc.submitted
         try:
-            reply = self.ray.get(ref)
+            reply = self.ray.get(next(doc.stream))
+        except StopIteration:
+            doc.outcome = failed_outcome(job, PlanocrError("Ray task ended without a result"), seconds)
+            return
         except Exception as err:  # the worker died (Ray raises WorkerCrashedError and friends)
-            return failed_outcome(job, PlanocrError(f"Ray task failed: {type(err).__name__}"), seconds)
+            doc.outcome = failed_outcome(job, PlanocrError(f"Ray task failed: {type(err).__name__}"), seconds)
+            return
+        if reply == STARTED:
+            doc.started = time.monotonic()
+            return
         if not reply["ok"]:
             err = PlanocrError(reply["error"])
             err.category = reply["category"]
-            return failed_outcome(job, err, seconds)
+            doc.outcome = failed_outcome(job, err, seconds)
+            return
         results = reply["results"]
         on_page(len(results))
-        return DocOutcome(index=job.index, path=job.path, name=job.name, status="ok", sha256=job.plan.sha256,
-                          document=reply["document"], results=results, pages=job.plan.pages,
-                          pages_processed=len(results), seconds=seconds, timings=sum_timings(results))
+        doc.outcome = DocOutcome(index=job.index, path=job.path, name=job.name, status="ok", sha256=job.plan.sha256,
+                                 document=reply["document"], results=results, pages=job.plan.pages,
+                                 pages_processed=len(results), seconds=seconds, timings=sum_timings(results))
 
     def terminate(self) -> None:
         if self.started_here and self.ray.is_initialized():
