@@ -58,6 +58,8 @@ BODY_HEADS = ("uy ban", "ubnd", "ubmttq", "mttq", "mat tran", "hoi dong", "hdnd"
               "thu vien", "xi nghiep", "nha xuat ban", "dai phat thanh", "ky tuc xa", "cong doan", "chi hoi",
               "chi nhanh", "co quan", "tap chi", "bao ", "quy ", "doi ", "to ", "nha van hoa", "nha thieu nhi",
               "trung doan", "su doan", "lu doan", "tieu doan", "don ", "hai doi", "cang vu", "phan vien",
+              "tram ", "dai ", "khoa ", "phan hieu", "lien chi", "canh sat", "cau lac bo", "clb", "dien luc",
+              "buu dien", "nha may",
               # abbreviations printed in headers
               "ldld", "cdcs", "bql", "ttyt", "tt ", "ubkt", "hlhpn", "hoi lhpn", "hnd", "hccb", "ccb", "dtn",
               "bhxh", "vks", "tand", "ca ", "bchqs", "chqs", "pgd", "sgd", "ubmt")

@@ -278,6 +278,8 @@ def test_joint_document_has_two_issuing_bodies(bodies):
     ("UBND HUYỆN ĐẠI LỘC\nPHÒNG VĂN HÓA - THÔNG TIN", "PHÒNG VĂN HÓA - THÔNG TIN", "UBND HUYỆN ĐẠI LỘC"),
     ("UBND HUYỆN KRÔNG PẮC\nBAN QUẢN LÝ DỰ ÁN\nĐẦU TƯ XÂY DỰNG", "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG", "UBND HUYỆN KRÔNG PẮC"),
     ("LIÊN ĐOÀN LAO ĐỘNG TỈNH\nCÔNG ĐOÀN NGÀNH Y TẾ", "CÔNG ĐOÀN NGÀNH Y TẾ", "LIÊN ĐOÀN LAO ĐỘNG TỈNH"),
+    ("ĐẢNG BỘ XÃ TAM XUÂN\nCHI BỘ\nTHÔN PHÚ TÂY", "CHI BỘ THÔN PHÚ TÂY", "ĐẢNG BỘ XÃ TAM XUÂN"),
+    ("TRUNG TÂM Y TẾ HUYỆN A LƯỚI\nTRẠM Y TẾ XÃ HỒNG KIM", "TRẠM Y TẾ XÃ HỒNG KIM", "TRUNG TÂM Y TẾ HUYỆN A LƯỚI"),
 ])
 def test_one_body_with_its_parent_is_not_a_joint_document(issuer, name, parent):
     parsed = parse_text(doc(issuer + "\nSố: 12/KH-UBND\nAn Hòa, ngày 05 tháng 3 năm 2025\nKẾ HOẠCH\nTổ chức hội thi\n",
