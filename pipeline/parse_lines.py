@@ -197,10 +197,35 @@ def running_head_key(text: str) -> str:
     return re.sub(r"\d+", "0", fold(collapse(text)))
 
 
+TRAILING_PAGE = re.compile(r"\s(\d{1,4})$")
+RUNNING_HEAD_GAP = 15  # lines between two printings of a running header (a page holds far more)
+
+
+def blank_numbered_running_heads(lines: list[Line]) -> None:
+    """A running header carrying its page number ('CÔNG BÁO/Số 05 + 06/Ngày 20-01-2026   27'), found
+    without knowing where pages begin (pages joined by blank lines): the same line printed again at least
+    a page further on, its last number grown by one each time."""
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for index, line in enumerate(lines):
+        flat = collapse(line.text)
+        match = TRAILING_PAGE.search(flat)
+        if not match or len(flat) < 15 or "|" in flat or LABEL_AHEAD.match(flat + " ") or flat[:1] in DASH_CHARS:
+            continue
+        seen.setdefault(running_head_key(flat), []).append((index, int(match.group(1))))
+    for printings in seen.values():
+        if len(printings) < 2:
+            continue
+        steps = zip(printings, printings[1:])
+        if all(b[0] - a[0] >= RUNNING_HEAD_GAP and b[1] == a[1] + 1 for a, b in steps):
+            for index, _ in printings:
+                lines[index] = Line(lines[index].number, "", "")
+
+
 def blank_running_heads(lines: list[Line], page_breaks: list[int]) -> None:
     """A line printed at the top of two or more pages ('Báo cáo … - BQLDA huyện X', 'CÔNG BÁO/Số 45/…')
     is a running header, not text: it becomes a blank line. Only page tops are compared, so a sentence
     that recurs inside the text is never touched."""
+    blank_numbered_running_heads(lines)
     if len(page_breaks) < 2:
         return
     seen: dict[str, list[int]] = {}

@@ -32,7 +32,7 @@ SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo"
             "quach", "luu", "thai", "chau", "to", "tong", "kieu", "la", "dao", "trieu", "van", "giang", "au"}
 POSITION_WORDS = ("chu tich", "bi thu", "giam doc", "truong", "pho", "chanh", "tong", "uy vien", "thu truong",
                   "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem", "thuong truc",
-                  "thu ky", "chu tri", "chu toa")
+                  "thu ky", "chu tri", "chu toa", "dai dien", "nguoi lap")
 
 
 @dataclass

@@ -393,3 +393,14 @@ def test_three_signature_blocks_side_by_side():
     parsed = parse_text(doc(HEADER.replace("KẾ HOẠCH", "BIÊN BẢN"), body="I. NỘI DUNG\nBàn giao đầy đủ./.", tail="\n" + block))
     assert [(s.position, s.signer) for s in parsed.signatures] == [
         ("ĐẠI DIỆN BÊN GIAO", "Lê Văn Hai"), ("ĐẠI DIỆN BÊN NHẬN", "Trần Thị Ba"), ("NGƯỜI LẬP BIÊN BẢN", "Phạm Văn Bốn")]
+
+
+def test_running_header_with_its_page_number_found_without_page_breaks():
+    """Pages joined by blank lines (as the pipeline joins OCR'd pages): the gazette header recurs a page
+    further on with its page number grown by one."""
+    filler = "\n".join(f"- Nội dung thứ {n} được thực hiện đúng quy định;" for n in range(1, 20))
+    body = (f"I. NỘI DUNG\n{filler}\n\nCÔNG BÁO/Số 05 + 06/Ngày 20-01-2026   27\n\n{filler}\n\n"
+            "CÔNG BÁO/Số 05 + 06/Ngày 20-01-2026   28\n\nII. TỔ CHỨC\nThực hiện tốt.")
+    parsed = parse_text(doc(HEADER, body=body))
+    assert len(parsed.sections[0].paragraphs) == 38
+    assert not any("CÔNG BÁO" in p for s in parsed.sections for p in s.paragraphs)
