@@ -5,7 +5,8 @@ because this is the hot loop: speed work happens here.
 Speed (issue #3; each step measured against the one before, see benchmarks/bench_restore.py):
 - ``LanguageModel.logp3`` is inlined, and a history that no stored trigram continues (it has no back-off
   weight) skips the trigram table, the costliest lookup;
-- back-pointers are one dict per position, not a linked tuple per candidate;
+- back-pointers are one dict per position, not a linked tuple per candidate; the beam is cut with sorted()
+  (C) rather than heapq.nlargest (Python), which is documented to give the same list, ties included;
 - a chain or a confidence asked again (recurring phrases: "Ủy ban nhân dân", "Căn cứ …", headings) comes
   from a memo kept on the model.
 Results are exactly those of the first, plain version (kept in tests/test_diacritics_decode.py as the
@@ -15,7 +16,6 @@ because on an exact tie of scores the first path to reach a state keeps it.
 
 from __future__ import annotations
 
-import heapq
 import math
 from operator import itemgetter
 
@@ -86,7 +86,8 @@ def viterbi(lm: LanguageModel, lattice: list[Column], end_share: float = 1.0) ->
         if len(nxt) > 1:
             floor = max(nxt.values()) - BEAM_WIDTH
             kept = {k: s for k, s in nxt.items() if s >= floor}
-            states = dict(heapq.nlargest(BEAM, kept.items(), key=_SCORE)) if len(kept) > BEAM else kept
+            # sorted(…)[:BEAM] is what heapq.nlargest is documented to equal (ties keep their order), in C
+            states = dict(sorted(kept.items(), key=_SCORE, reverse=True)[:BEAM]) if len(kept) > BEAM else kept
         else:
             states = nxt
         steps.append((back, unk_id))
