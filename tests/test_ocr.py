@@ -171,3 +171,26 @@ def test_reading_order_keeps_every_word_exactly_once(boxes):
     assert sorted(emitted) == sorted(f"w{i}" for i in range(len(boxes)))
     lines = result.text.split("\n")
     assert all(f"{w.text}" in lines[w.line - 1].split() for w in result.words)
+
+
+def test_pages_reach_tesseract_as_raw_pnm_in_either_colour_mode():
+    """The image is piped to Tesseract as PGM/PPM (no PNG encoding); a BGR page is sent as RGB, and
+    Tesseract reads it as it reads the grey page. The stage's time is split: the Tesseract process
+    alone, the hand-over and the reading of its TSV."""
+    from pipeline.ocr import encode_pnm
+
+    bgr = np.zeros((2, 3, 3), np.uint8)
+    bgr[..., 0] = 10  # blue
+    bgr[..., 2] = 200  # red
+    data = encode_pnm(bgr)
+    assert data.startswith(b"P6\n3 2\n255\n") and data[len(b"P6\n3 2\n255\n"):][:3] == bytes([200, 0, 10])
+    grey = header_crop()
+    assert encode_pnm(grey) == b"P5\n2100 330\n255\n" + grey.tobytes()
+    with pytest.raises(ValueError):
+        encode_pnm(grey.astype(np.float32))
+    colour = np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2))
+    grey_result, colour_result = ocr_page(grey, Options(jobs=1, lang="vie")), ocr_page(colour, Options(jobs=1, lang="vie"))
+    assert colour_result.text == grey_result.text and "CỘNG HÒA" in grey_result.text
+    timings = grey_result.timings
+    assert timings["tesseract"] > 0 and timings["ocr_encode"] >= 0 and timings["ocr_read"] >= 0
+    assert grey_result.seconds == round(timings["tesseract"], 3)
