@@ -179,11 +179,22 @@ def evaluate(name: str, truth: str, garbled: str, channel: Channel, seed_id: str
         restore_s = time.perf_counter() - start
     finally:
         use_channel(None)
-    row = {"name": name, "restore_words_per_s": n_words / restore_s if restore_s else float("inf")}
+    row = {"name": name, "restore_words_per_s": n_words / restore_s if restore_s else float("inf"),
+           "restored_text": outputs["restore"]}
     for method, text in outputs.items():
         right, right_ci, total = word_accuracy(truth, text)
         row[method] = (right, right_ci, total)
     return row
+
+
+def print_errors(name: str, truth: str, output: str, limit: int) -> None:
+    """The first ``limit`` words restoration got wrong (truth → output), for looking at, not scoring."""
+    if limit <= 0:
+        return
+    wrong = [(t[0], o[0]) for t, o in bc.align_words(truth.split(), output.split())
+             if len(t) == 1 and len(o) == 1 and bc.strip_punct(t[0]) != bc.strip_punct(o[0])]
+    print(f"{name}: {len(wrong)} wrong words; first {min(limit, len(wrong))}: "
+          + ", ".join(f"{bc.strip_punct(t)}→{bc.strip_punct(o)}" for t, o in wrong[:limit]))
 
 
 def print_table(rows: list[dict]) -> None:
@@ -210,6 +221,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--docs", default="000,002,004")
     parser.add_argument("--pages", type=int, default=0, help="at most this many pages per document (0: all)")
+    parser.add_argument("--ocr-cache", type=Path, default=None,
+                        help="keep each document's OCR text here and reuse it (the rendering is deterministic)")
+    parser.add_argument("--errors", type=int, default=0, help="print up to this many wrong words per document")
     args = parser.parse_args()
     if not args.seeds.is_dir():
         print(f"bench_garble: seed folder {args.seeds} not found; nothing measured")
@@ -222,15 +236,25 @@ def main() -> None:
         if args.pages:
             pages = pages[:args.pages]
         start = time.perf_counter()
-        garbled_pages = [ocr_page(img) for img, _ in pages]
+        cached = args.ocr_cache / f"{prefix}_{len(pages)}p.txt" if args.ocr_cache else None
+        if cached is not None and cached.exists():
+            garbled_pages = cached.read_text(encoding="utf-8").split("\f")
+        else:
+            garbled_pages = [ocr_page(img) for img, _ in pages]
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text("\f".join(garbled_pages), encoding="utf-8")
         ocr_s = time.perf_counter() - start
         truth = "\n".join(" ".join(lines) for _, lines in pages)
         garbled = "\n".join(line for p in garbled_pages for line in p.splitlines() if line.strip())
-        row = evaluate(f"{prefix} ({len(pages)} p, {ocr_s / len(pages):.1f} s/p OCR)", truth, garbled,
-                       channel_without(doc), prefix)
+        label = f"{prefix} ({len(pages)} p, {'cached' if cached and ocr_s < 1 else f'{ocr_s / len(pages):.1f} s/p'} OCR)"
+        row = evaluate(label, truth, garbled, channel_without(doc), prefix)
         rows.append(row)
-    rows.append(evaluate("001 hand truth (real)", "\n".join(t for _, t in HAND_TRUTH_001),
-                         "\n".join(g for g, _ in HAND_TRUTH_001), channel_without(None), None))
+        print_errors(prefix, truth, row["restored_text"], args.errors)
+    hand = evaluate("001 hand truth (real)", "\n".join(t for _, t in HAND_TRUTH_001),
+                    "\n".join(g for g, _ in HAND_TRUTH_001), channel_without(None), None)
+    rows.append(hand)
+    print_errors("001 hand", "\n".join(t for _, t in HAND_TRUTH_001), hand["restored_text"], args.errors)
     print("Word accuracy on English-model OCR garble (channel and LM learned without the tested document):")
     print_table(rows)
 

@@ -57,6 +57,7 @@ STRAY_SYMBOL_COST = 2.0  # cost of reading a look-alike symbol at a word's edge 
 # a sentence: the decoder then takes </s> as only this likely, else the sentence goes on (see ``decode``).
 LINE_END_SENTENCE_SHARE = 0.5
 GARBLE_RE = re.compile(r"[^\W_]+")  # letters and digits only: a token the OCR channel may have garbled
+APOSTROPHE_WORD_RE = re.compile(r"[^\W\d_]+(?:['’?][^\W\d_]+)+")  # 'thi’c', "THU'C", 'chi?c'
 CODE_PART_RE = re.compile(r"[^\W\d_][-/]|[-/][^\W\d_]")  # letters joined to a code by '-' or '/'
 
 
@@ -218,8 +219,8 @@ def is_garble_like(tok: Token, symbols: bool = False) -> bool:
     core = tok.core
     if tok.is_word or len(core) > 8:
         return False
-    if horn_reading(core) is not None:  # "THU'C": u' and o' are the English model's ư and ơ
-        return True
+    if symbols and APOSTROPHE_WORD_RE.fullmatch(core):  # ư written u' i’ t’ i? ("THU'C", "thi’c", "chi?c")
+        return horn_reading(core) is not None or channel_wordlike(core.replace("'", "’"))
     if GARBLE_RE.fullmatch(core):
         return any(c.isalpha() for c in core)
     if not symbols or not any(c in LOOKALIKE_SYMBOLS for c in core):
@@ -350,8 +351,8 @@ def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost
         read, where = horn
         for form in horn_forms(tuple(lm.vocab[cid] for cid in lm.forms.get(key_of(read), ())), where):
             cands[lm.ids[form]] = 0.0
-        return list(cands.items())
-    proposals = channel_candidates(word)
+    # the channel learned the curly apostrophe of rendered text ('thi’c' thức); scans give the straight one too
+    proposals = channel_candidates(word.replace("'", "’"))
     trimmed = word.strip(LOOKALIKE_SYMBOLS)
     if len(trimmed) >= 2 and trimmed != word:  # the symbol may be a speck by the word, not a garbled letter
         # (not for a lone letter: 's&' is 'sở', not 's' + speck → any s-syllable)

@@ -146,3 +146,11 @@ def test_name_vote_takes_the_majority_form_and_reports_it():
     assert (1, "Tiến") in fixed and (1, "Tiễn") not in fixed
     assert next(c for c in out if c.line == 1).confidence == 0.75
     assert vote_forms([("tân", "tiến"), ("tân", "tiễn")]) is None  # a tie: no winner
+
+
+def test_u_horn_written_with_an_apostrophe_or_question_mark():
+    text = ("Tao su théng nhét trong nhan thi’c, cac t6 chi?c va bu’éc dau thuc hién Nghi quyét s6 12 ciia Bo.\n"
+            "Nang cao nhan thi'c vé phuong phap mdi ciia cac cap.\n")
+    lines = restore(text).text.split("\n")
+    assert "nhận thức, các tổ chức và bước đầu thực hiện" in lines[0], lines
+    assert lines[1].startswith("Nâng cao nhận thức về"), lines
