@@ -174,6 +174,9 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
         return text, []
     if mode == "garbled":  # look-alike symbols attached to letters are OCR'd marks, not punctuation
         tokens_by_line = [tokenize_line(line, i, garbled=True) for i, line in enumerate(lines)]
+        # The English model can copy a modern 'hoá' (á is in its alphabet) but never a classic 'hóa' or 'thủy'
+        # (it writes 'héa', 'thuy'): the marks it left are one-sided evidence, so garble gets the classic style.
+        style = "classic"
 
     changes: list[Change] = []
     headings = [heading_line(lm, toks) for toks in tokens_by_line]
