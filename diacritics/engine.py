@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .channel import written_by_english_ocr
 from .lexicon import syllables
@@ -24,8 +25,8 @@ from .decode import decode, local_confidence
 from .model import LanguageModel, load_model
 from .phonology import apply_case, canonical, key_of, placement_style, to_style
 from .repairs import (ACRONYM_CONFIDENCE, FAMILY_NAME_BONUS, FAMILY_NAMES, LABEL_CONFIDENCE, NAME_SYLLABLE_BONUS,
-                      SHORT_ACRONYM_CONFIDENCE, acronym_expansion, acronym_like, barred_acronym, horn_forms,
-                      horn_reading, known_acronym, name_key, name_like, roman_label, upper_word, vote_forms)
+                      SHORT_ACRONYM_CONFIDENCE, acronym_expansion, acronym_like, barred_acronym, barred_spelling,
+                      horn_forms, horn_reading, known_acronym, name_key, name_like, roman_label, upper_word, vote_forms)
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -103,6 +104,7 @@ def tokenize_line(line: str, lineno: int, garbled: bool = False) -> list[Token]:
     return tokens
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every word of every line; words repeat
 def is_marked(word: str) -> bool:
     return bool(MARKED_RE.search(word))
 
@@ -195,8 +197,11 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
         decoded = vote_names(tokens_by_line, headings, decoded, inventory, style)
     changes += decoded
     new_lines = list(lines)
-    for i in sorted({c.line for c in changes}):
-        new_lines[i] = rewrite_line(lines[i], [c for c in changes if c.line == i])
+    by_line: dict[int, list[Change]] = {}
+    for c in changes:
+        by_line.setdefault(c.line, []).append(c)
+    for i, line_changes in by_line.items():
+        new_lines[i] = rewrite_line(lines[i], line_changes)
     return "\n".join(new_lines), sorted(changes, key=lambda c: (c.line, c.column))
 
 
@@ -474,6 +479,8 @@ def repair_form(lm: LanguageModel, toks: list[Token]) -> list[Change]:
         if tok.fixed:
             continue
         if tok.is_word:
+            if barred_spelling(tok.core) is None:
+                continue  # most words: no Đ-acronym to spell, so no need to look at the neighbours
             beside = any(acronym_neighbour(lm, toks[n]) for n in (k - 1, k + 1) if 0 <= n < len(toks))
             syllable = key_of(tok.core) in lm.forms
             if syllable and k + 1 < len(toks) and toks[k + 1].core.isupper() and key_of(toks[k + 1].core) in lm.forms:

@@ -181,6 +181,7 @@ def to_style(syllable: str, style: str) -> str:
     return apply_tone(remove_tone(syllable), tone, style)
 
 
+@lru_cache(maxsize=1 << 16)  # called for every chosen form; tokens repeat
 def case_pattern(token: str) -> str:
     """'upper', 'title', 'lower' or 'mixed' (letters only)."""
     letters = [c for c in token if c.isalpha()]

@@ -95,9 +95,16 @@ def barred_acronym(token: str, beside_acronym: bool, syllable_key: bool) -> str 
     """'HDND' → 'HĐND'; 'bU' → 'ĐU' next to another acronym. The token must spell exactly one listed Đ-acronym
     with each Đ read as one of D d P B b, must not be a known acronym itself, and when it is short (two
     letters) or spells a syllable ('DU') it must stand beside an acronym or inside a code."""
-    if not 2 <= len(token) <= 9 or known_acronym(token) or not any(c in D_LOOKALIKES for c in token):
+    spelled = barred_spelling(token)
+    if spelled is None or (len(token) == 2 or syllable_key) and not beside_acronym:
         return None
-    if (len(token) == 2 or syllable_key) and not beside_acronym:
+    return spelled
+
+
+def barred_spelling(token: str) -> str | None:
+    """The one listed Đ-acronym ``token`` spells with each Đ read as one of D d P B b, if it is not a known
+    acronym itself; None otherwise. Cheap: callers test it before working out a token's neighbours."""
+    if not 2 <= len(token) <= 9 or known_acronym(token) or not any(c in D_LOOKALIKES for c in token):
         return None
     fits = [a for a in barred_acronyms().get(len(token), ()) if spells(token, a)]
     return fits[0] if len(fits) == 1 else None
