@@ -165,7 +165,9 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     pages = [r.page for r in results]
     text = "\n\n".join(p.text for p in pages)
     warnings = [w for r in results for w in r.warnings]
-    parsed = parse_text(text)
+    # the parser gets the pages joined by form feeds, so it knows where each page begins (running headers,
+    # page numbers); a form feed reads as one blank line, so its line numbers are those of ``text``
+    parsed = parse_text("\f".join(p.text for p in pages))
     doc = Document(
         source=Source(file=plan.path.name, sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
