@@ -639,29 +639,15 @@ def load_fixture(name: str) -> str:
     return (folder / f"{name}.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_blind_document_matches_expected_fields(name):
+BATCHES = {"blind": CASES, "blind2": CASES_2, "blind3": CASES_3}
+
+
+@pytest.mark.parametrize(("batch", "name"), [(b, n) for b, cases in BATCHES.items() for n in sorted(cases)])
+def test_blind_document_matches_expected_fields(batch, name):
+    expected = BATCHES[batch][name]
     parsed = parse_text(load_fixture(name))
     assert not [w for w in parsed.warnings if w.startswith("parser:")], parsed.warnings
-    checks = compare(parsed, CASES[name])
-    assert len(checks) > 20
-    assert not failures(checks), "\n".join(failures(checks))
-
-
-@pytest.mark.parametrize("name", sorted(CASES_2))
-def test_second_blind_batch_matches_expected_fields(name):
-    parsed = parse_text(load_fixture(name))
-    assert not [w for w in parsed.warnings if w.startswith("parser:")], parsed.warnings
-    checks = compare(parsed, CASES_2[name])
-    assert len(checks) > 20
-    assert not failures(checks), "\n".join(failures(checks))
-
-
-@pytest.mark.parametrize("name", sorted(CASES_3))
-def test_third_blind_batch_matches_expected_fields(name):
-    parsed = parse_text(load_fixture(name))
-    assert not [w for w in parsed.warnings if w.startswith("parser:")], parsed.warnings
-    checks = compare(parsed, CASES_3[name])
+    checks = compare(parsed, expected)
     assert len(checks) > 20
     assert not failures(checks), "\n".join(failures(checks))
 
