@@ -334,8 +334,11 @@ def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, i
             # (a syllable with a letter the English model never writes, 'đoàn', is not its garble: it stays)
             targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
             continue
-        if not garbled and not valid and not flagged and looks_foreign(tok.core):
-            targets.append(None)  # 'clip', 'Facebook', 'startup' in otherwise good text: not OCR damage
+        if not garbled and not valid and not flagged and (looks_foreign(tok.core) or tok.core[:1].isupper()):
+            # 'clip', 'Facebook', 'startup' in otherwise good text: not OCR damage; nor is a capitalised word the
+            # OCR read with confidence that is no Kinh syllable: a name in a minority language ('Krông Pắc',
+            # 'Ea Phê', 'KON TUM', 'H'Mông')
+            targets.append(None)
             continue
         cands = suspect_forms(lm, tok.core, form if valid else None,
                               MAX_CHANNEL_COST_GARBLED if garbled else MAX_CHANNEL_COST)

@@ -110,6 +110,18 @@ def test_only_suspicious_repairs_invalid_tokens():
     assert {c.original for c in result.corrections} <= {"thưc", "nhiêm"}
 
 
+def test_only_suspicious_keeps_confident_capitalised_names_that_are_no_kinh_syllable():
+    """Place names in minority languages are not valid Kinh syllables, yet not OCR damage: read with confidence,
+    they stay ('Krông Pắc', 'Ea Phê', 'KON TUM' were changed to 'Pác', 'Tà', 'XỘN'); flagged low-confidence, they
+    are open to change like any word."""
+    text = ("ĐẢNG BỘ TỈNH KON TUM\nDự án đường giao thông liên xã Ea Phê - Ea Kuăng, huyện Krông Pắc\n"
+            "Số 12-BB/CB ngày 05/10/2025 của Chi bộ")
+    assert restore(text, only_suspicious=True).text == text
+    result = restore("Kế hoạch của UBND xã Thưc hiện nhiệm vụ", only_suspicious=True,
+                     low_confidence=[(1, "Thưc")])
+    assert result.text == "Kế hoạch của UBND xã Thực hiện nhiệm vụ"
+
+
 def test_low_confidence_words_may_change():
     text = "Ủy ban nhân dân tỉnh đối mới phương thức lãnh đạo"
     kept = restore(text, only_suspicious=True)

@@ -214,6 +214,10 @@ INSTITUTION_ACRONYMS = {
     "TĐKT": "thi đua khen thưởng", "BHXH": "bảo hiểm xã hội", "BHYT": "bảo hiểm y tế",
     "THCS": "trung học cơ sở", "THPT": "trung học phổ thông", "HTX": "hợp tác xã", "TTHC": "thủ tục hành chính",
     "QLNN": "quản lý nhà nước", "XHCN": "xã hội chủ nghĩa", "KTXH": "kinh tế xã hội",
+    # common acronyms without Đ: listed so that their B/D is never read as a lost Đ bar ('BB/CB' is Biên bản /
+    # Chi bộ in a Party code, not 'CĐ')
+    "CB": "cán bộ", "CC": "công chức", "VC": "viên chức", "CBCCVC": "cán bộ công chức viên chức", "BB": "biên bản",
+    "DN": "doanh nghiệp", "DA": "dự án", "BC": "báo cáo",
 }
 ACRONYM_RE = re.compile(r"(?<![\w-])[A-ZĐ][A-ZĐ]{1,9}(?!\w)")
 MIN_ACRONYM_COUNT = 2  # an upper-case token seen at least this often in the training text is an acronym as written
