@@ -69,11 +69,8 @@ DOCUMENT_STAGES = ("inputs.detect_kind", "inputs.count_pages", "PAGE_STAGES per 
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def plan_document(path: Path, options: Options, *, sha256: str | None = None) -> DocumentPlan:

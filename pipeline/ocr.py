@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
-import hashlib
 import io
 import os
 import re
@@ -111,37 +110,6 @@ def tessdata_dir() -> Path | None:
         return None
     match = re.search(r'"([^"]+)"', out.splitlines()[0] if out else "")
     return Path(match.group(1)) if match else None
-
-
-def traineddata_digest(lang: str, folder: Path | None = None) -> str | None:
-    """One digest over the .traineddata files ``lang`` uses (e.g. vie and Vietnamese): a retrained or
-    updated model changes what Tesseract reads, so it must change the --resume key. None when the files
-    cannot be found (the key then still carries the Tesseract version)."""
-    folder = folder or tessdata_dir()
-    if folder is None:
-        return None
-    parts = []
-    for code in sorted(c for c in lang.split("+") if c):
-        path = folder / f"{code}.traineddata"
-        if not path.is_file():
-            return None
-        parts.append(f"{code}:{file_digest(path)}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, computed once per process for each (path, size, modification time)."""
-    stat = path.stat()
-    return _file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=64)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -322,7 +322,7 @@ def pipeline_id(options: Options, kind: str | None = None) -> dict:
 
 
 def ocr_identity(lang: str) -> dict:
-    from .ocr import check_tesseract, traineddata_digest
+    from .ocr import check_tesseract
 
     try:
         version = check_tesseract(lang)
@@ -331,10 +331,38 @@ def ocr_identity(lang: str) -> dict:
     return {"tesseract": version, "traineddata": traineddata_digest(lang)}
 
 
+def traineddata_digest(lang: str, folder: Path | None = None) -> str | None:
+    """One digest over the .traineddata files ``lang`` uses (e.g. vie and Vietnamese): a retrained or
+    updated model changes what Tesseract reads, so it must change the --resume key. None when the files
+    cannot be found (the key then still carries the Tesseract version)."""
+    from .ocr import tessdata_dir
+
+    folder = folder or tessdata_dir()
+    if folder is None:
+        return None
+    parts = []
+    for code in sorted(c for c in lang.split("+") if c):
+        path = folder / f"{code}.traineddata"
+        if not path.is_file():
+            return None
+        parts.append(f"{code}:{file_digest(path)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    """``sha256_file``, computed once per process for each (path, size, modification time): the model and
+    data files enter every input's --resume key, and are tens of MB."""
+    stat = path.stat()
+    return _cached_sha256(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
+
+
 def diacritics_data_digest(folder: Path | None = None) -> str | None:
     """One digest over the restoration library's data files (documentation files left out)."""
-    from .ocr import file_digest
-
     if folder is None:
         import importlib.util
 
