@@ -41,7 +41,6 @@ class OcrResult:
     low_confidence_words: list[Word] = field(default_factory=list)
     tsv: str = ""
     steps: list[str] = field(default_factory=list)
-    seconds: float | None = None  # the Tesseract process's run time (for the batch driver's timings)
     timings: dict[str, float] = field(default_factory=dict)  # tesseract, tesseract_cpu, ocr_encode, ocr_read
 
 
@@ -205,7 +204,7 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
     timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
     if run.cpu_seconds is not None:
         timings["tesseract_cpu"] = run.cpu_seconds
-    return dataclasses.replace(result, seconds=round(run.seconds, 3), timings=timings)
+    return dataclasses.replace(result, timings=timings)
 
 
 def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = None) -> OcrResult:

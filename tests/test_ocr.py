@@ -139,7 +139,7 @@ def test_real_ocr_keeps_header_columns_apart():
     lines = lines_of(result.text)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
     assert lines.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") > max(i for i, line in enumerate(lines) if "KH-UBND" in line)
-    assert result.confidence is not None and result.confidence > 0.8 and result.seconds > 0
+    assert result.confidence is not None and result.confidence > 0.8 and result.timings["tesseract"] > 0
     assert os.environ.get("OMP_THREAD_LIMIT") == "1"
 
 
@@ -193,4 +193,3 @@ def test_pages_reach_tesseract_as_raw_pnm_in_either_colour_mode():
     assert colour_result.text == grey_result.text and "CỘNG HÒA" in grey_result.text
     timings = grey_result.timings
     assert timings["tesseract"] > 0 and timings["ocr_encode"] >= 0 and timings["ocr_read"] >= 0
-    assert grey_result.seconds == round(timings["tesseract"], 3)
