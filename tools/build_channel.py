@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diacritics.channel import learn_channel, save_channel  # noqa: E402
+from pipeline.samples import wrap_words  # noqa: E402
 
 DATA = ROOT / "diacritics" / "data"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -112,17 +113,7 @@ def random_word_lines(n_lines: int, rng: random.Random) -> list[str]:
 
 
 def wrap(paragraph: str, font: ImageFont.FreeTypeFont) -> list[str]:
-    lines, current = [], ""
-    for word in paragraph.split():
-        trial = f"{current} {word}".strip()
-        if current and font.getlength(trial) > TEXT_WIDTH_PX:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
-    return lines
+    return wrap_words(paragraph, font, TEXT_WIDTH_PX, TEXT_WIDTH_PX)  # the sample renderer's line breaking
 
 
 # ---------------------------------------------------------------- rendering
