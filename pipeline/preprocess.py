@@ -79,8 +79,9 @@ def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") ->
     if "flatten" in steps:
         components = ink_components(gray)
         letter = letter_height_of(components, gray.shape) or 30.0
-        if uneven_background(gray, letter=letter):
-            gray = flatten_background(gray, letter=letter)
+        background = paper_background(gray, letter)  # measured once: to decide, and to flatten with
+        if background_spread(gray, background=background) > FLATTEN_MIN_SPREAD:
+            gray = flatten_background(gray, background=background)
             components = None  # the page changed: its ink is measured again
             done.append("flatten")
     if "denoise" in steps or "despeckle" in steps:
@@ -253,32 +254,34 @@ def deskew(gray: np.ndarray, min_angle: float | None = None) -> tuple[np.ndarray
 
 # --- light and noise ------------------------------------------------------------------------------
 
-def flatten_background(gray: np.ndarray, letter: float | None = None) -> np.ndarray:
-    """Divide by an estimate of the paper's brightness (a morphological close wider than any stroke,
-    which erases the text and keeps shadows and uneven light), so the page becomes evenly white before
-    thresholding. Computed at reduced size: the light varies slowly."""
+def paper_background(gray: np.ndarray, letter: float | None = None) -> np.ndarray:
+    """The paper's brightness at a quarter of the page's size: a morphological close wider than any stroke
+    erases the text and keeps shadows and uneven light (computed small: the light varies slowly).
+    ``letter``: the page's letter height, when known."""
     h, w = gray.shape
     factor = 4
     small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
     letter = letter or letter_blob_height(gray) or 30.0
     size = max(5, int(round(letter * 1.5 / factor)) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
-    background = cv2.medianBlur(background, 5)
-    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    return flat
+    return cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel), 5)
 
 
-def background_spread(gray: np.ndarray, letter: float | None = None) -> float:
-    """How uneven the paper is: spread (2nd–98th percentile) of the text-free background brightness,
-    relative to its median, away from the page edges. ``letter``: the page's letter height, when known."""
+def flatten_background(gray: np.ndarray, letter: float | None = None, background: np.ndarray | None = None) -> np.ndarray:
+    """Divide by the paper's brightness (``paper_background``, or the one already measured for this page),
+    so the page becomes evenly white before thresholding."""
+    if background is None:
+        background = paper_background(gray, letter)
     h, w = gray.shape
-    factor = 4
-    small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
-    letter = letter or letter_blob_height(gray) or 30.0
-    size = max(5, int(round(letter * 1.5 / factor)) | 1)
-    background = cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))), 5)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)
+
+
+def background_spread(gray: np.ndarray, letter: float | None = None, background: np.ndarray | None = None) -> float:
+    """How uneven the paper is: spread (2nd–98th percentile) of the text-free background brightness,
+    relative to its median, away from the page edges."""
+    if background is None:
+        background = paper_background(gray, letter)
     margin = max(1, min(background.shape) // 20)
     inner = background[margin:-margin, margin:-margin] if min(background.shape) > 4 * margin else background
     low, median, high = np.percentile(inner, [2, 50, 98])
