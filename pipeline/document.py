@@ -111,6 +111,10 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
     options = task.options
     started = time.perf_counter()
     cpu_started = time.process_time()
+    if options.restore and task.kind != "text":
+        from .restore import start_warm_up
+
+        start_warm_up()  # the restoration data loads while this page is loaded, preprocessed and OCR'd
     page_input = load_page(task.path, task.kind, task.number, options)
     timings["load"] = time.perf_counter() - started
     words = []

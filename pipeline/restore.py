@@ -3,9 +3,16 @@ and turn its corrections into the record's audit trail (page, line, original, co
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from .model import Correction, Word
+
+# A short line of each kind the stage restores, so that warming up loads everything a page will need
+# (the language model, the lexicon, the acronym list), not just the model.
+WARM_UP_TEXT = "Ủy ban nhân dân xã\nNghi quyet so 57 cua Bo Chinh tri"
+
+_warm_up_thread: threading.Thread | None = None
 
 
 @dataclass(frozen=True)
@@ -14,11 +21,34 @@ class RestoredPage:
     corrections: list[Correction]
 
 
+def start_warm_up() -> None:
+    """Load the restoration data in a background thread, once per process. A worker calls this when its
+    first page starts, so the load (~0.5 s of CPU) overlaps that page's loading, preprocessing and
+    Tesseract run (the worker only waits on the Tesseract process then) instead of delaying the page;
+    ``restore_page`` waits for it to finish."""
+    global _warm_up_thread
+    if _warm_up_thread is None:
+        _warm_up_thread = threading.Thread(target=_warm_up, name="planocr-restore-warm-up", daemon=True)
+        _warm_up_thread.start()
+
+
+def _warm_up() -> None:
+    try:
+        import diacritics
+
+        diacritics.restore(WARM_UP_TEXT, only_suspicious=True)
+        diacritics.restore(WARM_UP_TEXT)
+    except Exception:  # noqa: BLE001 — the page that needs the data loads it again and reports the error on that page
+        pass
+
+
 def restore_page(text: str, page: int | None, *, words: list[Word] | None = None, from_ocr: bool = False) -> RestoredPage:
     """Repair one page. ``from_ocr`` with ``words`` (the low-confidence ones) limits changes to
     invalid or low-confidence tokens, because the Vietnamese OCR model is usually right."""
     import diacritics
 
+    if _warm_up_thread is not None:
+        _warm_up_thread.join()  # one load, not two racing ones
     low_conf = [(w.line, w.text) for w in (words or []) if w.line is not None]
     result = diacritics.restore(text, only_suspicious=from_ocr, low_confidence=low_conf)
     corrections = [

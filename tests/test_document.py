@@ -53,3 +53,18 @@ def walk(section):
     for child in section.children:
         yield child
         yield from walk(child)
+
+
+def test_restoration_warm_up_loads_once_in_the_background_and_the_page_waits_for_it():
+    import diacritics
+    from pipeline import restore
+
+    restore.start_warm_up()
+    thread = restore._warm_up_thread
+    restore.start_warm_up()
+    assert restore._warm_up_thread is thread  # one load per process, however many pages ask
+    text = "Ke hoach trien khai Nghi quyet cua Bo Chinh tri"
+    page = restore.restore_page(text, 1)
+    assert not thread.is_alive()  # restore_page waited for the load rather than racing it
+    assert page.text == diacritics.restore(text).text == "Kế hoạch triển khai Nghị quyết của Bộ Chính trị"
+    assert all(c.page == 1 for c in page.corrections) and len(page.corrections) == 9  # all but "khai"
