@@ -111,10 +111,6 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
     options = task.options
     started = time.perf_counter()
     cpu_started = time.process_time()
-    if options.restore and task.kind != "text":
-        from .restore import start_warm_up
-
-        start_warm_up()  # the restoration data loads while this page is loaded, preprocessed and OCR'd
     page_input = load_page(task.path, task.kind, task.number, options)
     timings["load"] = time.perf_counter() - started
     words = []
@@ -130,6 +126,12 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         t0 = time.perf_counter()
         pre = preprocess_page(page_input.image, options) if options.preprocess else None
         timings["preprocess"] = time.perf_counter() - t0
+        if options.restore:
+            from .restore import start_warm_up
+
+            # the restoration data loads while this process only waits for Tesseract (a thread started
+            # earlier would compete for the GIL with loading and preprocessing the page)
+            start_warm_up()
         t0 = time.perf_counter()
         result = ocr_page(pre.image if pre else page_input.image, options, scale=pre.scale if pre else 1.0)
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it

@@ -23,9 +23,8 @@ class RestoredPage:
 
 def start_warm_up() -> None:
     """Load the restoration data in a background thread, once per process. A worker calls this when its
-    first page starts, so the load (~0.5 s of CPU) overlaps that page's loading, preprocessing and
-    Tesseract run (the worker only waits on the Tesseract process then) instead of delaying the page;
-    ``restore_page`` waits for it to finish."""
+    first page goes to Tesseract, so the load (~0.5 s of CPU) runs while the worker only waits for the
+    Tesseract process, instead of delaying the page; ``restore_page`` waits for it to finish."""
     global _warm_up_thread
     if _warm_up_thread is None:
         _warm_up_thread = threading.Thread(target=_warm_up, name="planocr-restore-warm-up", daemon=True)
