@@ -45,9 +45,13 @@ def _read_input(source: str | None) -> str:
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
+    options = from_namespace(ns, Options)
+    if options.executor == "local":
+        from .forkserver import start_forkserver
+
+        start_forkserver()  # its imports overlap this process's own (below) and the batch's planning
     from .run import run_batch
 
-    options = from_namespace(ns, Options)
     summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)  # prints progress and summary
     if summary.interrupted:
         return 130

@@ -36,16 +36,13 @@ from typing import Any
 
 from .document import DocumentPlan, PageResult, assemble_document, failed_page, page_tasks, process_document, process_page
 from .errors import PageTimeoutError, PlanocrError, UsageError
+from .forkserver import worker_context
 from .model import Document
 from .options import Options
 
 # A worker is replaced after this many tasks, so a slow leak in a native library (OpenCV, Pillow)
 # resets; reloading the restoration model costs far less than one OCR'd page.
 TASKS_PER_WORKER = 100
-# Modules the forkserver imports once, so that every worker forked from it starts with them (imports
-# only: the restoration model is still loaded lazily, in each worker, on its first page).
-WORKER_PRELOAD = ("pipeline.executor", "pipeline.preprocess", "pipeline.ocr", "pipeline.restore", "pipeline.parse",
-                  "diacritics", "PIL.Image", "PIL.ImageOps")
 # Extra time a worker's first task may take: imports and lazy model loads (restoration model ~3 s)
 # happen there.
 COLD_START_SECONDS = 10.0
@@ -202,13 +199,7 @@ class WorkerPool:
     """``jobs`` worker processes, each running one task at a time."""
 
     def __init__(self, jobs: int, *, tasks_per_worker: int = TASKS_PER_WORKER):
-        methods = multiprocessing.get_all_start_methods()
-        self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if self.context.get_start_method() == "forkserver":
-            # workers fork from a server that has already imported the pipeline: a (re)started worker
-            # is ready in milliseconds instead of re-importing numpy, pydantic and the stages (the
-            # stages import OpenCV, Pillow and the parser lazily; ~0.2 s of CPU per worker otherwise)
-            self.context.set_forkserver_preload(list(WORKER_PRELOAD))
+        self.context = worker_context()  # workers fork from a server that has imported the stages
         self.tasks_per_worker = tasks_per_worker
         self.workers: list[_Worker] = [self._start() for _ in range(jobs)]
 
