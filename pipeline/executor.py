@@ -201,6 +201,8 @@ class WorkerPool:
     def __init__(self, jobs: int, *, tasks_per_worker: int = TASKS_PER_WORKER):
         self.context = worker_context()  # workers fork from a server that has imported the stages
         self.tasks_per_worker = tasks_per_worker
+        self.opened = time.monotonic()
+        self.busy_seconds = 0.0  # summed over workers, from a task's hand-over to its result
         self.workers: list[_Worker] = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
@@ -249,6 +251,7 @@ class WorkerPool:
         try:
             if worker.conn.poll():
                 _, ok, payload = worker.conn.recv()
+                self.busy_seconds += time.monotonic() - worker.started
                 worker.busy, worker.key = False, None
                 worker.tasks_done += 1
                 if worker.tasks_done >= self.tasks_per_worker:
@@ -258,10 +261,12 @@ class WorkerPool:
             pass  # died mid-reply: handled as a crash below
         if not worker.process.is_alive() or worker.conn.closed:
             code = worker.process.exitcode
+            self.busy_seconds += time.monotonic() - worker.started
             self._replace(worker)
             return Completion(key, failure=TaskFailure("internal", f"worker process crashed (exit code {code})", ""))
         if time.monotonic() - worker.started > worker.limit:
             limit = worker.limit
+            self.busy_seconds += time.monotonic() - worker.started
             self._replace(worker)
             return Completion(key, failure=TaskFailure("timeout", f"no result after {limit:.0f} s; task stopped", ""))
         return None
@@ -316,6 +321,9 @@ class LocalExecutor:
         self.jobs = options.jobs
         self.window = max(4, 3 * options.jobs)  # documents open at once (planned, running or waiting to be emitted)
         self.pool: WorkerPool | None = None
+        # for the run's summary: worker-seconds the pool was open, and how many of them went to tasks (the
+        # rest is workers starting up, or idle: waiting for the parent, or at the batch's end)
+        self.stats: dict[str, float] = {}
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
         source = iter(jobs)
@@ -355,11 +363,16 @@ class LocalExecutor:
             raise
         finally:
             if self.pool is not None:
+                self._account(self.pool)
                 self.pool.shutdown()
                 self.pool = None
 
+    def _account(self, pool: WorkerPool) -> None:
+        self.stats = {"pool_open": (time.monotonic() - pool.opened) * self.jobs, "pool_busy": pool.busy_seconds}
+
     def terminate(self) -> None:
         if self.pool is not None:
+            self._account(self.pool)
             self.pool.terminate()
             self.pool = None
 

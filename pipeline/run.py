@@ -553,5 +553,6 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
     finally:
         manifest.close()
         summary.seconds = time.monotonic() - started
+        summary.timings.update(getattr(executor, "stats", {}))  # the local pool's busy and open worker-seconds
         reporter.finish(summary)
     return summary

@@ -220,6 +220,18 @@ def test_log_json_is_one_object_per_line(tmp_path):
     assert all("time" in e for e in events)
 
 
+def test_summary_accounts_for_the_pools_busy_and_open_worker_seconds(tmp_path):
+    write_texts(tmp_path / "in", 4)
+    hook = {"PLANOCR_TEST_HOOK": json.dumps([{"action": "delay", "seconds": 0.4}])}
+    proc = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--jobs", "2", "--no-restore", "--log-json",
+                   env_extra=hook)
+    summary = json.loads(proc.stderr.splitlines()[-1])
+    timings = summary["timings"]
+    # four pages of at least 0.4 s each were in workers' hands; two workers were open at most the whole run
+    assert 4 * 0.4 <= timings["pool_busy"] <= timings["pool_open"] <= 2 * summary["seconds"] + 0.01
+    assert timings["pool_busy"] >= timings["total"]  # a task's time in a worker covers its page stages
+
+
 def test_second_run_on_the_same_outdir_is_refused_while_first_runs(tmp_path):
     from pipeline.run import Manifest
     from pipeline.errors import UsageError
