@@ -489,18 +489,35 @@ def document_deadline(pages: int, options: Options) -> float:
     return max(1, pages) * hard_page_limit(options) + COLD_START_SECONDS
 
 
+# Seconds a Ray task may wait to start beyond the documents ahead of it: Ray starting a worker process,
+# setting up its environment, or an autoscaler adding a node.
+RAY_START_SLACK_SECONDS = 300.0
+
+
+def queue_deadline(budgets: Iterable[float]) -> float:
+    """Seconds a document's Ray task may wait in Ray's queue before it starts. The driver keeps at most
+    two documents per CPU in flight, so a queued task waits at most for one document ahead of it per CPU:
+    the longest budget among the documents in flight when it was submitted (itself included), plus
+    start-up slack. A task still not started after that never will be (its node is gone, or the cluster
+    has no CPU for it): the document fails as a timeout instead of holding the batch forever."""
+    return max(budgets, default=0.0) + RAY_START_SLACK_SECONDS
+
+
 @dataclass
 class _RayDoc:
     job: DocJob
     stream: Any = None  # the task's ObjectRefGenerator
     budget: float = float("inf")  # seconds it may run once started
+    queue_budget: float = float("inf")  # seconds it may wait to start
     submitted: float = 0.0
     started: float | None = None  # when the task's STARTED arrived
     outcome: DocOutcome | None = None
 
     @property
     def deadline(self) -> float:
-        return float("inf") if self.started is None else self.started + self.budget
+        if self.started is None:
+            return self.submitted + self.queue_budget
+        return self.started + self.budget
 
 
 class RayExecutor:
@@ -556,6 +573,7 @@ class RayExecutor:
                         doc.stream = self._task.remote(str(job.path), job.name, self.options)
                         doc.submitted = time.monotonic()
                         doc.budget = document_deadline(job.plan.pages, self.options)
+                        doc.queue_budget = queue_deadline([d.budget for d in self._unfinished(queue)] + [doc.budget])
                     queue.append(doc)
                 self._settle(self._unfinished(queue), on_page)
                 while queue and queue[0].outcome is not None:
@@ -591,8 +609,12 @@ class RayExecutor:
                 self._take(doc, on_page)
             elif now > doc.deadline:
                 self.ray.cancel(doc.stream, force=True)
-                err = PageTimeoutError(f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
-                                       f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
+                if doc.started is None:
+                    err = PageTimeoutError(f"Ray task not started {doc.queue_budget:.0f} s after it was submitted (no free "
+                                           f"CPU in the cluster, or its node is gone); Ray task cancelled")
+                else:
+                    err = PageTimeoutError(f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
+                                           f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
                 doc.outcome = failed_outcome(doc.job, err, now - doc.submitted)
 
     def _take(self, doc: _RayDoc, on_page: Callable[[int], None]) -> None:

@@ -84,3 +84,31 @@ def test_a_hung_document_is_cancelled_at_its_deadline_and_the_batch_goes_on(tmp_
     while pid_alive(hung_pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not pid_alive(hung_pid), "the hung task's worker process is still running"
+
+
+def test_a_document_whose_task_never_starts_fails_as_a_timeout_at_its_queue_deadline(tmp_path, local_ray, monkeypatch):
+    """Both CPUs of the instance are held by another job, so the document's task can never start: the
+    driver cancels it once it has waited its queue deadline, records a timeout that says so, and ends."""
+    import pipeline.executor as executor
+
+    assert executor.queue_deadline([13.0, 40.0]) == 40.0 + executor.RAY_START_SLACK_SECONDS
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "plan.txt").write_text(PLAN.format(n=1), encoding="utf-8")
+
+    @ray.remote(num_cpus=2)
+    def hold_every_cpu():
+        time.sleep(120)
+
+    blocker = hold_every_cpu.remote()
+    try:
+        monkeypatch.setattr(executor, "queue_deadline", lambda budgets: 3.0)
+        started = time.monotonic()
+        summary = run_batch([inputs], tmp_path / "out", Options(jobs=2, restore=False, executor="ray"))
+        waited = time.monotonic() - started
+    finally:
+        ray.cancel(blocker, force=True)
+    assert (summary.ok, summary.failed, summary.categories) == (0, 1, {"timeout": 1})
+    assert 3.0 <= waited < 30
+    entry = json.loads((tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert entry["status"] == "failed" and "not started 3 s after it was submitted" in entry["error"]
