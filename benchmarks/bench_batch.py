@@ -3,27 +3,34 @@ share of time spent outside Tesseract, peak memory on a long PDF, and (when the 
 the Ray executor with 1 and 2 workers.
 
 Inputs: single-page A4 scans at 300 DPI rendered by ``pipeline.samples`` from the shared seed texts
-(``../shared/seeds``; a built-in plan text when they are absent), profile "mild"; cached in the temp
-folder so reruns skip rendering. Each run is the real CLI in a subprocess (``--log-json``); numbers come
-from its summary event (seconds from the first input to the last record, excluding interpreter start-up)
-and from the per-stage timings the workers measure.
+(``../shared/seeds``; a built-in plan text when they are absent), profile "mild", saved as PNG; and one long
+PDF made of those pages (JPEG images, as scanners write them). Cached in the temp folder so reruns skip
+rendering. Each run is the real CLI in a subprocess (``--log-json``); numbers come from its summary event
+and from the per-stage timings the workers measure. The batch is 24 pages (two rounds of the seeds' pages)
+because a run's fixed costs (interpreter start, imports, the last page running alone) are paid once per run
+and a box of scans is far longer than any batch measured here.
 
-  share outside Tesseract = 1 − Σ(Tesseract process seconds) / (wall seconds × workers)
-    "Tesseract" is the tesseract process alone, from its start to its exit (loading its models,
-    layout, recognition), as ``pipeline.ocr.run_tesseract`` times it; everything else a worker-second
-    went to is outside: loading/rasterising, preprocessing, handing the image to Tesseract, reading its
-    TSV, restoration, assembly, and (the "unaccounted" rest) process start-up, idle cores at the start
-    and end of the batch, the parent's hashing and writing, and moving results between processes.
-  page stages alone = Σ(page stages outside Tesseract) / (Σ Tesseract + Σ those stages): the same share
-    without the run's start-up and idle cores, i.e. what a long archive batch approaches (start-up is paid
-    once per run; it weighs heavily in a batch of a dozen pages). Also printed for the long PDF.
-  peak memory: the process tree (parent + workers + Tesseract) sampled from /proc every 50 ms; the sum
-    of RSS over the tree, and the parent alone.
+Share of time outside Tesseract, four ways. "Tesseract" is the tesseract process alone, from its start to
+its exit (loading its models, layout, recognition), as ``pipeline.ocr.run_tesseract`` times it; everything
+else is outside: loading/rasterising, preprocessing, handing the image to Tesseract, reading its TSV,
+restoration, assembly, handing pages and records between processes, process start-up and imports, workers
+idle at the start and end of the batch, the parent's hashing and writing.
+  run            1 − Σ Tesseract seconds / (seconds from the first input to the last record × workers)
+  whole command  the same over the command's whole life, interpreter start-up and exit included
+  CPU            1 − Tesseract's CPU seconds / the whole process tree's CPU seconds (distorted far less than
+                 wall seconds when the machine is shared)
+  page stages    the page work alone, without the run's start-up and idle workers: what a long batch approaches
+The worker-seconds line splits the run's seconds × workers into Tesseract, each stage outside it, the hand-
+over between processes, workers idle while the pool was open (the pool's own busy/open accounting) and the
+time before it opened.
+Peak memory: the process tree (parent, forkserver, workers, Tesseract) sampled from /proc every 50 ms: the
+sum of PSS (shared pages split between their sharers: the real footprint) and of RSS (shared pages counted
+once per process), and the parent alone.
 
 The machine's load average is printed with every run: on a shared machine, seconds are only comparable
 between runs made under the same load (``--repeat N`` keeps the fastest of N interleaved runs).
 
-    .venv/bin/python benchmarks/bench_batch.py [--pages 12] [--long-pages 30] [--repeat 1] [--no-long] [--no-ray]
+    .venv/bin/python benchmarks/bench_batch.py [--pages 24] [--ray-pages 12] [--long-pages 30] [--repeat 1] [--no-long] [--no-ray]
 """
 
 from __future__ import annotations
@@ -115,8 +122,10 @@ def render_inputs(cache: Path, pages: int, long_pages: int) -> tuple[list[Path],
     return wanted, long_pdf
 
 
-def tree_rss(root_pid: int) -> tuple[int, int]:
-    """(sum of RSS over the process tree, RSS of the root) in bytes, from /proc."""
+def tree_rss(root_pid: int) -> tuple[int, int, int]:
+    """(sum of RSS over the process tree, sum of PSS over it, RSS of the root) in bytes, from /proc. RSS
+    counts pages shared between processes (the workers forked from one server share its imports) once
+    per process; PSS splits each shared page between its sharers, so its sum is the tree's real footprint."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -131,15 +140,26 @@ def tree_rss(root_pid: int) -> tuple[int, int]:
         pid = int(entry.name)
         children.setdefault(ppid, []).append(pid)
         rss[pid] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, stack, seen = 0, [root_pid], set()
+    total, pss, stack, seen = 0, 0, [root_pid], set()
     while stack:
         pid = stack.pop()
         if pid in seen:
             continue
         seen.add(pid)
         total += rss.get(pid, 0)
+        pss += proportional_set_size(pid)
         stack.extend(children.get(pid, []))
-    return total, rss.get(root_pid, 0)
+    return total, pss, rss.get(root_pid, 0)
+
+
+def proportional_set_size(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -184,10 +204,10 @@ def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str) -> dict:
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "-o", str(out),
                              "--jobs", str(jobs), "--log-json", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    peak_tree = peak_parent = 0
+    peak_tree = peak_pss = peak_parent = 0
     while proc.poll() is None:
-        total, parent = tree_rss(proc.pid)
-        peak_tree, peak_parent = max(peak_tree, total), max(peak_parent, parent)
+        total, pss, parent = tree_rss(proc.pid)
+        peak_tree, peak_pss, peak_parent = max(peak_tree, total), max(peak_pss, pss), max(peak_parent, parent)
         time.sleep(0.05)
     stderr = proc.stderr.read()
     wall = time.monotonic() - started
@@ -199,51 +219,68 @@ def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str) -> dict:
     summary = next((e for e in events if e.get("event") == "summary"), None)
     if summary is None or proc.returncode != 0:
         raise SystemExit(f"planocr run failed (exit {proc.returncode}):\n{stderr[-2000:]}")
-    summary.update(wall=wall, peak_tree=peak_tree, peak_parent=peak_parent, jobs=jobs, tree_cpu=tree_cpu)
+    summary.update(wall=wall, peak_tree=peak_tree, peak_pss=peak_pss, peak_parent=peak_parent, jobs=jobs, tree_cpu=tree_cpu)
     return summary
 
 
 def cpu_line(summary: dict) -> str:
     """CPU accounting, which a loaded machine distorts far less than wall seconds: the process tree's CPU
-    seconds against the Tesseract processes' own."""
+    seconds (interpreters, imports, every stage, Tesseract) against the Tesseract processes' own."""
     tree, tesseract = summary.get("tree_cpu"), summary["timings"].get("tesseract_cpu")
     if not tree or tesseract is None:
         return "CPU accounting unavailable"
     pages = summary["timings"].get("python_cpu")
     split = (f" = page stages in Python {pages:.1f} + the rest {tree - tesseract - pages:.1f} (interpreters, imports, "
-             f"model loads, the parent's planning and writing, assembly)") if pages is not None else ""
+             f"data loads, the parent's planning and writing, assembly)") if pages is not None else ""
     return (f"CPU seconds: process tree {tree:.1f}, Tesseract {tesseract:.1f}; outside Tesseract "
-            f"{tree - tesseract:.1f}{split}: {1 - tesseract / tree:.1%} of the CPU")
+            f"{tree - tesseract:.1f}{split}")
+
+
+def shares(summary: dict, workers: int) -> dict[str, float]:
+    """The share of time outside Tesseract, four ways (see the module's docstring):
+    run      1 − Σ Tesseract seconds / (seconds from the first input to the last record × workers)
+    command  the same over the whole command, from starting the interpreter to its exit
+    cpu      1 − Tesseract's CPU seconds / the process tree's CPU seconds
+    pages    the page stages alone: (Σ page-stage seconds − Σ Tesseract + assembly) / (Σ page-stage seconds + assembly)"""
+    timings = summary["timings"]
+    tesseract = timings.get("tesseract", 0.0)
+    work = timings.get("total", 0.0) + timings.get("assemble", 0.0)
+    out = {"run": 1.0 - tesseract / (summary["seconds"] * workers), "command": 1.0 - tesseract / (summary["wall"] * workers),
+           "pages": (work - tesseract) / work if work else float("nan")}
+    if summary.get("tree_cpu") and "tesseract_cpu" in timings:
+        out["cpu"] = 1.0 - timings["tesseract_cpu"] / summary["tree_cpu"]
+    return out
+
+
+def share_line(summary: dict, workers: int) -> str:
+    share = shares(summary, workers)
+    cpu = f", CPU {share['cpu']:.1%}" if "cpu" in share else ""
+    return (f"outside Tesseract: run {share['run']:.1%}, whole command {share['command']:.1%}{cpu}; "
+            f"page stages alone {share['pages']:.1%}")
 
 
 OUTSIDE_STAGES = ("load", "preprocess", "ocr_encode", "ocr_read", "restore", "assemble")
 
 
-def outside_share(summary: dict, workers: int) -> float:
-    tesseract = summary["timings"].get("tesseract", 0.0)
-    return 1.0 - tesseract / (summary["seconds"] * workers) if summary["seconds"] else float("nan")
-
-
-def page_stage_share(summary: dict) -> float:
-    """Share outside Tesseract of the work done for the pages alone (Tesseract + the page stages), i.e. without
-    the run's start-up and idle cores: what a long batch approaches, where start-up is paid once."""
-    timings = summary["timings"]
-    outside = sum(timings.get(stage, 0.0) for stage in OUTSIDE_STAGES)
-    total = timings.get("tesseract", 0.0) + outside
-    return outside / total if total else float("nan")
-
-
 def stage_line(summary: dict, workers: int) -> str:
-    """Seconds summed over workers: Tesseract, each stage outside it, and the unaccounted rest of the
-    worker-seconds (start-up, idle, driver, inter-process transfer)."""
+    """Where the run's worker-seconds (seconds × workers) went: Tesseract, each page stage outside it, the
+    rest of the page tasks, hand-over between processes, workers idle while the pool was open (starting,
+    waiting for the parent, or done while the last pages ran), and the time before the pool opened."""
     timings = summary["timings"]
-    parts = [f"tesseract {timings.get('tesseract', 0.0):.1f}"]
-    if "tesseract_cpu" in timings:
-        parts[0] += f" (cpu {timings['tesseract_cpu']:.1f})"
+    tesseract = timings.get("tesseract", 0.0)
+    parts = [f"tesseract {tesseract:.1f}" + (f" (cpu {timings['tesseract_cpu']:.1f})" if "tesseract_cpu" in timings else "")]
     parts += [f"{stage} {timings[stage]:.2f}" for stage in OUTSIDE_STAGES if stage in timings]
-    accounted = timings.get("tesseract", 0.0) + sum(timings.get(stage, 0.0) for stage in OUTSIDE_STAGES)
-    parts.append(f"unaccounted {summary['seconds'] * workers - accounted:.2f}")
-    return ", ".join(parts)
+    named = tesseract + sum(timings.get(stage, 0.0) for stage in OUTSIDE_STAGES)
+    work = timings.get("total", 0.0) + timings.get("assemble", 0.0)
+    parts.append(f"rest of the page stages {work - named:.2f}")
+    capacity = summary["seconds"] * workers
+    if "pool_busy" in timings:
+        parts.append(f"hand-over between processes {timings['pool_busy'] - work:.2f}")
+        parts.append(f"workers idle {timings['pool_open'] - timings['pool_busy']:.2f}")
+        parts.append(f"before the pool opened {capacity - timings['pool_open']:.2f}")
+    else:
+        parts.append(f"unaccounted {capacity - work:.2f}")
+    return f"of {capacity:.1f} worker-seconds: " + ", ".join(parts)
 
 
 def load_line() -> str:
@@ -261,8 +298,7 @@ def bench_local(singles: list[Path], work: Path, repeat: int = 1) -> dict[int, d
             summary = run_batch(singles, work / f"out-jobs{jobs}", jobs)
             summary["load"] = load
             if repeat > 1:
-                print(f"    run {attempt}, --jobs {jobs}: {summary['seconds']:.1f} s, outside Tesseract "
-                      f"{outside_share(summary, jobs):.1%} ({load})")
+                print(f"    run {attempt}, --jobs {jobs}: {summary['seconds']:.1f} s, {share_line(summary, jobs)} ({load})")
             if jobs not in results or summary["seconds"] < results[jobs]["seconds"]:
                 results[jobs] = summary
             if jobs == 2:
@@ -270,10 +306,10 @@ def bench_local(singles: list[Path], work: Path, repeat: int = 1) -> dict[int, d
     for jobs in (1, 2):
         summary = results[jobs]
         print(f"  --jobs {jobs}: {summary['pages_processed']} pages in {summary['seconds']:.1f} s "
-              f"({summary['wall']:.1f} s with interpreter start) = {summary['pages_per_minute']:.1f} pages/min; "
-              f"outside Tesseract {outside_share(summary, jobs):.1%} (page stages alone "
-              f"{page_stage_share(summary):.1%}; the rest is start-up and idle cores) [{summary['load']}]")
-        print(f"      seconds summed over workers: {stage_line(summary, jobs)}")
+              f"({summary['wall']:.1f} s from the command's start to its exit) = {summary['pages_per_minute']:.1f} pages/min "
+              f"[{summary['load']}]")
+        print(f"      {share_line(summary, jobs)}")
+        print(f"      {stage_line(summary, jobs)}")
         print(f"      {cpu_line(summary)}")
     speedup = results[1]["seconds"] / results[2]["seconds"]
     print(f"  speedup --jobs 2 vs --jobs 1: {speedup:.2f}x (target >= 1.7); records byte-identical: {identical}")
@@ -301,10 +337,12 @@ def project(seconds_per_page: float, efficiency: float, cores: int = 64, pages: 
 
 def bench_long_pdf(long_pdf: Path, work: Path, pages: int) -> None:
     summary = run_batch([long_pdf], work / "out-long", 2)
-    print(f"  {pages}-page PDF, --jobs 2: {summary['seconds']:.1f} s, {summary['pages_per_minute']:.1f} pages/min; "
-          f"peak RSS of the process tree {summary['peak_tree'] / 2**20:.0f} MiB, of the parent {summary['peak_parent'] / 2**20:.0f} MiB")
-    print(f"      outside Tesseract {outside_share(summary, 2):.1%} (page stages alone {page_stage_share(summary):.1%}); "
-          f"seconds summed over workers: {stage_line(summary, 2)}")
+    print(f"  {pages}-page PDF, --jobs 2: {summary['seconds']:.1f} s, {summary['pages_per_minute']:.1f} pages/min [{load_line()}]")
+    print(f"      peak memory of the process tree: PSS {summary['peak_pss'] / 2**20:.0f} MiB (RSS summed over processes "
+          f"{summary['peak_tree'] / 2**20:.0f} MiB); the parent alone RSS {summary['peak_parent'] / 2**20:.0f} MiB")
+    print(f"      {share_line(summary, 2)}")
+    print(f"      {stage_line(summary, 2)}")
+    print(f"      {cpu_line(summary)}")
 
 
 def bench_ray(singles: list[Path], work: Path) -> None:
@@ -337,7 +375,8 @@ def bench_ray(singles: list[Path], work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=12, help="single-page scans in the throughput batch")
+    parser.add_argument("--pages", type=int, default=24, help="single-page scans in the throughput batch")
+    parser.add_argument("--ray-pages", type=int, default=12, help="of those, how many the Ray runs take (Ray is slow to start)")
     parser.add_argument("--long-pages", type=int, default=30, help="pages of the long PDF for the memory figure")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved runs of --jobs 1 and 2; the fastest is kept")
     parser.add_argument("--no-long", action="store_true", help="skip the long-PDF memory run")
@@ -354,7 +393,7 @@ def main() -> None:
         bench_long_pdf(long_pdf, work, args.long_pages)
     if not args.no_ray:
         print("scale-out: Ray executor on a local instance (documents fanned out, one per task)")
-        bench_ray(singles, work)
+        bench_ray(singles[:args.ray_pages], work)
 
 
 if __name__ == "__main__":
