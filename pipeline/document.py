@@ -137,7 +137,8 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence
-        steps = (pre.steps if pre else []) + list(result.steps)
+        load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
+        steps = load_steps + (pre.steps if pre else []) + list(result.steps)
     text, corrections = raw, []
     if options.restore:
         from .restore import restore_page

@@ -9,11 +9,13 @@ a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless `
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +58,9 @@ class PageInput:
     text_path: TextPath
     image: np.ndarray | None = None  # grayscale or BGR uint8
     text: str | None = None
+    # How the page was obtained, for provenance (Page.steps): e.g. "load:pdf-image:DCTDecode:300dpi"
+    # (the scan's own pixels, decoded directly) or "load:pdf-render:300dpi" (rasterised by poppler).
+    source: str | None = None
 
 
 def detect_kind(path: Path) -> InputKind:
@@ -91,12 +96,7 @@ def load_page(path: Path, kind: InputKind, number: int, options: Options) -> Pag
     if kind == "text":
         return PageInput(number=number, text_path="text", text=read_text_file(path))
     if kind == "pdf":
-        if not options.force_ocr:
-            text = read_pdf_text_layer(path, number)
-            if text is not None:
-                return PageInput(number=number, text_path="text-layer", text=text)
-        dpi = scan_resolution_for(path, number, options)
-        return PageInput(number=number, text_path="ocr", image=rasterise_pdf_page(path, number, dpi, options.page_timeout))
+        return load_pdf_page(path, number, options)
     if kind == "image":
         return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
@@ -157,11 +157,15 @@ def pdf_page_size_points(path: Path, number: int) -> tuple[float, float] | None:
     return abs(box[2] - box[0]), abs(box[3] - box[1])
 
 
-def capped_dpi(path: Path, number: int, dpi: int) -> int:
+def capped_dpi(path: Path, number: int, dpi: int, size: tuple[float, float] | None = None) -> int:
     """Lower the resolution for oversized pages so no raster side exceeds MAX_SIDE_PX."""
-    size = pdf_page_size_points(path, number)
+    size = size or pdf_page_size_points(path, number)
     if not size:
         return dpi
+    return capped_dpi_for_size(size, dpi)
+
+
+def capped_dpi_for_size(size: tuple[float, float], dpi: int) -> int:
     longest_inch = max(size) / 72.0
     if longest_inch * dpi <= MAX_SIDE_PX:
         return dpi
@@ -176,18 +180,18 @@ NATIVE_RESOLUTION_BELOW = 0.75
 SCAN_MIN_PAGE_SHARE = 0.8
 
 
-def scan_resolution_for(path: Path, number: int, options: Options) -> int:
+def scan_resolution_for(path: Path, number: int, options: Options, size: tuple[float, float] | None = None) -> int:
     """The DPI to rasterise a page at: the requested one, or the embedded scan's own when it is much
     lower and preprocessing (which upscales small print with a better filter) is on."""
     if not options.preprocess:
         return options.dpi
-    native = embedded_scan_dpi(path, number)
+    native = embedded_scan_dpi(path, number, size)
     if native is None or native >= NATIVE_RESOLUTION_BELOW * options.dpi:
         return options.dpi
     return max(36, int(round(native)))
 
 
-def embedded_scan_dpi(path: Path, number: int) -> float | None:
+def embedded_scan_dpi(path: Path, number: int, size: tuple[float, float] | None = None) -> float | None:
     """Resolution of the image that makes up a scanned page (pdfimages accounts for how the page
     scales it), or None when the page is not one full-page image or poppler cannot say."""
     try:
@@ -195,7 +199,7 @@ def embedded_scan_dpi(path: Path, number: int) -> float | None:
                               capture_output=True, text=True, timeout=60)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
-    size = pdf_page_size_points(path, number)
+    size = size or pdf_page_size_points(path, number)
     if proc.returncode != 0 or not size:
         return None
     page_area = size[0] * size[1] / 72.0 ** 2
@@ -218,24 +222,457 @@ def embedded_scan_dpi(path: Path, number: int) -> float | None:
     return best[1]
 
 
-def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float) -> np.ndarray:
-    """One page to an 8-bit grayscale array with poppler (pdftoppm), never the whole file at once."""
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
+def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float, size: tuple[float, float] | None = None) -> np.ndarray:
+    """One page to an 8-bit grayscale array with poppler's pdftoppm (PGM on stdout, no temp files),
+    never the whole file at once."""
+    import cv2
 
-    dpi = capped_dpi(path, number, dpi)
+    dpi = capped_dpi(path, number, dpi, size)
+    limit = max(30, int(timeout))
     try:
-        images = convert_from_path(str(path), dpi=dpi, first_page=number, last_page=number,
-                                   grayscale=True, timeout=max(30, int(timeout)))
-    except PDFInfoNotInstalledError:
-        raise DependencyError("poppler (pdftoppm/pdfinfo) is not installed; apt-get install poppler-utils", path=str(path)) from None
-    except PDFPopplerTimeoutError:
-        raise UnreadableInputError(f"page {number} could not be rasterised within {int(timeout)} s", path=str(path)) from None
-    except (PDFPageCountError, PDFSyntaxError) as err:
-        raise UnreadableInputError(f"page {number} could not be rasterised ({str(err).strip()[:160]})", path=str(path)) from None
-    if not images:
+        proc = subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(path)],
+                              capture_output=True, timeout=limit)
+    except FileNotFoundError:
+        raise DependencyError("poppler (pdftoppm) is not installed; apt-get install poppler-utils", path=str(path)) from None
+    except subprocess.TimeoutExpired:
+        raise UnreadableInputError(f"page {number} could not be rasterised within {limit} s", path=str(path)) from None
+    if proc.returncode != 0:
+        detail = first_line(proc.stderr.decode("utf-8", errors="replace")) or f"exit status {proc.returncode}"
+        raise UnreadableInputError(f"page {number} could not be rasterised (pdftoppm: {detail})", path=str(path))
+    image = cv2.imdecode(np.frombuffer(proc.stdout, np.uint8), cv2.IMREAD_GRAYSCALE) if proc.stdout else None
+    if image is None:
         raise UnreadableInputError(f"page {number} could not be rasterised (poppler produced no image)", path=str(path))
-    return np.asarray(images[0].convert("L"))
+    return image
+
+
+def first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0][:160] if lines else ""
+
+
+# --- PDF pages: load ------------------------------------------------------------------------------
+
+def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
+    """A PDF page's usable text layer, else its raster: the embedded scan's own pixels when the page
+    is exactly one page-filling image (what scanners and archive tools write), poppler's rendering of
+    the page otherwise. Both give the same raster size; the direct decode skips pdftoppm's re-sampling
+    (~0.3 s a page) and the pdfimages and pdf2image round trips."""
+    with open_pdf(path) as pdf:
+        facts = read_page_facts(pdf, path, number)
+        if not options.force_ocr and facts.may_have_text:
+            text = read_pdf_text_layer(path, number)
+            if text is not None:
+                return PageInput(number=number, text_path="text-layer", text=text, source="load:pdf-text-layer")
+        try:
+            image, source = decode_page_scan(facts, options)
+        except NotAPlainScan as refusal:
+            fallback_reason = str(refusal)
+        except Exception as err:  # anything unexpected in a damaged image: the renderer decides
+            fallback_reason = f"direct decode failed ({type(err).__name__})"
+        else:
+            return PageInput(number=number, text_path="ocr", image=image, source=source)
+    dpi = scan_resolution_for(path, number, options, facts.size)
+    image = rasterise_pdf_page(path, number, dpi, options.page_timeout, facts.size)
+    return PageInput(number=number, text_path="ocr", image=image,
+                     source=f"load:pdf-render:{capped_dpi_for_size(facts.size, dpi)}dpi ({fallback_reason})")
+
+
+@dataclass
+class PageFacts:
+    """What the page dictionary says, read once per page."""
+
+    page: object  # pikepdf.Page
+    box: tuple[float, float, float, float]  # MediaBox, normalised (x0, y0, x1, y1), points
+    exact_size: tuple[Fraction, Fraction]  # its width and height as the exact decimals in the file
+    rotate: int  # /Rotate, 0/90/180/270 (anything else is refused by the direct path)
+    may_have_text: bool  # fonts reachable from the page, or annotations: pdftotext must look
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self.box[2] - self.box[0], self.box[3] - self.box[1]
+
+
+def read_page_facts(pdf, path: Path, number: int) -> PageFacts:
+    try:
+        page = pdf.pages[number - 1]
+        media = inherited(page.obj, "/MediaBox")
+        exact = [Fraction(str(v)) for v in media]  # pikepdf gives ints and Decimals: no rounding here
+        exact_size = (abs(exact[2] - exact[0]), abs(exact[3] - exact[1]))
+        corners = [float(v) for v in exact]
+        box = (min(corners[0], corners[2]), min(corners[1], corners[3]), max(corners[0], corners[2]), max(corners[1], corners[3]))
+        rotate = inherited(page.obj, "/Rotate")
+        rotate = int(rotate) if rotate is not None else 0
+    except IndexError:
+        raise UnreadableInputError(f"PDF has no page {number}", path=str(path)) from None
+    except Exception as err:
+        raise UnreadableInputError(f"page {number} is damaged ({type(err).__name__}: {first_line(str(err))}); "
+                                   "try repairing it: qpdf in.pdf out.pdf", path=str(path)) from None
+    if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+        raise UnreadableInputError(f"page {number} has an empty MediaBox", path=str(path))
+    return PageFacts(page=page, box=box, exact_size=exact_size, rotate=rotate, may_have_text=page_may_have_text(page.obj))
+
+
+def inherited(page_obj, key: str):
+    """A page attribute, looked up through the page tree as PDF inheritance says (Resources, MediaBox,
+    CropBox, Rotate)."""
+    node = page_obj
+    for _ in range(64):  # a cyclic /Parent chain must not hang the batch
+        if node is None:
+            return None
+        value = node.get(key)
+        if value is not None:
+            return value
+        node = node.get("/Parent")
+    return None
+
+
+# Walking the resources stops here; a page this complicated keeps its pdftotext check.
+FONT_SEARCH_BUDGET = 2000
+
+
+def page_may_have_text(page_obj) -> bool:
+    """False only when no font is reachable from the page's resources (inherited ones, forms, patterns
+    and soft masks included) and there are no annotations: then pdftotext cannot find any text and
+    its ~40 ms process is skipped. Anything else, or too much to walk, counts as maybe."""
+    import pikepdf
+
+    if page_obj.get("/Annots") is not None:
+        return True
+    pending = [inherited(page_obj, "/Resources")]
+    seen: set = set()
+    budget = FONT_SEARCH_BUDGET
+    while pending:
+        node = pending.pop()
+        if isinstance(node, pikepdf.Array):
+            pending.extend(node)
+            continue
+        if not isinstance(node, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        key = node.objgen if node.is_indirect else None
+        if key is not None:
+            if key in seen:
+                continue
+            seen.add(key)
+        budget -= 1
+        if budget < 0:
+            return True
+        fonts = node.get("/Font")
+        if isinstance(fonts, pikepdf.Dictionary) and len(fonts.keys()) > 0:
+            return True
+        for name, value in node.items():
+            if name not in ("/Parent", "/Font"):
+                pending.append(value)
+    return False
+
+
+# --- PDF pages: the scan's own pixels -------------------------------------------------------------
+
+class NotAPlainScan(Exception):
+    """The page is not one plain page-filling image the direct path can reproduce; render it instead."""
+
+
+# Operators that neither paint nor move anything on the page (graphics-state parameters, colours
+# that only a painting operator would use, marked content, text state and positioning).
+NON_PAINTING_OPERATORS = {
+    "w", "J", "j", "M", "d", "ri", "i",
+    "g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc", "SC", "scn", "SCN",
+    "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX",
+    "Tc", "Tw", "Tz", "TL", "Tf", "Ts", "Td", "TD", "Tm", "T*",
+}
+TEXT_SHOWING_OPERATORS = {"Tj", "TJ", "'", '"'}
+INVISIBLE_TEXT_MODE = 3  # Tr 3: neither fill nor stroke, the mode OCR text layers are written in
+# How far (points) the image's edges may be from the page's and still count as covering it exactly.
+EDGE_TOLERANCE_PT = 1.0
+GENERIC_FILTERS = {"/FlateDecode", "/LZWDecode", "/RunLengthDecode", "/ASCIIHexDecode", "/ASCII85Decode"}
+
+
+@dataclass
+class PlacedImage:
+    image: object  # pikepdf.Stream of the image XObject
+    ctm: tuple[float, float, float, float, float, float]
+
+
+def decode_page_scan(facts: PageFacts, options: Options) -> tuple[np.ndarray, str]:
+    """The page's raster taken from its one image, at the size pdftoppm would give; raises
+    NotAPlainScan (with the reason) whenever that could differ from rendering."""
+    import cv2
+
+    if facts.rotate % 90 != 0:
+        raise NotAPlainScan(f"/Rotate {facts.rotate}")
+    crop = inherited(facts.page.obj, "/CropBox")
+    if crop is not None and not same_box([float(v) for v in crop], facts.box):
+        raise NotAPlainScan("CropBox differs from MediaBox")
+    placed = find_single_image(facts.page)
+    check_covers_page(placed.ctm, facts.box)
+    pixels, label = decode_image_pixels(placed.image)
+    pixels = orient_to_page(pixels, placed.ctm)
+    width_pt, height_pt = facts.size
+    x_dpi, y_dpi = pixels.shape[1] * 72.0 / width_pt, pixels.shape[0] * 72.0 / height_pt
+    native = min(x_dpi, y_dpi)
+    if options.preprocess and native < NATIVE_RESOLUTION_BELOW * options.dpi:
+        # the renderer would be asked for the scan's own resolution: use the scan itself
+        if native < 36 or abs(x_dpi - y_dpi) > 0.01 * native:
+            raise NotAPlainScan(f"low-resolution scan with unusual pixels ({x_dpi:.1f}x{y_dpi:.1f} dpi)")
+        raster, source = cap_size(pixels), f"load:pdf-image:{label}:native-{native:.0f}dpi"
+    else:
+        dpi = capped_dpi_for_size(facts.size, options.dpi)
+        exact_width, exact_height = facts.exact_size
+        size = (pdftoppm_pixels(exact_width, dpi), pdftoppm_pixels(exact_height, dpi))
+        raster, source = pixels, f"load:pdf-image:{label}:{dpi}dpi"
+        if (pixels.shape[1], pixels.shape[0]) != size:
+            shrinking = size[0] <= pixels.shape[1] and size[1] <= pixels.shape[0]
+            raster = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    if facts.rotate % 360:
+        raster = np.ascontiguousarray(np.rot90(raster, k=-(facts.rotate % 360) // 90))  # /Rotate is clockwise
+    return raster, source
+
+
+def same_box(a: list[float], b: tuple[float, float, float, float]) -> bool:
+    a_norm = (min(a[0], a[2]), min(a[1], a[3]), max(a[0], a[2]), max(a[1], a[3]))
+    return all(abs(x - y) <= EDGE_TOLERANCE_PT for x, y in zip(a_norm, b))
+
+
+def pdftoppm_pixels(points: Fraction, dpi: int) -> int:
+    """Raster side pdftoppm gives for a page side: ceil(points * dpi / 72) with the page size taken
+    as the exact decimal written in the file (595.2 pt at 300 DPI is 2480 px, as pdftoppm gives;
+    float arithmetic makes it 2480.0000000000005 and its ceiling 2481)."""
+    return max(1, math.ceil(points * dpi / 72))
+
+
+def find_single_image(page) -> PlacedImage:
+    """The one image the content stream paints, with the transformation it is painted with; only
+    q/Q/cm, non-painting state and invisible text may accompany it."""
+    import pikepdf
+
+    try:
+        instructions = pikepdf.parse_content_stream(page)
+    except Exception as err:
+        raise NotAPlainScan(f"content stream unreadable ({type(err).__name__})") from None
+    resources = inherited(page.obj, "/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    text_mode = 0
+    saved: list[tuple[tuple[float, ...], int]] = []
+    placed: PlacedImage | None = None
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            raise NotAPlainScan("inline image")
+        op, operands = str(instruction.operator), instruction.operands
+        if op == "q":
+            saved.append((ctm, text_mode))
+        elif op == "Q":
+            if not saved:
+                raise NotAPlainScan("unbalanced Q")
+            ctm, text_mode = saved.pop()
+        elif op == "cm":
+            ctm = multiply([float(v) for v in operands], ctm)
+        elif op == "Tr":
+            text_mode = int(operands[0])
+        elif op in ("BT", "ET") or op in NON_PAINTING_OPERATORS:
+            continue
+        elif op in TEXT_SHOWING_OPERATORS:
+            if text_mode != INVISIBLE_TEXT_MODE:
+                raise NotAPlainScan("visible text")
+        elif op == "Do":
+            if placed is not None:
+                raise NotAPlainScan("several XObjects")
+            image = xobjects.get(operands[0]) if xobjects is not None else None
+            if image is None or image.get("/Subtype") != "/Image":
+                raise NotAPlainScan("draws a form or missing XObject")
+            placed = PlacedImage(image=image, ctm=ctm)
+        else:
+            raise NotAPlainScan(f"page content uses '{op}'")
+    if placed is None:
+        raise NotAPlainScan("no image")
+    return placed
+
+
+def multiply(m: list[float], n: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:
+    """m x n for PDF matrices [a b c d e f] (cm's new CTM is the operand times the current one)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def is_transposed(ctm: tuple[float, ...]) -> bool:
+    """Whether the image is painted rotated by a quarter turn; raises for skewed or sheared placement."""
+    a, b, c, d = ctm[:4]
+    scale = max(abs(a), abs(b), abs(c), abs(d))
+    if scale <= 0:
+        raise NotAPlainScan("degenerate image matrix")
+    if abs(b) <= 1e-6 * scale and abs(c) <= 1e-6 * scale:
+        return False
+    if abs(a) <= 1e-6 * scale and abs(d) <= 1e-6 * scale:
+        return True
+    raise NotAPlainScan("image is skewed or sheared")
+
+
+def check_covers_page(ctm: tuple[float, ...], box: tuple[float, float, float, float]) -> None:
+    a, b, c, d, e, f = ctm
+    is_transposed(ctm)
+    xs = (e, a + e, c + e, a + c + e)
+    ys = (f, b + f, d + f, b + d + f)
+    if not same_box([min(xs), min(ys), max(xs), max(ys)], box):
+        raise NotAPlainScan("image does not exactly cover the page")
+
+
+def orient_to_page(pixels: np.ndarray, ctm: tuple[float, ...]) -> np.ndarray:
+    """The image as it lies on the page (rows top to bottom) under an axis-aligned matrix: image
+    columns run along (a, -b) in device space and rows along (-c, d) (PDF's y axis points up)."""
+    a, b, c, d = ctm[:4]
+    if not is_transposed(ctm):
+        if a < 0:
+            pixels = pixels[:, ::-1]
+        if d < 0:
+            pixels = pixels[::-1, :]
+    else:
+        pixels = pixels.T  # rows now follow image columns: they run down the page when b < 0
+        if b > 0:
+            pixels = pixels[::-1, :]
+        if c > 0:
+            pixels = pixels[:, ::-1]
+    return np.ascontiguousarray(pixels)
+
+
+# --- decoding image XObjects ----------------------------------------------------------------------
+
+def decode_image_pixels(image) -> tuple[np.ndarray, str]:
+    """The image's samples as 8-bit gray, converted the way poppler's pdftoppm -gray converts them
+    (gray as is, RGB by 0.3/0.59/0.11 in 16-bit fixed point, palettes through their base colours)."""
+    import pikepdf
+
+    if image.get("/ImageMask") or image.get("/SMask") is not None or image.get("/Mask") is not None:
+        raise NotAPlainScan("image with a mask")
+    if image.get("/OC") is not None:
+        raise NotAPlainScan("image in optional content")
+    if int(image.get("/SMaskInData", 0)) != 0:
+        raise NotAPlainScan("image with alpha data")
+    width, height = int(image.Width), int(image.Height)
+    if width <= 0 or height <= 0 or width * height > MAX_IMAGE_PIXELS:
+        raise NotAPlainScan(f"image size {width}x{height}")
+    bpc = int(image.get("/BitsPerComponent", 0))
+    space, palette = read_colour_space(image.get("/ColorSpace"), bpc)
+    filters = image.get("/Filter")
+    filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else ([str(filters)] if filters is not None else [])
+    invert = read_decode_array(image.get("/Decode"), space, bpc)
+    if filters == ["/DCTDecode"]:
+        pixels = decode_dct(image, space, width, height)
+    elif filters == ["/CCITTFaxDecode"]:
+        if space != "gray" or bpc != 1:
+            raise NotAPlainScan("CCITT image that is not 1-bit gray")
+        pixels = decode_ccitt(image, width, height)
+        invert = False  # pikepdf applied /Decode together with /BlackIs1
+    elif set(filters) <= GENERIC_FILTERS:
+        pixels = decode_samples(image.read_bytes(), space, palette, bpc, width, height)
+    else:
+        raise NotAPlainScan(f"image filter {'+'.join(filters)}")
+    if invert:
+        pixels = 255 - pixels
+    label = "+".join(f.lstrip("/") for f in filters) or "raw"
+    return pixels, f"{label}-{space}-{bpc}bit"
+
+
+def read_colour_space(value, bpc: int) -> tuple[str, np.ndarray | None]:
+    """'gray', 'rgb' or 'indexed' (with the palette as 256 gray levels); anything poppler might
+    colour-manage or that needs ink models (ICC, Cal*, CMYK, Separation, Lab) is refused."""
+    import pikepdf
+
+    if value == "/DeviceGray":
+        return "gray", None
+    if value == "/DeviceRGB":
+        return "rgb", None
+    if isinstance(value, pikepdf.Array) and len(value) == 4 and value[0] == "/Indexed":
+        base, hival, lookup = value[1], int(value[2]), value[3]
+        channels = {"/DeviceGray": 1, "/DeviceRGB": 3}.get(base if isinstance(base, pikepdf.Name) else None)
+        if channels is None or not 0 <= hival <= 255 or bpc not in (1, 2, 4, 8):
+            raise NotAPlainScan("palette over an unsupported colour space")
+        table = bytes(lookup.read_bytes() if isinstance(lookup, pikepdf.Stream) else lookup)
+        if len(table) < (hival + 1) * channels:
+            raise NotAPlainScan("short palette")
+        colours = np.frombuffer(table, np.uint8, count=(hival + 1) * channels).reshape(hival + 1, channels)
+        levels = colours[:, 0] if channels == 1 else poppler_gray(colours)
+        # indices above hival are clamped to it, as poppler does
+        return "indexed", levels[np.minimum(np.arange(256), hival)].astype(np.uint8)
+    raise NotAPlainScan(f"colour space {first_line(str(value))[:40]}")
+
+
+def read_decode_array(value, space: str, bpc: int) -> bool:
+    """True when /Decode inverts a gray image ([1 0]); the default mapping is False; others refused."""
+    if value is None:
+        return False
+    numbers = [float(v) for v in value]
+    channels = 3 if space == "rgb" else 1
+    default = [0.0, float(2 ** bpc - 1)] if space == "indexed" else [0.0, 1.0] * channels
+    if numbers == default:
+        return False
+    if space == "gray" and numbers == [1.0, 0.0]:
+        return True
+    raise NotAPlainScan(f"/Decode {numbers}")
+
+
+def decode_dct(image, space: str, width: int, height: int) -> np.ndarray:
+    """JPEG through OpenCV's libjpeg(-turbo), the same decoder family poppler uses; EXIF orientation is
+    ignored (a PDF viewer ignores it too). Adobe-marked JPEGs (colour transforms, inverted CMYK) and
+    explicit /ColorTransform are left to poppler."""
+    import cv2
+
+    if space not in ("gray", "rgb"):
+        raise NotAPlainScan("JPEG with a palette")
+    parms = image.get("/DecodeParms")
+    if parms is not None and len(parms.keys() if hasattr(parms, "keys") else parms) > 0:
+        raise NotAPlainScan("JPEG with decode parameters")
+    data = image.read_raw_bytes()
+    if re.search(rb"\xff\xee..Adobe", data[:65536], re.DOTALL):
+        raise NotAPlainScan("Adobe-marked JPEG")
+    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION)
+    if decoded is None or decoded.dtype != np.uint8 or decoded.shape[:2] != (height, width):
+        raise NotAPlainScan("JPEG does not decode to the declared size")
+    channels = 1 if decoded.ndim == 2 else decoded.shape[2]
+    if channels != (1 if space == "gray" else 3):
+        raise NotAPlainScan(f"JPEG has {channels} channels for {space}")
+    return decoded if channels == 1 else poppler_gray(decoded[:, :, ::-1])
+
+
+def decode_ccitt(image, width: int, height: int) -> np.ndarray:
+    """Fax-coded bilevel scans through pikepdf (wraps the data in a TIFF header honouring /K,
+    /BlackIs1 and /Decode) and Pillow's libtiff."""
+    from pikepdf import PdfImage
+
+    frame = PdfImage(image).as_pil_image()
+    if frame.size != (width, height) or frame.mode != "1":
+        raise NotAPlainScan("CCITT image does not decode to the declared size")
+    return np.asarray(frame.convert("L"))
+
+
+def decode_samples(data: bytes, space: str, palette: np.ndarray | None, bpc: int, width: int, height: int) -> np.ndarray:
+    channels = 3 if space == "rgb" else 1
+    if space == "rgb" and bpc != 8 or bpc not in (1, 2, 4, 8):
+        raise NotAPlainScan(f"{bpc}-bit {space} samples")
+    row_bytes = (width * channels * bpc + 7) // 8
+    if len(data) < row_bytes * height:
+        raise NotAPlainScan("image data shorter than declared")
+    rows = np.frombuffer(data, np.uint8, count=row_bytes * height).reshape(height, row_bytes)
+    if bpc == 8:
+        samples = rows[:, : width * channels]
+    else:
+        bits = np.unpackbits(rows, axis=1)[:, : width * bpc]
+        weights = (1 << np.arange(bpc - 1, -1, -1)).astype(np.uint8)
+        samples = (bits.reshape(height, width, bpc) * weights).sum(axis=2, dtype=np.uint8)
+    if space == "rgb":
+        return poppler_gray(samples.reshape(height, width, 3))
+    if space == "indexed":
+        return palette[samples]
+    return samples * np.uint8(255 // (2 ** bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
+
+
+def poppler_gray(rgb: np.ndarray) -> np.ndarray:
+    """RGB (last axis) to gray exactly as poppler's DeviceRGB getGray: components to 16-bit fixed
+    point (x*257), 0.3 R + 0.59 G + 0.11 B rounded, back to a byte with rounding (checked equal to
+    pdftoppm -gray on flat colour patches)."""
+    lut = np.arange(256, dtype=np.float64) * 257.0
+    fixed = np.floor(0.3 * lut[rgb[..., 0]] + 0.59 * lut[rgb[..., 1]] + 0.11 * lut[rgb[..., 2]] + 0.5).astype(np.int64)
+    return (((fixed << 8) - fixed + 0x8000) >> 16).astype(np.uint8)
+
 
 
 def read_pdf_text_layer(path: Path, number: int) -> str | None:
