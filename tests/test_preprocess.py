@@ -174,3 +174,133 @@ def test_near_full_resolution_pdf_scan_keeps_the_requested_dpi(tmp_path):
     pdf = tmp_path / "scan250.pdf"
     page.save(pdf, "PDF", resolution=250.0)
     assert load_page(pdf, "pdf", 1, Options(jobs=1)).image.shape[1] == pytest.approx(2066 * 300 / 250, abs=3)
+
+
+# --- shortcuts that must give exactly what the straightforward formulation gives -----------------------
+
+def specked_page(seed: int = 3) -> np.ndarray:
+    page = text_block().copy()
+    rng = np.random.default_rng(seed)
+    h, w = page.shape
+    for _ in range(300):
+        cv2.circle(page, (int(rng.integers(0, w)), int(rng.integers(0, h))), int(rng.integers(1, 3)), 60, -1)
+    page[:2, : w // 3] = 0  # ink on the page's edges: boxes there cannot start where the component does
+    page[-3:, -40:] = 0
+    page[h // 2 : h // 2 + 2, -1] = 0
+    return page
+
+
+def many_dots(shape=(800, 700), every: int = 2) -> np.ndarray:
+    page = np.full(shape, 255, np.uint8)
+    page[::every, ::every] = 0  # 8-connected only through nothing: every dot is its own component
+    return page
+
+
+def labelled(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from pipeline.preprocess import ink_components
+
+    return ink_components(gray)
+
+
+@pytest.mark.parametrize("page", ["blank", "text", "specked", "dots", "tiny", "edge-line"])
+def test_component_pixels_are_exactly_those_of_the_components(page):
+    from pipeline.preprocess import component_pixels
+
+    gray = {
+        "blank": lambda: np.full((300, 200), 255, np.uint8),
+        "text": lambda: text_block(lines=4),
+        "specked": specked_page,
+        "dots": lambda: many_dots((1200, 1100)),  # 330,000 components: 32-bit labels
+        "tiny": lambda: np.array([[0, 255, 0], [255, 255, 0]], np.uint8),
+        "edge-line": lambda: np.pad(np.zeros((1, 1500), np.uint8), ((5, 0), (0, 0)), constant_values=255),
+    }[page]()
+    labels, stats = labelled(gray)
+    if page == "dots":
+        assert len(stats) > 65_536
+    rng = np.random.default_rng(0)
+    ids_sets = [np.arange(1, len(stats)), np.zeros(0, np.int64)]
+    if len(stats) > 2:
+        ids_sets.append(np.sort(rng.choice(np.arange(1, len(stats)), size=(len(stats) - 1) // 2, replace=False)))
+        ids_sets.append(1 + np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] <= 45))  # what despeckling asks for
+    for ids in ids_sets:
+        expected = np.flatnonzero(np.isin(labels, ids))
+        assert np.array_equal(np.sort(component_pixels(labels, stats, ids)), expected)
+
+
+def test_large_ink_is_the_ink_of_the_other_components():
+    from pipeline.preprocess import large_ink
+
+    for gray in (specked_page(), text_block(lines=3), many_dots((600, 500), every=3)):
+        labels, stats = labelled(gray)
+        small = 1 + np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] <= 45)
+        lookup = np.zeros(len(stats), np.uint8)
+        lookup[1:] = 255
+        lookup[small] = 0
+        assert np.array_equal(large_ink(labels, stats, small), lookup[labels])
+
+
+def remove_specks_straightforward(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """The despeckling step as first written: full-page label lookups and np.percentile."""
+    from pipeline.preprocess import SPECK_MAX_AREA_OF_LETTER, SPECK_MIN_DISTANCE_OF_LETTER, SPECK_MIN_PER_MEGAPIXEL
+
+    labels, stats = labelled(gray)
+    heights, widths, areas = stats[1:, 3], stats[1:, 2], stats[1:, 4]
+    letters = (heights >= 3) & (heights <= gray.shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
+    if letters.sum() < 30:
+        return gray, 0
+    letter = float(np.median(heights[letters]))
+    small = areas <= max(2.0, SPECK_MAX_AREA_OF_LETTER * letter * letter)
+    if small.sum() < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
+        return gray, 0
+    h, w = gray.shape
+    lookup = np.zeros(len(stats), np.uint8)
+    lookup[np.flatnonzero(~small) + 1] = 255
+    large = cv2.resize(lookup[labels], (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA) > 0
+    radius = max(1, int(round(SPECK_MIN_DISTANCE_OF_LETTER * letter / 4)))
+    near = cv2.dilate(large.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
+    small_ids = np.flatnonzero(small) + 1
+    xs = np.clip((stats[small_ids, 0] + stats[small_ids, 2] // 2) // 4, 0, near.shape[1] - 1)
+    ys = np.clip((stats[small_ids, 1] + stats[small_ids, 3] // 2) // 4, 0, near.shape[0] - 1)
+    specks = small_ids[near[ys, xs] == 0]
+    if len(specks) < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
+        return gray, 0
+    remove = np.zeros(len(stats), bool)
+    remove[specks] = True
+    out = gray.copy()
+    out[remove[labels]] = int(np.percentile(gray[::4, ::4], 90))
+    return out, len(specks)
+
+
+@pytest.mark.parametrize("pad", [(2, 0), (1, 3)])  # sides multiples of 4, and not (INTER_AREA's two ways)
+def test_despeckling_equals_the_straightforward_formulation(pad):
+    from pipeline.preprocess import remove_specks
+
+    page = np.pad(specked_page(), ((0, pad[0]), (0, pad[1])), constant_values=255)
+    expected, removed = remove_specks_straightforward(page)
+    assert removed > 0
+    result, count = remove_specks(page, labelled(page))
+    assert count == removed and np.array_equal(result, expected)
+
+
+def test_percentiles_equal_numpys():
+    from pipeline.preprocess import percentiles
+
+    rng = np.random.default_rng(2)
+    percents = [0, 2, 10, 33.3, 50, 66.7, 90, 98, 99.9, 100]
+    samples = [rng.integers(0, 256, size, dtype=np.uint8) for size in (2, 3, 10, 37, 101, 999)]  # neighbours differ
+    samples += [
+        np.array([7], np.uint8),
+        np.array([3, 250], np.uint8),
+        np.full(1001, 200, np.uint8),
+        rng.integers(0, 256, 12_345, dtype=np.uint8),
+        rng.integers(199, 202, (301, 77), dtype=np.uint8),
+        rng.integers(0, 256, (640, 480), dtype=np.uint8)[::4, ::3],  # a strided view, as in remove_specks
+        np.where(rng.random(5000) < 0.95, 255, 40).astype(np.uint8),
+        rng.integers(0, 4, 50, dtype=np.int64),  # not bytes: numpy itself
+    ]
+    for values in samples:
+        assert percentiles(values, percents) == [float(v) for v in np.percentile(values, percents)]
+    big = np.zeros((4200, 4100), np.uint8)  # 17.2 M values: more than float32 histogram counts hold exactly
+    big[:, 1000:] = 9
+    big[-1, -7:] = 255
+    assert percentiles(big, [25, 90, 100]) == [float(v) for v in np.percentile(big, [25, 90, 100])]
