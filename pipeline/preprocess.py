@@ -373,7 +373,8 @@ def component_pixels(labels: np.ndarray, stats: np.ndarray, ids: np.ndarray) -> 
     h, w = labels.shape
     heights = stats[ids, cv2.CC_STAT_HEIGHT].astype(np.int64)
     widths = stats[ids, cv2.CC_STAT_WIDTH].astype(np.int64)
-    if heights.max() > _BOX_SIZES[-1] or widths.max() > _BOX_SIZES[-1] or int((heights * widths).sum()) > labels.size // 8:
+    # Boxes covering more than 1/32 of the page (~4x that once padded, as int64 indices): scan the page instead.
+    if heights.max() > _BOX_SIZES[-1] or widths.max() > _BOX_SIZES[-1] or int((heights * widths).sum()) > labels.size // 32:
         wanted = np.zeros(len(stats), bool)
         wanted[ids] = True
         return np.flatnonzero(wanted[flat_labels])

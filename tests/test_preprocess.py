@@ -202,7 +202,7 @@ def labelled(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ink_components(gray)
 
 
-@pytest.mark.parametrize("page", ["blank", "text", "specked", "dots", "tiny", "edge-line"])
+@pytest.mark.parametrize("page", ["blank", "text", "specked", "dots", "dense-dots", "tiny", "edge-line"])
 def test_component_pixels_are_exactly_those_of_the_components(page):
     from pipeline.preprocess import component_pixels
 
@@ -210,12 +210,13 @@ def test_component_pixels_are_exactly_those_of_the_components(page):
         "blank": lambda: np.full((300, 200), 255, np.uint8),
         "text": lambda: text_block(lines=4),
         "specked": specked_page,
-        "dots": lambda: many_dots((1200, 1100)),  # 330,000 components: 32-bit labels
+        "dots": lambda: many_dots((3000, 3000), every=11),  # 74,529 components: 32-bit labels, boxes read
+        "dense-dots": lambda: many_dots((600, 500), every=2),  # 75,000 components covering the page: page read
         "tiny": lambda: np.array([[0, 255, 0], [255, 255, 0]], np.uint8),
         "edge-line": lambda: np.pad(np.zeros((1, 1500), np.uint8), ((5, 0), (0, 0)), constant_values=255),
     }[page]()
     labels, stats = labelled(gray)
-    if page == "dots":
+    if page.endswith("dots"):
         assert len(stats) > 65_536
     rng = np.random.default_rng(0)
     ids_sets = [np.arange(1, len(stats)), np.zeros(0, np.int64)]
