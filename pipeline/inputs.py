@@ -937,7 +937,72 @@ def count_image_frames(path: Path) -> int:
 
 
 def load_image_frame(path: Path, number: int) -> np.ndarray:
-    from PIL import Image, ImageOps
+    image = open_image(path)
+    with image:
+        fast = decode_plain_image(path, image) if number == 1 else None
+        if fast is not None:
+            return cap_size(fast)
+    return load_image_frame_with_pillow(path, number)
+
+
+def decode_plain_image(path: Path, image) -> np.ndarray | None:
+    """A single-frame 8-bit gray or RGB PNG/JPEG without orientation tag or transparency, decoded by
+    OpenCV (~20% faster than Pillow on a 300-DPI PNG page) to exactly what Pillow gives; None for
+    anything else (palette, alpha, 16-bit, CMYK, EXIF rotation, several frames), which Pillow decodes."""
+    import cv2
+
+    if image.format not in ("PNG", "JPEG") or image.mode not in ("L", "RGB") or getattr(image, "n_frames", 1) != 1:
+        return None
+    if "transparency" in image.info:
+        return None
+    data = np.fromfile(path, np.uint8)
+    if image.format == "PNG":
+        if not png_is_plain(data.tobytes()):
+            return None
+    elif image.getexif().get(0x0112, 1) != 1:  # EXIF (or XMP) Orientation; read from the header for JPEG
+        return None
+    decoded = cv2.imdecode(data, cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION)
+    channels = 1 if image.mode == "L" else 3
+    if decoded is None or decoded.dtype != np.uint8 or decoded.shape[:2] != (image.height, image.width) \
+            or (decoded.shape[2] if decoded.ndim == 3 else 1) != channels:
+        return None  # OpenCV read it differently: leave it to Pillow
+    if channels == 1:
+        return decoded
+    if is_grey(decoded):  # channel order does not matter for the test
+        return pillow_luma(decoded)
+    return decoded  # already BGR, OpenCV's order, as image_to_uint8 returns colour pages
+
+
+# PNG chunks after which Pillow and OpenCV could disagree: transparency, EXIF, and text that may
+# carry an XMP orientation (Pillow's getexif() would decode the whole image to look for them).
+PNG_UNPLAIN_CHUNKS = {b"tRNS", b"eXIf"}
+PNG_TEXT_CHUNKS = {b"tEXt", b"zTXt", b"iTXt"}
+
+
+def png_is_plain(data: bytes) -> bool:
+    """Walks the PNG's chunk headers (no decoding): no transparency, no EXIF, no orientation in text."""
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        if kind in PNG_UNPLAIN_CHUNKS:
+            return False
+        if kind in PNG_TEXT_CHUNKS and (kind != b"tEXt" or b"Orientation" in data[position + 8:position + 8 + length]):
+            return False  # zTXt and iTXt (where XMP lives) may be compressed: not worth inflating here
+        if kind == b"IEND":
+            return True
+        position += 12 + length
+    return False  # truncated: Pillow gives the error message
+
+
+def pillow_luma(bgr: np.ndarray) -> np.ndarray:
+    """Pillow's RGB -> L conversion (ITU-R 601-2 in 16-bit fixed point, rounded), bit for bit."""
+    b, g, r = (bgr[:, :, i].astype(np.uint32) for i in range(3))
+    return ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16).astype(np.uint8)
+
+
+def load_image_frame_with_pillow(path: Path, number: int) -> np.ndarray:
+    from PIL import ImageOps
 
     image = open_image(path)
     with image:
