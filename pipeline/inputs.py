@@ -9,9 +9,11 @@ a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless `
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import subprocess
+import sys
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -553,16 +555,23 @@ def bresenham_steps(source: int, target: int) -> np.ndarray:
 
 def splash_box_shrink(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     """Splash::scaleImageYdXd for one component: sums over Bresenham-sized boxes, scaled by
-    (1 << 23) // box_area and shifted back, all in integers."""
+    (1 << 23) // box_area and shifted back, all in integers. Rows are summed by gathering (a box is
+    a few rows tall), columns through a running sum (2.3x faster than np.add.reduceat)."""
     rows, cols = pixels.shape
     y_steps, x_steps = bresenham_steps(rows, height), bresenham_steps(cols, width)
     x_base = cols // width
-    y_starts = np.concatenate([[0], np.cumsum(y_steps)[:-1]])
-    x_starts = np.concatenate([[0], np.cumsum(x_steps)[:-1]])
-    sums = np.add.reduceat(np.add.reduceat(pixels.astype(np.int64), y_starts, axis=0), x_starts, axis=1)
+    y_starts = np.cumsum(y_steps) - y_steps
+    row_sums = pixels[y_starts].astype(np.uint32)
+    for offset in range(1, int(y_steps.max())):
+        taller = y_steps > offset
+        row_sums[taller] += pixels[y_starts[taller] + offset]
+    x_ends = np.cumsum(x_steps)
+    running = np.zeros((height, cols + 1), np.uint32)
+    np.cumsum(row_sums, axis=1, out=running[:, 1:])
+    sums = running[:, x_ends] - running[:, x_ends - x_steps]
     narrow = (1 << 23) // (y_steps * x_base)
     wide = (1 << 23) // (y_steps * (x_base + 1))
-    factor = np.where(x_steps[None, :] == x_base + 1, wide[:, None], narrow[:, None])
+    factor = np.where(x_steps[None, :] == x_base + 1, wide[:, None], narrow[:, None]).astype(np.uint64)
     return ((sums * factor) >> 23).astype(np.uint8)
 
 
@@ -771,7 +780,7 @@ def decode_dct(image, space: str, width: int, height: int) -> np.ndarray:
     channels = 1 if decoded.ndim == 2 else decoded.shape[2]
     if channels != (1 if space == "gray" else 3):
         raise NotAPlainScan(f"JPEG has {channels} channels for {space}")
-    return decoded if channels == 1 else poppler_gray(decoded[:, :, ::-1])
+    return decoded if channels == 1 else poppler_gray(decoded, order="bgr")
 
 
 def decode_ccitt(image, width: int, height: int) -> np.ndarray:
@@ -835,14 +844,40 @@ def decode_samples(data: bytes, space: str, palette: np.ndarray | None, bpc: int
     return samples * np.uint8(255 // (2 ** bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
 
 
-def poppler_gray(rgb: np.ndarray) -> np.ndarray:
-    """RGB (last axis) to gray exactly as poppler's DeviceRGB getGray: components to 16-bit fixed
-    point (x*257), 0.3 R + 0.59 G + 0.11 B rounded, back to a byte with rounding (checked equal to
-    pdftoppm -gray on flat colour patches)."""
-    lut = np.arange(256, dtype=np.float64) * 257.0
-    fixed = np.floor(0.3 * lut[rgb[..., 0]] + 0.59 * lut[rgb[..., 1]] + 0.11 * lut[rgb[..., 2]] + 0.5).astype(np.int64)
-    return (((fixed << 8) - fixed + 0x8000) >> 16).astype(np.uint8)
+def poppler_gray(pixels: np.ndarray, order: str = "rgb") -> np.ndarray:
+    """Colour (last axis, 'rgb' or 'bgr' order) to gray exactly as poppler's DeviceRGB getGray, through
+    a table of all 2^24 colours (poppler_gray_table): the pixels, widened to 4 bytes by OpenCV, are
+    read as little-endian uint32 indices (b | g << 8 | r << 16), ~3.5x faster than the arithmetic."""
+    import cv2
 
+    if pixels.ndim == 2:  # a palette: one row of colours
+        return poppler_gray(pixels[None], order)[0]
+    code = cv2.COLOR_RGB2BGRA if order == "rgb" else cv2.COLOR_BGR2BGRA
+    widened = cv2.cvtColor(np.ascontiguousarray(pixels), code)
+    if sys.byteorder != "little":
+        b, g, r = (widened[..., i].astype(np.uint32) for i in range(3))
+        return poppler_gray_table()[b | g << 8 | r << 16]
+    index = widened.view(np.uint32)[..., 0]
+    index &= 0x00FFFFFF  # drop the alpha byte
+    return poppler_gray_table()[index]
+
+
+@functools.lru_cache(maxsize=1)
+def poppler_gray_table() -> np.ndarray:
+    """Gray level of every 8-bit RGB colour (16 MB, built once per process in ~0.06 s), indexed by
+    b | g << 8 | r << 16: components to 16-bit fixed point (x*257), 0.3 R + 0.59 G + 0.11 B + 0.5
+    added in that order in doubles and truncated, back to a byte with rounding, as poppler's
+    GfxDeviceRGBColorSpace::getGray (checked equal to pdftoppm -gray)."""
+    levels = np.arange(256, dtype=np.float64) * 257.0
+    red, green, blue = 0.3 * levels, 0.59 * levels, 0.11 * levels
+    fixed = np.arange(65536, dtype=np.int64)
+    to_byte = (((fixed << 8) - fixed + 0x8000) >> 16).astype(np.uint8)
+    table = np.empty(1 << 24, np.uint8)
+    for r in range(256):
+        total = (red[r] + green[:, None]) + blue[None, :]  # rows: g, columns: b
+        total += 0.5
+        table[r << 16:(r + 1) << 16] = to_byte[total.astype(np.int64)].ravel()
+    return table
 
 
 def read_pdf_text_layer(path: Path, number: int) -> str | None:
