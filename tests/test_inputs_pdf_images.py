@@ -3,7 +3,7 @@ would) against poppler's rendering (pdftoppm, the fallback path).
 
 Every kind of image a scanner or archive tool writes is built into a small PDF with pikepdf. Two things
 are checked: the decoder gives exactly the samples put into the file, and the page raster equals
-pdftoppm's byte for byte for upright images (pdftoppm resamples even a 1:1 scan, see inputs.py, "drawing
+pdftoppm's byte for byte for upright images (pdftoppm resamples even a 1:1 scan, see pdf_scan.py, "drawing
 the image as poppler does"; the direct path reproduces that). Placements the direct path only
 approximates (mirrored or quarter-turned images, /Rotate pages, scales Splash handles with other
 filters) are compared after a 3x3 box blur within a stated mean difference.
@@ -19,14 +19,8 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.inputs import (
-    decode_image_pixels,
-    find_single_image,
-    load_page,
-    open_pdf,
-    rasterise_pdf_page,
-    read_page_facts,
-)
+from pipeline.inputs import load_page, open_pdf, rasterise_pdf_page
+from pipeline.pdf_scan import decode_image_pixels, find_single_image, read_page_facts
 from pipeline.options import Options
 
 OPTIONS = Options(jobs=1, dpi=144)  # test pages are 200 x 300 pt: 400 x 600 px at 144 DPI
@@ -261,7 +255,7 @@ def test_scan_slightly_coarser_than_requested_is_enlarged_as_poppler_does(tmp_pa
 @pytest.mark.parametrize("width_pt,height_pt,dpi", [("199.3", "301.7", 144), ("595.2", "841.92", 100), ("593.2394366197183", "838.6478873239437", 71)])
 def test_page_sizes_round_as_pdftoppm_does(tmp_path, width_pt, height_pt, dpi):
     # 595.2 pt at 300 DPI is 2480 px although the double product is 2480.0000000000005: poppler reads
-    # decimals its own way (inputs.poppler_real); the last size is bench_ocr's 71-DPI 'lowres' page
+    # decimals its own way (pdf_scan.poppler_real); the last size is bench_ocr's 71-DPI 'lowres' page
     gray = document_image(300, 450)  # enlarged on every page here (Splash's bilinear case)
     content = f"q {width_pt} 0 0 {height_pt} 0 0 cm /Im0 Do Q".encode()
     pdf = make_pdf(tmp_path / "o.pdf", gray_dict(300, 450), zlib.compress(gray.tobytes()), content=content,
