@@ -193,3 +193,22 @@ def test_pages_reach_tesseract_as_raw_pnm_in_either_colour_mode():
     assert colour_result.text == grey_result.text and "CỘNG HÒA" in grey_result.text
     timings = grey_result.timings
     assert timings["tesseract"] > 0 and timings["ocr_encode"] >= 0 and timings["ocr_read"] >= 0
+
+
+def test_the_page_reaches_tesseract_through_an_in_memory_file_or_stdin_with_the_same_result(monkeypatch):
+    from pipeline import ocr
+
+    grey = header_crop()
+    pnm = ocr.encode_pnm(grey)
+    with ocr.page_file_for_tesseract(pnm) as (source, data, pass_fds):
+        assert source == f"/dev/fd/{pass_fds[0]}" and data is None
+        assert os.pread(pass_fds[0], len(pnm) + 1, 0) == pnm  # the whole page, read from the start
+    with pytest.raises(OSError):
+        os.fstat(pass_fds[0])  # closed afterwards: nothing is left behind
+    options = Options(jobs=1, lang="vie")
+    in_memory = ocr.run_tesseract(grey, options)
+    monkeypatch.delattr(os, "memfd_create")
+    with ocr.page_file_for_tesseract(pnm) as (source, data, pass_fds):
+        assert (source, data, pass_fds) == ("stdin", pnm, ())
+    piped = ocr.run_tesseract(grey, options)
+    assert in_memory.tsv == piped.tsv and "CỘNG" in in_memory.tsv
