@@ -268,23 +268,35 @@ BILINEAR_BLOCK_ROWS = 64
 def splash_bilinear(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     """Splash::scaleImageYuXuBilinear: each source row expanded to the new width (truncated to
     bytes), then output rows blended from two expanded rows (truncated again), in float64 and in the
-    same order of operations as poppler, so every byte agrees."""
+    same order of operations as poppler, so every byte agrees. Block by block into buffers allocated
+    once (0.108 vs 0.137 s of CPU on an A4 300-DPI page with fresh temporaries per block)."""
     rows, cols = pixels.shape
+    if width < cols or height < rows:
+        raise ValueError("splash_bilinear only enlarges (shrinking is splash_box_shrink's)")
     x_index, x_frac = splash_positions(cols, width)
-    x_keep = 1.0 - x_frac
+    x_keep, x_next = 1.0 - x_frac, x_index + 1
     padded = np.concatenate([pixels, pixels[:, -1:]], axis=1)  # the last pixel repeated, as Splash does
     y_index, y_frac = splash_positions(rows, height)
-    y_keep = (1.0 - y_frac)[:, None]
-    y_frac = y_frac[:, None]
+    y_keep, y_frac = (1.0 - y_frac)[:, None], y_frac[:, None]
+    y_next = np.minimum(y_index + 1, rows - 1)
     out = np.empty((height, width), np.uint8)
+    span = BILINEAR_BLOCK_ROWS + 2  # source rows one block of output rows can reach (it enlarges by < 4x)
+    total, part = np.empty((span, width)), np.empty((span, width))
+    expanded = np.empty((span, width), np.uint8)
     for start in range(0, height, BILINEAR_BLOCK_ROWS):
         stop = min(height, start + BILINEAR_BLOCK_ROWS)
         first, last = int(y_index[start]), min(int(y_index[stop - 1]) + 1, rows - 1)
         block = padded[first:last + 1]
-        expanded = (block[:, x_index] * x_keep + block[:, x_index + 1] * x_frac).astype(np.uint8)
-        upper = expanded[y_index[start:stop] - first]
-        lower = expanded[np.minimum(y_index[start:stop] + 1, rows - 1) - first]
-        out[start:stop] = upper * y_keep[start:stop] + lower * y_frac[start:stop]
+        n = len(block)
+        np.multiply(np.take(block, x_index, axis=1), x_keep, out=total[:n])
+        np.multiply(np.take(block, x_next, axis=1), x_frac, out=part[:n])
+        np.add(total[:n], part[:n], out=total[:n])
+        np.copyto(expanded[:n], total[:n], casting="unsafe")  # truncation toward zero, as the C cast
+        m = stop - start
+        np.multiply(expanded[y_index[start:stop] - first], y_keep[start:stop], out=total[:m])
+        np.multiply(expanded[y_next[start:stop] - first], y_frac[start:stop], out=part[:m])
+        np.add(total[:m], part[:m], out=total[:m])
+        np.copyto(out[start:stop], total[:m], casting="unsafe")
     return out
 
 
