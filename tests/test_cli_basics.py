@@ -61,3 +61,11 @@ def test_text_commands_refuse_non_utf8_with_one_line(tmp_path, command):
         err = proc.stderr.decode("utf-8").strip().splitlines()
         assert len(err) == 1 and "not UTF-8" in err[0] and "Traceback" not in err[0]
         assert (str(bad) in err[0]) if args != ["-"] else ("<stdin>" in err[0])
+
+
+def test_the_workers_forkserver_starts_first_only_for_runs_on_the_local_pool():
+    from pipeline.cli import runs_local_pool
+
+    assert runs_local_pool(["run", "scans", "-o", "out"]) and runs_local_pool(["run", "x", "--executor", "process"])
+    assert not runs_local_pool(["run", "x", "--executor", "ray"]) and not runs_local_pool(["run", "x", "--executor=ray"])
+    assert not runs_local_pool(["restore", "f.txt"]) and not runs_local_pool([])
