@@ -23,7 +23,7 @@ idle at the start and end of the batch, the parent's hashing and writing.
 The worker-seconds line splits the run's seconds × workers into Tesseract, each stage outside it, the hand-
 over between processes, workers idle while the pool was open (the pool's own busy/open accounting) and the
 time before it opened.
-Peak memory: the process tree (parent, forkserver, workers, Tesseract) sampled from /proc every 50 ms: the
+Peak memory (long-PDF run only): the process tree (parent, forkserver, workers, Tesseract) sampled from /proc every 0.25 s: the
 sum of PSS (shared pages split between their sharers: the real footprint) and of RSS (shared pages counted
 once per process), and the parent alone.
 
@@ -162,6 +162,11 @@ def proportional_set_size(pid: int) -> int:
     return 0
 
 
+# Sampling the tree's memory costs CPU (reading /proc, smaps_rollup for PSS): every 50 ms it took ~20% of a
+# core, which on this 2-core machine slowed the --jobs 2 runs it was measuring. So memory is sampled only in
+# the long-PDF run, which exists for the memory figure, and less often.
+MEMORY_SAMPLE_SECONDS = 0.25
+
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -190,7 +195,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str) -> dict:
+def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str, sample_memory: bool = False) -> dict:
     """One `planocr run` in a subprocess; returns its summary event plus wall time, peak memory and the
     CPU seconds of the whole process tree (interpreter start-up included). Workers are forked from a
     forkserver that is a child of the run, so the tree covers them."""
@@ -201,15 +206,20 @@ def run_batch(inputs: list[Path], out: Path, jobs: int, *extra: str) -> dict:
     counted = set_subreaper(True)
     cpu_before = children_cpu()
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "-o", str(out),
-                             "--jobs", str(jobs), "--log-json", *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    peak_tree = peak_pss = peak_parent = 0
-    while proc.poll() is None:
-        total, pss, parent = tree_rss(proc.pid)
-        peak_tree, peak_pss, peak_parent = max(peak_tree, total), max(peak_pss, pss), max(peak_parent, parent)
-        time.sleep(0.05)
-    stderr = proc.stderr.read()
+    # the log goes to a file, not a pipe: a pipe nobody reads during the run fills up (64 KB, ~80 document
+    # events) and blocks the run's writes for good
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *map(str, inputs), "-o", str(out),
+                                 "--jobs", str(jobs), "--log-json", *extra],
+                                stdout=subprocess.DEVNULL, stderr=log, text=True, env=env, cwd=ROOT)
+        peak_tree = peak_pss = peak_parent = 0
+        while sample_memory and proc.poll() is None:
+            total, pss, parent = tree_rss(proc.pid)
+            peak_tree, peak_pss, peak_parent = max(peak_tree, total), max(peak_pss, pss), max(peak_parent, parent)
+            time.sleep(MEMORY_SAMPLE_SECONDS)
+        proc.wait()
+        log.seek(0)
+        stderr = log.read()
     wall = time.monotonic() - started
     if counted:
         reap_orphans()
@@ -289,8 +299,8 @@ def load_line() -> str:
 
 
 def machine_ceiling(pages: list[Path]) -> tuple[float, float, float]:
-    """The machine's own 2-vs-1 scaling for Tesseract, with no planocr around it: two pages OCR'd one after the
-    other, then the same two at once (plain `tesseract FILE stdout`, one thread each). On this VM the two vCPUs
+    """The machine's own 2-vs-1 scaling for Tesseract, with no planocr around it: one page OCR'd twice one after
+    the other, then twice at once (the same page: two different pages would end apart and understate it) (plain `tesseract FILE stdout`, one thread each). On this VM the two vCPUs
     sometimes share a physical core, and two Tesseracts then each run slower; no pipeline can scale past
     this ceiling. Returns (seconds one after the other, seconds at once, ratio)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -300,12 +310,13 @@ def machine_ceiling(pages: list[Path]) -> tuple[float, float, float]:
         return subprocess.Popen([str(page) if c == "{}" else c for c in command], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, env=env)
 
+    twice = [pages[0], pages[0]]
     started = time.monotonic()
-    for page in pages[:2]:
+    for page in twice:
         start(page).wait()
     one_by_one = time.monotonic() - started
     started = time.monotonic()
-    for proc in [start(page) for page in pages[:2]]:
+    for proc in [start(page) for page in twice]:
         proc.wait()
     at_once = time.monotonic() - started
     return one_by_one, at_once, one_by_one / at_once
@@ -330,7 +341,7 @@ def bench_local(singles: list[Path], work: Path, repeat: int = 1) -> dict[int, d
                 identical = records_identical(work) and identical
                 one_by_one, at_once, ceiling = machine_ceiling(singles)
                 ceilings.append(ceiling)
-                print(f"    machine alone, right after: 2 pages by plain tesseract one after the other {one_by_one:.1f} s, "
+                print(f"    machine alone, right after: one page twice by plain tesseract, one after the other {one_by_one:.1f} s, "
                       f"at once {at_once:.1f} s: ceiling {ceiling:.2f}x")
     for jobs in (1, 2):
         summary = results[jobs]
@@ -372,7 +383,7 @@ def project(seconds_per_page: float, efficiency: float, cores: int = 64, pages: 
 
 
 def bench_long_pdf(long_pdf: Path, work: Path, pages: int) -> None:
-    summary = run_batch([long_pdf], work / "out-long", 2)
+    summary = run_batch([long_pdf], work / "out-long", 2, sample_memory=True)
     print(f"  {pages}-page PDF, --jobs 2: {summary['seconds']:.1f} s, {summary['pages_per_minute']:.1f} pages/min [{load_line()}]")
     print(f"      peak memory of the process tree: PSS {summary['peak_pss'] / 2**20:.0f} MiB (RSS summed over processes "
           f"{summary['peak_tree'] / 2**20:.0f} MiB); the parent alone RSS {summary['peak_parent'] / 2**20:.0f} MiB")
