@@ -52,6 +52,12 @@ def make_text_pdf(lines: list[str]) -> bytes:
          f"/BaseEncoding /WinAnsiEncoding /Differences [128 {differences}] >> >>").encode(),
         b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"endstream",
     ]
+    return raw_pdf(objects)
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written object by object (object n is objects[n - 1], the catalog is object 1), so every
+    attribute stays where it is put; pikepdf would rewrite the file when saving."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):

@@ -295,16 +295,9 @@ def test_page_rotation(tmp_path, rotate):
 def write_raw_pdf(path: Path, objects: list[bytes]) -> Path:
     """A PDF written object by object, so that attributes stay where they are put (pikepdf pushes
     inherited page attributes down to the pages when it saves)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    from test_inputs import raw_pdf  # pytest puts tests/ on sys.path
+
+    path.write_bytes(raw_pdf(objects))
     return path
 
 
