@@ -1,5 +1,6 @@
 """Reducing page results into the record (pipeline.document.assemble_document)."""
 
+import pytest
 from pathlib import Path
 
 from pipeline.document import DocumentPlan, PageResult, assemble_document
@@ -68,3 +69,30 @@ def test_restoration_warm_up_loads_once_in_the_background_and_the_page_waits_for
     assert not thread.is_alive()  # restore_page waited for the load rather than racing it
     assert page.text == diacritics.restore(text).text == "Kế hoạch triển khai Nghị quyết của Bộ Chính trị"
     assert all(c.page == 1 for c in page.corrections) and len(page.corrections) == 9  # all but "khai"
+
+
+def restoration_state_in_this_process(_argument=None) -> tuple[bool, bool]:
+    """(data loaded, a warm-up thread started) — run inside a pool worker by the test below."""
+    from pipeline import restore
+
+    restore.start_warm_up()
+    return restore._data_loaded, restore._warm_up_thread is not None
+
+
+def test_pool_workers_fork_with_the_restoration_data_loaded_and_load_nothing_themselves():
+    from pipeline.executor import WorkerPool
+    from pipeline.forkserver import WORKER_PRELOAD, worker_context
+
+    if worker_context().get_start_method() != "forkserver":
+        pytest.skip("no forkserver on this platform: workers load the data themselves")
+    assert WORKER_PRELOAD[-1] == "pipeline.forkserver_warm_up"  # after the stages it uses
+    pool = WorkerPool(1)
+    try:
+        pool.submit("state", restoration_state_in_this_process, None, limit=60)
+        done = []
+        while not done:
+            done = pool.wait(timeout=60)
+    finally:
+        pool.shutdown()
+    assert done[0].failure is None, done[0].failure
+    assert done[0].value == (True, False)  # loaded before the fork; no second load in the worker
