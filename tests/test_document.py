@@ -1,7 +1,8 @@
 """Reducing page results into the record (pipeline.document.assemble_document)."""
 
-import pytest
 from pathlib import Path
+
+import pytest
 
 from pipeline.document import DocumentPlan, PageResult, assemble_document
 from pipeline.model import Page
