@@ -194,6 +194,16 @@ def shrink_to(gray: np.ndarray, longest: int) -> np.ndarray:
     return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
+def shrink_by_whole_factor(gray: np.ndarray, about: int) -> np.ndarray:
+    """The page shrunk by the whole number that brings its longest side nearest to ``about`` pixels
+    (a 300-DPI A4 page: by 3, to 1169 px). OpenCV averages whole blocks of pixels on its fast path:
+    13 ms against 17–37 ms for an exact 1200 px on a 300-DPI page."""
+    factor = max(1, round(max(gray.shape) / about))
+    if factor == 1:
+        return gray
+    return cv2.resize(gray, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+
+
 # How far the refinement passes of skew_angle can still move the angle (±5 × 0.1°, then ±5 × 0.05°).
 REFINE_REACH_DEGREES = 0.75
 
@@ -203,7 +213,9 @@ def skew_angle(gray: np.ndarray, below: float = 0.0) -> float:
     (text lines aligned with rows). Coarse search over ±5°, then refined to 0.05°. When even the
     refinement could not take the coarse angle to ``below`` degrees, the coarse angle is returned
     unrefined (the caller only needs to know that the skew is smaller than that)."""
-    small = shrink_to(gray, 1200)
+    # About 1200 px, by a whole factor (fast). Against an exact 1200 px, on the 75 pages of bench_ocr: the
+    # same deskew decisions; 2 of the 17 deskewed pages turned 0.05° more, with CER 0.05 → 0.05% and 2.84 → 2.37%.
+    small = shrink_by_whole_factor(gray, 1200)
     ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     if cv2.countNonZero(ink) < 500:
         return 0.0

@@ -19,6 +19,7 @@ from pipeline.preprocess import (
     flatten_background,
     has_salt_and_pepper,
     preprocess_page,
+    shrink_by_whole_factor,
     skew_angle,
     uneven_background,
     upscale_small_print,
@@ -305,3 +306,13 @@ def test_percentiles_equal_numpys():
     big[:, 1000:] = 9
     big[-1, -7:] = 255
     assert percentiles(big, [25, 90, 100]) == [float(v) for v in np.percentile(big, [25, 90, 100])]
+
+
+def test_skew_is_measured_on_the_page_shrunk_by_a_whole_factor_to_about_1200_px():
+    page = np.random.default_rng(3).integers(0, 256, (3508, 2480), dtype=np.uint8)
+    small = shrink_by_whole_factor(page, 1200)
+    assert small.shape == (1169, 827)  # by 3 (2480 / 3 rounded): OpenCV's block average, not an exact 1200 px
+    block = page[3:6, 6:9].astype(np.float64).mean()
+    assert abs(int(small[1, 2]) - block) <= 0.5  # each pixel the mean of its 3x3 block
+    kept = page[:1500, :1000]  # 1500 / 1200 rounds to 1: kept as is
+    assert shrink_by_whole_factor(kept, 1200) is kept
