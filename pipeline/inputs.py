@@ -22,6 +22,7 @@ from .errors import (
     DependencyError,
     EncryptedInputError,
     MissingInputError,
+    PageTimeoutError,
     UnreadableInputError,
     UnsupportedInputError,
 )
@@ -232,8 +233,8 @@ def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float, size: 
                               capture_output=True, timeout=limit)
     except FileNotFoundError:
         raise DependencyError("poppler (pdftoppm) is not installed; apt-get install poppler-utils", path=str(path)) from None
-    except subprocess.TimeoutExpired:
-        raise UnreadableInputError(f"page {number} could not be rasterised within {limit} s", path=str(path)) from None
+    except subprocess.TimeoutExpired:  # the page, not the file, is at fault: it fails as a timeout, the others go on
+        raise PageTimeoutError(f"page {number} could not be rasterised within {limit} s (pdftoppm stopped)", path=str(path)) from None
     if proc.returncode != 0:
         detail = first_line(proc.stderr.decode("utf-8", errors="replace")) or f"exit status {proc.returncode}"
         raise UnreadableInputError(f"page {number} could not be rasterised (pdftoppm: {detail})", path=str(path))

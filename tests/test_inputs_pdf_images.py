@@ -482,6 +482,37 @@ def test_page_with_a_real_text_layer_is_still_read_from_it(tmp_path):
     assert page.text_path == "text-layer" and "Nghị quyết" in page.text
 
 
+def test_a_page_the_renderer_cannot_finish_in_time_fails_alone_as_a_timeout(tmp_path, monkeypatch):
+    import subprocess
+
+    from pipeline import inputs, pdf_scan
+    from pipeline.document import PageTask, process_page
+    from pipeline.errors import PlanocrError
+
+    path = make_pdf(tmp_path / "slow.pdf", gray_dict(), zlib.compress(document_image().tobytes()))
+    real_run = subprocess.run
+
+    def pdftoppm_hangs(command, *args, **kwargs):
+        if command[0] == "pdftoppm":
+            raise subprocess.TimeoutExpired(command, kwargs.get("timeout"))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(inputs.subprocess, "run", pdftoppm_hangs)
+    options = Options(jobs=1, page_timeout=5, restore=False)
+    with pytest.raises(PlanocrError) as caught:
+        rasterise_pdf_page(path, 1, 144, options.page_timeout)
+    assert caught.value.category == "timeout" and "page 1" in caught.value.one_line()
+    assert "within 30 s" in caught.value.one_line()  # the renderer gets at least 30 s, whatever --page-timeout says
+    # through the page stage: the page fails with that category (recorded, not raised), so the
+    # document's other pages go on
+    def refuse(facts, options):
+        raise pdf_scan.NotAPlainScan("made to fall back to the renderer for this test")
+
+    monkeypatch.setattr(pdf_scan, "decode_page_scan", refuse)
+    result = process_page(PageTask(path=path, kind="pdf", number=1, options=options))
+    assert result.error_category == "timeout" and result.page.error.startswith("timeout: page 1")
+
+
 def test_renderer_errors_are_one_line_and_name_the_page(tmp_path):
     from pipeline.errors import UnreadableInputError
 
