@@ -21,8 +21,9 @@ idle at the start and end of the batch, the parent's hashing and writing.
                  wall seconds when the machine is shared)
   page stages    the page work alone, without the run's start-up and idle workers: what a long batch approaches
 The worker-seconds line splits the run's seconds × workers into Tesseract, each stage outside it, the hand-
-over between processes, workers idle while the pool was open (the pool's own busy/open accounting) and the
-time before it opened.
+over between processes, workers idle while the pool was open (the pool's own busy/open accounting; of those,
+the idle at the batch's end: every input planned and every page handed out, one worker done while the other
+runs the last page, about half a page per worker whatever the batch's length) and the time before it opened.
 Peak memory (long-PDF run only): the process tree (parent, forkserver, workers, Tesseract) sampled from /proc every 0.25 s: the
 sum of PSS (shared pages split between their sharers: the real footprint) and of RSS (shared pages counted
 once per process), and the parent alone.
@@ -265,7 +266,9 @@ def shares(summary: dict, workers: int) -> dict[str, float]:
 def share_line(summary: dict, workers: int) -> str:
     share = shares(summary, workers)
     cpu = f", CPU {share['cpu']:.1%}" if "cpu" in share else ""
-    return (f"outside Tesseract: run {share['run']:.1%}, whole command {share['command']:.1%}{cpu}; "
+    end = summary["timings"].get("pool_idle_at_end", 0.0) / (summary["seconds"] * workers)
+    at_end = f" (the batch's idle end {end:.1%} of it)" if end >= 0.0005 else ""
+    return (f"outside Tesseract: run {share['run']:.1%}{at_end}, whole command {share['command']:.1%}{cpu}; "
             f"page stages alone {share['pages']:.1%}")
 
 
@@ -286,7 +289,9 @@ def stage_line(summary: dict, workers: int) -> str:
     capacity = summary["seconds"] * workers
     if "pool_busy" in timings:
         parts.append(f"hand-over between processes {timings['pool_busy'] - work:.2f}")
-        parts.append(f"workers idle {timings['pool_open'] - timings['pool_busy']:.2f}")
+        at_end = (f" ({timings['pool_idle_at_end']:.2f} of them at the batch's end: every page handed out, the last ones "
+                  f"running)") if "pool_idle_at_end" in timings else ""
+        parts.append(f"workers idle {timings['pool_open'] - timings['pool_busy']:.2f}{at_end}")
         parts.append(f"before the pool opened {capacity - timings['pool_open']:.2f}")
     else:
         parts.append(f"unaccounted {capacity - work:.2f}")

@@ -321,9 +321,12 @@ class LocalExecutor:
         self.jobs = options.jobs
         self.window = max(4, 3 * options.jobs)  # documents open at once (planned, running or waiting to be emitted)
         self.pool: WorkerPool | None = None
-        # for the run's summary: worker-seconds the pool was open, and how many of them went to tasks (the
-        # rest is workers starting up, or idle: waiting for the parent, or at the batch's end)
+        # for the run's summary: worker-seconds the pool was open, how many of them went to tasks (the rest
+        # is workers starting up, or idle: waiting for the parent, or at the batch's end), and how many
+        # workers sat idle at the batch's end: every input planned and every page handed out, so nothing
+        # was left to give them while the last pages ran
         self.stats: dict[str, float] = {}
+        self.idle_at_end = 0.0
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
         source = iter(jobs)
@@ -356,7 +359,12 @@ class LocalExecutor:
                     if any(d.outcome is None for d in open_docs):
                         raise RuntimeError("scheduler stalled with unfinished documents")  # a bug, never expected
                     continue
-                for completion in self.pool.wait(timeout=1.0):
+                at_end = exhausted and not any(d.pending for d in open_docs)
+                idle, waited_from = self.pool.idle(), time.monotonic()
+                completions = self.pool.wait(timeout=1.0)
+                if at_end:
+                    self.idle_at_end += idle * (time.monotonic() - waited_from)
+                for completion in completions:
                     self._complete(completion, by_index, on_page)
         except BaseException:
             self.terminate()
@@ -368,7 +376,8 @@ class LocalExecutor:
                 self.pool = None
 
     def _account(self, pool: WorkerPool) -> None:
-        self.stats = {"pool_open": (time.monotonic() - pool.opened) * self.jobs, "pool_busy": pool.busy_seconds}
+        self.stats = {"pool_open": (time.monotonic() - pool.opened) * self.jobs, "pool_busy": pool.busy_seconds,
+                      "pool_idle_at_end": self.idle_at_end}
 
     def terminate(self) -> None:
         if self.pool is not None:

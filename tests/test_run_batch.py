@@ -232,6 +232,19 @@ def test_summary_accounts_for_the_pools_busy_and_open_worker_seconds(tmp_path):
     assert timings["pool_busy"] >= timings["total"]  # a task's time in a worker covers its page stages
 
 
+def test_summary_measures_the_workers_idle_at_the_batchs_end(tmp_path):
+    """Two documents on two workers, one quick and one slow: once both pages are handed out, the quick
+    one's worker has nothing left to do until the slow page is done; that wait is the batch's end."""
+    write_texts(tmp_path / "in", 2)
+    hook = {"PLANOCR_TEST_HOOK": json.dumps([{"file": "plan01.txt", "action": "delay", "seconds": 0.1},
+                                             {"file": "plan02.txt", "action": "delay", "seconds": 1.6}])}
+    proc = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--jobs", "2", "--no-restore", "--log-json",
+                   env_extra=hook)
+    timings = json.loads(proc.stderr.splitlines()[-1])["timings"]
+    idle = timings["pool_open"] - timings["pool_busy"]
+    assert 1.0 <= timings["pool_idle_at_end"] <= idle  # ~1.5 s: one worker waiting while plan02 ran
+
+
 def test_second_run_on_the_same_outdir_is_refused_while_first_runs(tmp_path):
     from pipeline.run import Manifest
     from pipeline.errors import UsageError
