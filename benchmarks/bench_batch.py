@@ -362,6 +362,11 @@ def bench_local(singles: list[Path], work: Path, repeat: int = 1) -> dict[int, d
     per_page = {jobs: results[jobs]["timings"]["tesseract_cpu"] / results[jobs]["pages_processed"]
                 for jobs in (1, 2) if "tesseract_cpu" in results[jobs]["timings"]}
     slower = f"; Tesseract's own CPU per page {per_page[1]:.2f} s alone vs {per_page[2]:.2f} s two at a time" if len(per_page) == 2 else ""
+    one, two_share = shares(results[1], 1), shares(results[2], 2)
+    end = results[2]["timings"].get("pool_idle_at_end", 0.0) / (results[2]["seconds"] * 2)
+    if "cpu" in one and "cpu" in two_share:
+        print(f"  share outside Tesseract (target < 10%): CPU {one['cpu']:.1%} with --jobs 1, {two_share['cpu']:.1%} with --jobs 2; "
+              f"run {one['run']:.1%} and {two_share['run']:.1%} ({end:.1%} of it the batch's idle end, a fixed cost per batch)")
     print(f"  speedup --jobs 2 vs --jobs 1: {speedup:.2f}x (target >= 1.7); records byte-identical: {identical}")
     print(f"      the machine's own ceiling beside it: {max(ceilings):.2f}x (best of {len(ceilings)}; "
           f"{', '.join(f'{c:.2f}' for c in ceilings)}); with --jobs 2 both workers were busy {busy:.1%} of the run{slower}")
