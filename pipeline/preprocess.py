@@ -336,11 +336,10 @@ def has_salt_and_pepper(gray: np.ndarray, components: tuple[np.ndarray, np.ndarr
 def remove_specks(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, int]:
     """Paint over isolated specks with the paper's grey; returns the page and how many were removed."""
     labels, stats = components or ink_components(gray)
-    heights, widths, areas = (stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA])
-    letters = (heights >= 3) & (heights <= gray.shape[0] / 20) & (widths <= 8 * heights) & (areas >= 4)
-    if letters.sum() < 30:
+    letter = letter_height_of((labels, stats), gray.shape)
+    if letter is None:
         return gray, 0
-    letter = float(np.median(heights[letters]))
+    areas = stats[1:, cv2.CC_STAT_AREA]
     small = areas <= max(2.0, SPECK_MAX_AREA_OF_LETTER * letter * letter)
     if small.sum() < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
         return gray, 0  # too few small blobs for enough of them to be specks: skip the distance test
