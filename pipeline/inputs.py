@@ -279,8 +279,6 @@ def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
                      source=f"load:pdf-render:{capped_dpi_for_size(facts.size, dpi)}dpi ({fallback_reason})")
 
 
-
-
 def read_pdf_text_layer(path: Path, number: int) -> str | None:
     """The page's own text when it is good Vietnamese text, else None (the page is then OCR'd)."""
     try:
