@@ -30,11 +30,16 @@ class PageFacts:
     box: tuple[float, float, float, float]  # MediaBox, normalised (x0, y0, x1, y1), points
     poppler_box: tuple[float, float, float, float]  # the same numbers as poppler reads them (poppler_real)
     rotate: int  # /Rotate, 0/90/180/270 (anything else is refused by the direct path)
-    may_have_text: bool  # fonts reachable from the page, or annotations: pdftotext must look
 
     @property
     def size(self) -> tuple[float, float]:
         return self.box[2] - self.box[0], self.box[3] - self.box[1]
+
+    @functools.cached_property
+    def may_have_text(self) -> bool:
+        """Fonts reachable from the page, or annotations: pdftotext must look. Walked only when asked
+        (not under --force-ocr, where the text layer is never read)."""
+        return page_may_have_text(self.page.obj)
 
 
 def read_page_facts(pdf, path: Path, number: int) -> PageFacts:
@@ -54,7 +59,7 @@ def read_page_facts(pdf, path: Path, number: int) -> PageFacts:
                                    "try repairing it: qpdf in.pdf out.pdf", path=str(path)) from None
     if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
         raise UnreadableInputError(f"page {number} has an empty MediaBox", path=str(path))
-    return PageFacts(page=page, box=box, poppler_box=poppler_box, rotate=rotate, may_have_text=page_may_have_text(page.obj))
+    return PageFacts(page=page, box=box, poppler_box=poppler_box, rotate=rotate)
 
 
 def inherited(page_obj, key: str):
