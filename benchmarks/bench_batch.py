@@ -252,12 +252,14 @@ def shares(summary: dict, workers: int) -> dict[str, float]:
     run      1 − Σ Tesseract seconds / (seconds from the first input to the last record × workers)
     command  the same over the whole command, from starting the interpreter to its exit
     cpu      1 − Tesseract's CPU seconds / the process tree's CPU seconds
-    pages    the page stages alone: (Σ page-stage seconds − Σ Tesseract + assembly) / (Σ page-stage seconds + assembly)"""
+    pages    the page stages alone: (Σ page-stage seconds − Σ Tesseract + assembly) / (Σ page-stage seconds + assembly)
+    and the part of "run" that is workers idle at the batch's end (``idle_end``)."""
     timings = summary["timings"]
     tesseract = timings.get("tesseract", 0.0)
     work = timings.get("total", 0.0) + timings.get("assemble", 0.0)
     out = {"run": 1.0 - tesseract / (summary["seconds"] * workers), "command": 1.0 - tesseract / (summary["wall"] * workers),
-           "pages": (work - tesseract) / work if work else float("nan")}
+           "pages": (work - tesseract) / work if work else float("nan"),
+           "idle_end": timings.get("pool_idle_at_end", 0.0) / (summary["seconds"] * workers)}
     if summary.get("tree_cpu") and "tesseract_cpu" in timings:
         out["cpu"] = 1.0 - timings["tesseract_cpu"] / summary["tree_cpu"]
     return out
@@ -266,8 +268,7 @@ def shares(summary: dict, workers: int) -> dict[str, float]:
 def share_line(summary: dict, workers: int) -> str:
     share = shares(summary, workers)
     cpu = f", CPU {share['cpu']:.1%}" if "cpu" in share else ""
-    end = summary["timings"].get("pool_idle_at_end", 0.0) / (summary["seconds"] * workers)
-    at_end = f" (the batch's idle end {end:.1%} of it)" if end >= 0.0005 else ""
+    at_end = f" (the batch's idle end {share['idle_end']:.1%} of it)" if share["idle_end"] >= 0.0005 else ""
     return (f"outside Tesseract: run {share['run']:.1%}{at_end}, whole command {share['command']:.1%}{cpu}; "
             f"page stages alone {share['pages']:.1%}")
 
@@ -363,10 +364,9 @@ def bench_local(singles: list[Path], work: Path, repeat: int = 1) -> dict[int, d
                 for jobs in (1, 2) if "tesseract_cpu" in results[jobs]["timings"]}
     slower = f"; Tesseract's own CPU per page {per_page[1]:.2f} s alone vs {per_page[2]:.2f} s two at a time" if len(per_page) == 2 else ""
     one, two_share = shares(results[1], 1), shares(results[2], 2)
-    end = results[2]["timings"].get("pool_idle_at_end", 0.0) / (results[2]["seconds"] * 2)
     if "cpu" in one and "cpu" in two_share:
         print(f"  share outside Tesseract (target < 10%): CPU {one['cpu']:.1%} with --jobs 1, {two_share['cpu']:.1%} with --jobs 2; "
-              f"run {one['run']:.1%} and {two_share['run']:.1%} ({end:.1%} of it the batch's idle end, a fixed cost per batch)")
+              f"run {one['run']:.1%} and {two_share['run']:.1%} ({two_share['idle_end']:.1%} of it the batch's idle end, a fixed cost per batch)")
     print(f"  speedup --jobs 2 vs --jobs 1: {speedup:.2f}x (target >= 1.7); records byte-identical: {identical}")
     print(f"      the machine's own ceiling beside it: {max(ceilings):.2f}x (best of {len(ceilings)}; "
           f"{', '.join(f'{c:.2f}' for c in ceilings)}); with --jobs 2 both workers were busy {busy:.1%} of the run{slower}")
