@@ -305,8 +305,9 @@ def load_line() -> str:
 
 
 def machine_ceiling(pages: list[Path]) -> tuple[float, float, float]:
-    """The machine's own 2-vs-1 scaling for Tesseract, with no planocr around it: one page OCR'd twice one after
-    the other, then twice at once (the same page: two different pages would end apart and understate it) (plain `tesseract FILE stdout`, one thread each). On this VM the two vCPUs
+    """The machine's own 2-vs-1 scaling for Tesseract, with no planocr around it (plain `tesseract FILE stdout`,
+    one thread each): one page OCR'd twice one after the other, then twice at once (the same page: two
+    different pages would end apart and understate it). On this VM the two vCPUs
     sometimes share a physical core, and two Tesseracts then each run slower; no pipeline can scale past
     this ceiling. Returns (seconds one after the other, seconds at once, ratio)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
