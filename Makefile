@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet popple
 SAMPLES ?= data/samples
 OUT     ?= out
 
-.PHONY: setup system-deps demo test bench samples lm schema clean
+.PHONY: setup system-deps demo test lint bench samples lm schema clean lock
 
 setup: system-deps $(STAMP)
 
@@ -17,11 +17,19 @@ setup: system-deps $(STAMP)
 system-deps:
 	@bash tools/install_system_deps.sh $(APT_PACKAGES)
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements.lock pins (hashes checked), then planocr itself without dependencies.
+# Upgrading a dependency: `make lock` (see README, "Dependencies"), then commit requirements.lock.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash tools/install_system_deps.sh python3-venv && $(PYTHON) -m venv $(VENV))
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) tools/check_lock.py requirements.lock
 	@touch $(STAMP)
+
+# Re-resolves every dependency to its newest release allowed by pyproject.toml and pins it with hashes.
+lock:
+	$(PYTHON) -m venv /tmp/planocr-uv && /tmp/planocr-uv/bin/pip install -q uv
+	/tmp/planocr-uv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --upgrade -o requirements.lock
 
 demo: setup
 	$(VENV)/bin/planocr run $(SAMPLES) -o $(OUT)
