@@ -2,7 +2,7 @@
 share of time spent outside Tesseract, peak memory on a long PDF, and (when the ray extra is installed)
 the Ray executor with 1 and 2 workers.
 
-Inputs: single-page A4 scans at 300 DPI rendered by ``pipeline.samples`` from the shared seed texts
+Inputs: single-page A4 scans at 300 DPI rendered by ``pipeline.testing.samples`` from the shared seed texts
 (``../shared/seeds``; a built-in plan text when they are absent), profile "mild", saved as PNG; and one long
 PDF made of those pages (JPEG images, as scanners write them). Cached in the temp folder so reruns skip
 rendering. Each run is the real CLI in a subprocess (``--log-json``); numbers come from its summary event
@@ -97,7 +97,7 @@ def seed_texts() -> list[str]:
 
 def render_inputs(cache: Path, pages: int, long_pages: int) -> tuple[list[Path], Path]:
     """``pages`` single-page PNG scans and one ``long_pages``-page PDF made of those pages repeated."""
-    from pipeline.samples import render_document
+    from pipeline.testing.samples import render_document
 
     singles = cache / "singles"
     wanted = [singles / f"scan{n:02d}.png" for n in range(1, pages + 1)]

@@ -5,12 +5,12 @@ Naive:   the PDF page rasterised at 300 DPI with pdf2image, `tesseract -l vie` w
 planocr: inputs.load_page -> preprocess.preprocess_page -> ocr.ocr_page with the default Options (so the
          default language, vie+Vietnamese), restoration off (the OCR stage alone); the "+restore" columns add the diacritics stage (pipeline.restore.restore_page).
 
-Scans are rendered with pipeline.samples from the shared seed texts (first and last page of each
+Scans are rendered with pipeline.testing.samples from the shared seed texts (first and last page of each
 document, so headers and signature blocks are both measured) and cached in work/bench_cache.
 Preprocessing was tuned on seed 000 only; seeds 002 and 004 are held out and also reported apart.
 
 Every page runs in a pool of 2 processes with OMP_THREAD_LIMIT=1, so seconds per page are single-
-threaded per page; wall time is printed too. CER/WER: pipeline.metrics (NFC, whitespace-normalised).
+threaded per page; wall time is printed too. CER/WER: pipeline.testing.metrics (NFC, whitespace-normalised).
 Usage: python benchmarks/bench_ocr.py [--seeds DIR] [--docs 000,002,004] [--profiles ...] [--pages-per-doc 2]
 """
 
@@ -68,7 +68,7 @@ def renderer_fingerprint() -> str:
 
 def render_scans(seeds: Path, docs: list[str], profiles: list[str], cache: Path, pages_per_doc: int) -> list[PageJob]:
     """Render (or reuse) one PDF per document and profile; pick the first and last pages."""
-    from pipeline import samples
+    from pipeline.testing import samples
 
     folder = cache / renderer_fingerprint()
     jobs: list[PageJob] = []
@@ -133,7 +133,7 @@ def restored_text(result, number: int) -> str | None:
 
 
 def score_page(job: PageJob) -> PageScore:
-    from pipeline.metrics import char_errors, normalise_for_cer
+    from pipeline.testing.metrics import char_errors, normalise_for_cer
     from rapidfuzz.distance import Levenshtein
 
     def word_edits(hyp: str) -> int:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Section parser benchmark (issue #4): field accuracy and speed, every number measured on this run.
 
-Accuracy: ``pipeline.parse_eval.compare`` of the parser's output with expected records written by reading
+Accuracy: ``pipeline.testing.parse_eval.compare`` of the parser's output with expected records written by reading
 each document (never copied from parser output):
 - golden set: the shared seeds 000, 002, 004 (tests/golden/*.json), and 001 (real English-model OCR garble)
   twice: as read (form fields only can be right) and after ``diacritics.restore``;
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.parse import parse_text  # noqa: E402
-from pipeline.parse_eval import accuracy, compare, failures  # noqa: E402
+from pipeline.testing.parse_eval import accuracy, compare, failures  # noqa: E402
 
 GROUPS = ("header", "tail", "sections", "references", "all")
 

@@ -15,7 +15,7 @@ the line with the Q. mark is ``acting``, no position line follows): the first-ru
 the signer is the name line as printed (academic titles kept); a cited document whose kind is a compound
 name ("Chương trình phối hợp", "Kế hoạch liên tịch") has no "kind" key (not checked).
 
-First runs (pipeline.parse_eval.compare, right/total checks): batch 1, on the fields the parser then had,
+First runs (pipeline.testing.parse_eval.compare, right/total checks): batch 1, on the fields the parser then had,
 595/625 = 95.2% (header 148/156, tail 101/114, sections 252/257, references 94/98; 632/723 counting
 co_issuers and signatures, which it could not fill); batch 2 (written after the fixes for batch 1) 291/295;
 batch 3 (after the fixes for batch 2) 325/325. All three pass in full since."""
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.parse import parse_text
-from pipeline.parse_eval import compare, failures
+from pipeline.testing.parse_eval import compare, failures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse" / "blind"
 TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.parse import parse_text
-from pipeline.parse_eval import accuracy, compare, failures
+from pipeline.testing.parse_eval import accuracy, compare, failures
 
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

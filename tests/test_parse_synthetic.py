@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.parse import parse_text
-from pipeline.parse_eval import compare, failures
+from pipeline.testing.parse_eval import compare, failures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.inputs import count_pages, detect_kind, load_page
-from pipeline.metrics import cer
+from pipeline.testing.metrics import cer
 from pipeline.ocr import ocr_page
 from pipeline.options import Options
 from pipeline.preprocess import (

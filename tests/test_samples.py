@@ -1,4 +1,4 @@
-"""Sample-scan renderer (pipeline/samples.py), the shared OCR metrics, and the committed samples."""
+"""Sample-scan renderer (pipeline/testing/samples.py), the shared OCR metrics, and the committed samples."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from pipeline import samples
-from pipeline.metrics import cer, char_errors, normalise_for_cer, wer
+from pipeline.testing import samples
+from pipeline.testing.metrics import cer, char_errors, normalise_for_cer, wer
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO / "data" / "samples"

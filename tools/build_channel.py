@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diacritics.channel import learn_channel, save_channel  # noqa: E402
-from pipeline.samples import wrap_words  # noqa: E402
+from pipeline.testing.samples import wrap_words  # noqa: E402
 
 DATA = ROOT / "diacritics" / "data"
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.samples import derive_structure, render_document, structure_text, write_sample  # noqa: E402
+from pipeline.testing.samples import derive_structure, render_document, structure_text, write_sample  # noqa: E402
 
 # (source text in data/sources, pages, profile, format, seed)
 # Heavy pages vary most with the seed (plain Tesseract: 1% to 48% CER on page 1 over seeds 1-5); seed 5

@@ -14,13 +14,13 @@ Ground-truth reading order of a page (one drawn line per truth line, words separ
      "Place, ngày … tháng … năm …");
   3. the centred type name and subject, then body lines top to bottom;
   4. tail, left column ("Nơi nhận:" and the recipients), then tail, right column (signature lines, signer).
-Compare OCR output against it with ``pipeline.metrics.cer`` (whitespace-normalised).
+Compare OCR output against it with ``pipeline.testing.metrics.cer`` (whitespace-normalised).
 ``RenderedPage.truth_text_rows`` gives the same lines in row order (header columns side by side), which
 is how plain Tesseract reads the header; the difference between the two CERs is reading-order error.
 Non-text ink (underline rules, the seal, the pen signature) is listed in ``RenderedPage.marks`` and is not
 part of the truth. ``TruthLine.box`` is in clean-page pixels (300 DPI, before skew and scaling).
 
-Run ``python -m pipeline.samples --help`` for the command line.
+Run ``python -m pipeline.testing.samples --help`` for the command line.
 """
 
 from __future__ import annotations
@@ -1042,7 +1042,7 @@ def render_folder(seeds: Path, out: Path, profiles: list[str], formats: list[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.samples", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.testing.samples", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, required=True, help="folder of Decree-30 style .txt documents")
     parser.add_argument("--out", type=Path, required=True, help="folder for the rendered scans")
     parser.add_argument("--truth", type=Path, default=None, help="folder for page truth (default OUT/truth)")
