@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.parse import parse_text
-from pipeline.parse_header import DOC_TYPES
+from pipeline.parse.header import DOC_TYPES
 
 TAIL = "\nNơi nhận:\n- UBND huyện;\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An\n"
 

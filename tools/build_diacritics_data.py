@@ -224,8 +224,8 @@ MIN_ACRONYM_COUNT = 2  # an upper-case token seen at least this often in the tra
 
 
 def document_codes() -> dict[str, str]:
-    """Decree 30 type codes (pipeline/parse_header.py's table) with the type names they stand for."""
-    from pipeline.parse_header import CODE_VARIANTS, DOC_TYPES
+    """Decree 30 type codes (pipeline/parse/header.py's table) with the type names they stand for."""
+    from pipeline.parse.header import CODE_VARIANTS, DOC_TYPES
 
     codes = {code: name for name, code in DOC_TYPES.items() if code.isalpha() and code[:1].isupper()}
     for code, variants in CODE_VARIANTS.items():

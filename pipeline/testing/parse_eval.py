@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import ParsedFields, Section
-from ..parse_lines import collapse
-from ..parse_references import number_key
+from ..parse.lines import collapse
+from ..parse.references import number_key
 
 HEADER_FIELDS = ("national_title", "motto", "number", "serial", "symbol", "doc_type", "doc_type_code",
                  "place", "date", "title")

@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Reference
-from .parse_lines import collapse, fold
+from ..model import Reference
+from .lines import collapse, fold
 
 # Accent-free key of a kind → the kind's name (a category, so emitted in its standard spelling).
 KINDS: dict[str, str] = {

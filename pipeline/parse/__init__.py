@@ -1,8 +1,8 @@
 """Stage 5, parse: read the Decree 30 form (header, preamble, section tree, tail) out of repaired text.
 
 ``parse_text`` never raises: any input (empty, junk, a 300-page text) gives a ParsedFields whose
-``warnings`` say what a human should check. The parts live in ``parse_lines`` (clean-up, keyword keys),
-``parse_header``, ``parse_body``, ``parse_tail`` and ``parse_references``.
+``warnings`` say what a human should check. The parts live in ``lines`` (clean-up, keyword keys),
+``header``, ``body``, ``tail`` and ``references``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .model import Issuer, ParsedFields, Section
-from .parse_body import Body, build_body, starts_closing
-from .parse_header import (JOINT_SUFFIXES, Header, code_for, compose_issuers, doc_type_of, find_doc_type,
+from ..model import Issuer, ParsedFields, Section
+from .body import Body, build_body, starts_closing
+from .header import (JOINT_SUFFIXES, Header, code_for, compose_issuers, doc_type_of, find_doc_type,
                            find_type_with_title, header_end, header_parts_after, read_header, read_title,
                            starts_body)
-from .parse_lines import Line, clean_lines, fold
-from .parse_references import read_references
-from .parse_tail import Tail, find_tail_end, find_tail_start, read_tail
+from .lines import Line, clean_lines, fold
+from .references import read_references
+from .tail import Tail, find_tail_end, find_tail_start, read_tail
 
 T = TypeVar("T")
 

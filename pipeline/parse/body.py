@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Section
-from .parse_lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
+from ..model import Section
+from .lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
 
 CLOSING_BREAKERS = ("annex", "part", "chapter", "mục", "upper", "roman")
 BASES_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "theo de xuat", "xet to trinh",
@@ -76,7 +76,7 @@ class Block:
 
     @property
     def upper(self) -> bool:
-        """Same test as parse_lines.is_upper_line on the whole block."""
+        """Same test as lines.is_upper_line on the whole block."""
         return self.letters >= 2 and self.uppers / self.letters >= 0.85
 
     def add(self, line: str) -> None:
