@@ -111,7 +111,7 @@ def naive_text(job: PageJob) -> str:
 
 
 def planocr_text(job: PageJob):
-    from pipeline.inputs import load_page
+    from pipeline.load import load_page
     from pipeline.ocr import ocr_page
     from pipeline.options import Options
     from pipeline.preprocess import preprocess_page

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PlanocrError
-from .inputs import count_pages, detect_kind, load_page
+from .load import count_pages, detect_kind, load_page
 from .model import Correction, Document, Page, Provenance, Source
 from .options import Options
 
@@ -64,8 +64,8 @@ class PageResult:
 
 
 # The stages a page goes through, in order (documentation for newcomers; see process_page).
-PAGE_STAGES = ("inputs.load_page", "preprocess.preprocess_page", "ocr.ocr_page", "restore.restore_page")
-DOCUMENT_STAGES = ("inputs.detect_kind", "inputs.count_pages", "PAGE_STAGES per page", "parse.parse_text")
+PAGE_STAGES = ("load.load_page", "preprocess.preprocess_page", "ocr.ocr_page", "restore.restore_page")
+DOCUMENT_STAGES = ("load.detect_kind", "load.count_pages", "PAGE_STAGES per page", "parse.parse_text")
 
 
 def sha256_file(path: Path) -> str:

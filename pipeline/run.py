@@ -37,7 +37,8 @@ from . import __version__
 from .document import plan_document, sha256_file
 from .errors import DependencyError, PlanocrError, UsageError
 from .executor import DocJob, DocOutcome, failed_outcome, make_executor
-from .inputs import IMAGE_SUFFIXES, PDF_SUFFIXES, detect_kind
+from .load import detect_kind
+from .load.page import IMAGE_SUFFIXES, PDF_SUFFIXES
 from .options import Options
 from .progress import Reporter, utc_now
 

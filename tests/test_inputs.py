@@ -11,7 +11,9 @@ import pytest
 from PIL import Image
 
 from pipeline.errors import EncryptedInputError, UnreadableInputError, UnsupportedInputError
-from pipeline.inputs import count_pages, detect_kind, load_page, read_text_file, text_layer_is_usable
+from pipeline.load import count_pages, detect_kind, load_page
+from pipeline.load.pdf import text_layer_is_usable
+from pipeline.load.text import read_text_file
 from pipeline.options import Options
 
 OPTIONS = Options(jobs=1)

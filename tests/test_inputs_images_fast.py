@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from pipeline.inputs import decode_plain_image, load_image_frame, load_image_frame_with_pillow, open_image
+from pipeline.load.image import decode_plain_image, load_image_frame, load_image_frame_with_pillow, open_image
 
 
 def page(width=300, height=420) -> Image.Image:

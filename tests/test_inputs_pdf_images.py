@@ -19,8 +19,9 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.inputs import load_page, open_pdf, rasterise_pdf_page
-from pipeline.pdf_scan import decode_image_pixels, find_single_image, read_page_facts
+from pipeline.load import load_page
+from pipeline.load.pdf import open_pdf, rasterise_pdf_page
+from pipeline.load.pdf_image import decode_image_pixels, find_single_image, read_page_facts
 from pipeline.options import Options
 
 OPTIONS = Options(jobs=1, dpi=144)  # test pages are 200 x 300 pt: 400 x 600 px at 144 DPI
@@ -336,7 +337,7 @@ def test_mirrored_and_turned_placement(tmp_path, matrix, width, height):
 
 
 def test_low_resolution_scan_is_drawn_at_its_own_resolution(tmp_path):
-    from pipeline.inputs import scan_resolution_for
+    from pipeline.load.pdf import scan_resolution_for
 
     gray = document_image(150, 225)  # 54 DPI: below 0.75 x 144, so rendered at 54 DPI
     pdf = make_pdf(tmp_path / "l.pdf", gray_dict(150, 225), zlib.compress(gray.tobytes()))
@@ -360,7 +361,7 @@ def test_enlarging_4x_or_more_is_approximated(tmp_path):
 
 
 def test_oversized_page_is_capped_like_rendering(tmp_path):
-    from pipeline.inputs import MAX_SIDE_PX
+    from pipeline.load.page import MAX_SIDE_PX
 
     gray = document_image(2000, 3000)  # 2400 x 3600 pt poster scanned at 60 DPI
     content = b"q 2400 0 0 3600 0 0 cm /Im0 Do Q"
@@ -485,7 +486,7 @@ def test_page_with_a_real_text_layer_is_still_read_from_it(tmp_path):
 def test_a_page_the_renderer_cannot_finish_in_time_fails_alone_as_a_timeout(tmp_path, monkeypatch):
     import subprocess
 
-    from pipeline import inputs, pdf_scan
+    from pipeline.load import pdf, pdf_image
     from pipeline.document import PageTask, process_page
     from pipeline.errors import PlanocrError
 
@@ -497,7 +498,7 @@ def test_a_page_the_renderer_cannot_finish_in_time_fails_alone_as_a_timeout(tmp_
             raise subprocess.TimeoutExpired(command, kwargs.get("timeout"))
         return real_run(command, *args, **kwargs)
 
-    monkeypatch.setattr(inputs.subprocess, "run", pdftoppm_hangs)
+    monkeypatch.setattr(pdf.subprocess, "run", pdftoppm_hangs)
     options = Options(jobs=1, page_timeout=5, restore=False)
     with pytest.raises(PlanocrError) as caught:
         rasterise_pdf_page(path, 1, 144, options.page_timeout)
@@ -506,9 +507,9 @@ def test_a_page_the_renderer_cannot_finish_in_time_fails_alone_as_a_timeout(tmp_
     # through the page stage: the page fails with that category (recorded, not raised), so the
     # document's other pages go on
     def refuse(facts, options):
-        raise pdf_scan.NotAPlainScan("made to fall back to the renderer for this test")
+        raise pdf_image.NotAPlainScan("made to fall back to the renderer for this test")
 
-    monkeypatch.setattr(pdf_scan, "decode_page_scan", refuse)
+    monkeypatch.setattr(pdf, "decode_page_scan", refuse)
     result = process_page(PageTask(path=path, kind="pdf", number=1, options=options))
     assert result.error_category == "timeout" and result.page.error.startswith("timeout: page 1")
 

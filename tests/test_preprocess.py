@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.inputs import count_pages, detect_kind, load_page
+from pipeline.load import count_pages, detect_kind, load_page
 from pipeline.testing.metrics import cer
 from pipeline.ocr import ocr_page
 from pipeline.options import Options
@@ -155,7 +155,7 @@ def test_committed_samples_stay_under_measured_cer(name, page, limit):
 
 def test_low_resolution_pdf_scan_is_rasterised_at_its_own_resolution(tmp_path):
     """Poppler's interpolation to 300 DPI cost recognition on 72-DPI scans; preprocess upscales instead."""
-    from pipeline.inputs import embedded_scan_dpi
+    from pipeline.load.pdf import embedded_scan_dpi
 
     page = Image.new("L", (585, 827), 255)  # an A4 page scanned at ~71 DPI
     ImageDraw.Draw(page).rectangle((50, 100, 500, 110), fill=0)

@@ -17,9 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UnreadableInputError
-from .inputs import MAX_IMAGE_PIXELS, NATIVE_RESOLUTION_BELOW, capped_dpi_for_size, first_line
-from .options import Options
+from ..errors import UnreadableInputError
+from ..options import Options
+from .page import (
+    MAX_IMAGE_PIXELS,
+    NATIVE_RESOLUTION_BELOW,
+    capped_dpi_for_size,
+    first_line,
+)
 
 
 @dataclass

@@ -1,0 +1,71 @@
+"""Stage 1, load: what kind of input a path is, how many pages it has, and each page's raster or text.
+
+Pages are produced one at a time (a PDF page is rasterised only when asked for), so memory stays
+bounded on long documents. Every failure raises a PlanocrError with a category.
+
+PDF pages that carry a usable text layer (born-digital documents, or scans that already went through
+a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless ``force_ocr`` is set.
+
+The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering),
+``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import MissingInputError, UnreadableInputError, UnsupportedInputError
+from ..model import InputKind
+from ..options import Options
+from .image import count_image_frames, load_image_frame
+from .page import (
+    IMAGE_SUFFIXES,
+    PDF_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    TEXT_SUFFIXES,
+    PageInput,
+)
+from .pdf import count_pdf_pages, load_pdf_page
+from .text import read_text_file
+
+__all__ = ["IMAGE_SUFFIXES", "PDF_SUFFIXES", "SUPPORTED_SUFFIXES", "TEXT_SUFFIXES", "PageInput", "count_pages",
+           "detect_kind", "load_page"]
+
+
+def detect_kind(path: Path) -> InputKind:
+    if not path.exists():
+        raise MissingInputError("no such file", path=str(path))
+    if path.is_dir():
+        raise UnsupportedInputError("is a folder, not a file", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnsupportedInputError(f"unsupported file type '{suffix or '(none)'}'; expected PDF, PNG, JPEG, TIFF or .txt", path=str(path))
+    if path.stat().st_size == 0:
+        raise UnreadableInputError("file is empty (0 bytes)", path=str(path))
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    return "text"
+
+
+def count_pages(path: Path, kind: InputKind, options: Options) -> int:
+    """Number of pages; also the place where a corrupt or encrypted file is found, before any OCR."""
+    if kind == "text":
+        read_text_file(path)  # fail early on a non-UTF-8 file
+        return 1
+    if kind == "pdf":
+        return count_pdf_pages(path)
+    if kind == "image":
+        return count_image_frames(path)
+    raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
+
+
+def load_page(path: Path, kind: InputKind, number: int, options: Options) -> PageInput:
+    if kind == "text":
+        return PageInput(number=number, text_path="text", text=read_text_file(path))
+    if kind == "pdf":
+        return load_pdf_page(path, number, options)
+    if kind == "image":
+        return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
+    raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
