@@ -177,7 +177,7 @@ def test_pages_reach_tesseract_as_raw_pnm_in_either_colour_mode():
     """The image is piped to Tesseract as PGM/PPM (no PNG encoding); a BGR page is sent as RGB, and
     Tesseract reads it as it reads the grey page. The stage's time is split: the Tesseract process
     alone, the hand-over and the reading of its TSV."""
-    from pipeline.ocr import encode_pnm
+    from pipeline.ocr.tesseract import encode_pnm
 
     bgr = np.zeros((2, 3, 3), np.uint8)
     bgr[..., 0] = 10  # blue
@@ -196,7 +196,7 @@ def test_pages_reach_tesseract_as_raw_pnm_in_either_colour_mode():
 
 
 def test_the_page_reaches_tesseract_through_an_in_memory_file_or_stdin_with_the_same_result(monkeypatch):
-    from pipeline import ocr
+    from pipeline.ocr import tesseract as ocr
 
     grey = header_crop()
     pnm = ocr.encode_pnm(grey)
