@@ -410,8 +410,8 @@ def bench_ray(singles: list[Path], work: Path) -> None:
         print("  ray: not installed (pip install 'planocr[ray]'); skipped")
         return
     from pipeline.options import Options
-    from pipeline.progress import Reporter
-    from pipeline.run import run_batch as run_in_process
+    from pipeline.batch.progress import Reporter
+    from pipeline.batch import run_batch as run_in_process
 
     rates = {}
     for workers in (1, 2):

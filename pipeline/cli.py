@@ -44,8 +44,8 @@ def _read_input(source: str | None) -> str:
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
+    from .batch import run_batch
     from .options import Options, from_namespace
-    from .run import run_batch
 
     options = from_namespace(ns, Options)
     summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)  # prints progress and summary
@@ -144,7 +144,7 @@ def runs_local_pool(args: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     if runs_local_pool(sys.argv[1:] if argv is None else argv):
-        from .forkserver import start_forkserver
+        from .batch.forkserver import start_forkserver
 
         # first thing: the workers' server imports the stages (~0.8 s) while this process imports pydantic and
         # the pipeline and plans the batch, instead of after (measured: workers idle ~0.6 s each at start)

@@ -14,11 +14,7 @@ is the same whatever the parallelism.
 
 from __future__ import annotations
 
-import fnmatch
-import functools
 import hashlib
-import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -90,7 +86,6 @@ def process_page(task: PageTask) -> PageResult:
     failures that condemn the whole input (encrypted, missing tool…) are raised."""
     timings: dict[str, float] = {}
     try:
-        run_test_hook(task)
         return _process_page(task, timings)
     except PlanocrError as err:
         if err.category in DOCUMENT_LEVEL_CATEGORIES:
@@ -197,40 +192,9 @@ def tesseract_version(lang: str) -> str | None:
         return None
 
 
-def process_document(path: Path, options: Options, *, page_map: PageMap = map) -> tuple[Document, list[PageResult]]:
+def process_document(path: Path, options: Options, *, page_map: PageMap = map,
+                     page_function: Callable[[PageTask], PageResult] = process_page) -> tuple[Document, list[PageResult]]:
     """Run every stage on one input; raises PlanocrError when the input as a whole is unusable."""
     plan = plan_document(path, options)
-    results = list(page_map(process_page, page_tasks(plan, options)))  # page order is kept by map semantics
+    results = list(page_map(page_function, page_tasks(plan, options)))  # page order is kept by map semantics
     return assemble_document(plan, results, options), results
-
-
-# --- test hook ------------------------------------------------------------------------------------
-# Tests of the batch driver need pages that are slow, raise, hang or kill their process, in worker
-# processes a monkeypatch cannot reach. PLANOCR_TEST_HOOK holds a JSON list of rules, e.g.
-#   [{"action": "delay", "seconds": 0.3}, {"action": "crash", "file": "b*.txt", "page": 1}]
-# Unset (always, outside tests) it costs one environment lookup per page.
-
-@functools.lru_cache(maxsize=4)
-def _test_rules(spec: str) -> tuple[dict, ...]:
-    return tuple(json.loads(spec))
-
-
-def run_test_hook(task: PageTask) -> None:
-    spec = os.environ.get("PLANOCR_TEST_HOOK")
-    if not spec:
-        return
-    for rule in _test_rules(spec):
-        if not fnmatch.fnmatch(task.path.name, rule.get("file", "*")) or rule.get("page", task.number) != task.number:
-            continue
-        action = rule["action"]
-        if action == "delay":
-            time.sleep(float(rule["seconds"]))
-        elif action == "raise":
-            raise RuntimeError("test hook: page failure")
-        elif action == "hang":
-            time.sleep(3600)
-        elif action == "crash":
-            os._exit(70)
-        elif action == "log":  # append one line per processed page, to count work across processes
-            with open(rule["path"], "a", encoding="utf-8") as handle:
-                handle.write(f"{task.path.name}\t{task.number}\t{os.getpid()}\n")

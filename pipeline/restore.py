@@ -24,7 +24,7 @@ class RestoredPage:
 
 def start_warm_up() -> None:
     """Load the restoration data in a background thread, once per process, unless it is loaded already
-    (workers of the local pool fork with it: see ``pipeline.forkserver_warm_up``). A worker calls this
+    (workers of the local pool fork with it: see ``pipeline.batch.forkserver_warm_up``). A worker calls this
     when its first page goes to Tesseract, so the load (~0.36 s of CPU) runs while the worker only waits
     for the Tesseract process, instead of delaying the page; ``restore_page`` waits for it to finish."""
     global _warm_up_thread

@@ -81,12 +81,12 @@ def restoration_state_in_this_process(_argument=None) -> tuple[bool, bool]:
 
 
 def test_pool_workers_fork_with_the_restoration_data_loaded_and_load_nothing_themselves():
-    from pipeline.executor import WorkerPool
-    from pipeline.forkserver import WORKER_PRELOAD, worker_context
+    from pipeline.batch.executor import WorkerPool
+    from pipeline.batch.forkserver import WORKER_PRELOAD, worker_context
 
     if worker_context().get_start_method() != "forkserver":
         pytest.skip("no forkserver on this platform: workers load the data themselves")
-    assert WORKER_PRELOAD[-1] == "pipeline.forkserver_warm_up"  # after the stages it uses
+    assert WORKER_PRELOAD[-1] == "pipeline.batch.forkserver_warm_up"  # after the stages it uses
     pool = WorkerPool(1)
     try:
         pool.submit("state", restoration_state_in_this_process, None, limit=60)

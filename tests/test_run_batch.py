@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch import run_batch
+from pipeline.batch.names import expand_inputs, output_names
+from pipeline.batch.run import merge_tsv
 from pipeline.options import Options
-from pipeline.run import expand_inputs, merge_tsv, output_names, run_batch
 
 PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
 
@@ -246,7 +248,7 @@ def test_summary_measures_the_workers_idle_at_the_batchs_end(tmp_path):
 
 
 def test_second_run_on_the_same_outdir_is_refused_while_first_runs(tmp_path):
-    from pipeline.run import Manifest
+    from pipeline.batch.manifest import Manifest
     from pipeline.errors import UsageError
 
     out = tmp_path / "out"

@@ -12,7 +12,7 @@ import pytest
 ray = pytest.importorskip("ray", reason="the optional 'ray' extra is not installed (pip install 'planocr[ray]')")
 
 from pipeline.options import Options  # noqa: E402
-from pipeline.run import run_batch  # noqa: E402
+from pipeline.batch import run_batch  # noqa: E402
 
 PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
 
@@ -61,7 +61,7 @@ def test_a_hung_document_is_cancelled_at_its_deadline_and_the_batch_goes_on(tmp_
     task at the document's deadline (pages × hard page limit + start-up, counted from when the task
     started, so slow worker start-up on a loaded machine does not count), kills its worker process,
     records the document as a timeout and finishes the others."""
-    import pipeline.executor as executor
+    import pipeline.batch.executor as executor
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -89,7 +89,7 @@ def test_a_hung_document_is_cancelled_at_its_deadline_and_the_batch_goes_on(tmp_
 def test_a_document_whose_task_never_starts_fails_as_a_timeout_at_its_queue_deadline(tmp_path, local_ray, monkeypatch):
     """Both CPUs of the instance are held by another job, so the document's task can never start: the
     driver cancels it once it has waited its queue deadline, records a timeout that says so, and ends."""
-    import pipeline.executor as executor
+    import pipeline.batch.executor as executor
 
     assert executor.queue_deadline([13.0, 40.0]) == 40.0 + executor.RAY_START_SLACK_SECONDS
     inputs = tmp_path / "in"

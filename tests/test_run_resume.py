@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.options import Options
-from pipeline.run import run_batch
+from pipeline.batch import run_batch
 
 PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
 

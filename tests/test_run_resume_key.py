@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.run as run_module
+import pipeline.batch.resume as run_module
+from pipeline.batch import run_batch
+from pipeline.batch.resume import (
+    diacritics_data_digest,
+    pipeline_id,
+    traineddata_digest,
+)
 from pipeline.ocr import tessdata_dir
 from pipeline.options import Options
-from pipeline.run import diacritics_data_digest, pipeline_id, run_batch, traineddata_digest
 
 PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
 

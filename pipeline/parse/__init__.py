@@ -12,9 +12,20 @@ from typing import TypeVar
 
 from ..model import Issuer, ParsedFields, Section
 from .body import Body, build_body, starts_closing
-from .header import (JOINT_SUFFIXES, Header, code_for, compose_issuers, doc_type_of, find_doc_type,
-                           find_type_with_title, header_end, header_parts_after, read_header, read_title,
-                           starts_body)
+from .header import (
+    JOINT_SUFFIXES,
+    Header,
+    code_for,
+    compose_issuers,
+    doc_type_of,
+    find_doc_type,
+    find_type_with_title,
+    header_end,
+    header_parts_after,
+    read_header,
+    read_title,
+    starts_body,
+)
 from .lines import Line, clean_lines, fold
 from .references import read_references
 from .tail import Tail, find_tail_end, find_tail_start, read_tail

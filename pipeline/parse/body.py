@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Section
-from .lines import TERMINAL_PUNCT, Line, collapse, fold, is_upper_line, look_alike, starts_like
+from .lines import (
+    TERMINAL_PUNCT,
+    Line,
+    collapse,
+    fold,
+    is_upper_line,
+    look_alike,
+    starts_like,
+)
 
 CLOSING_BREAKERS = ("annex", "part", "chapter", "mục", "upper", "roman")
 BASES_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "theo de xuat", "xet to trinh",

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
+from .lines import (
+    Line,
+    collapse,
+    fold,
+    is_upper_line,
+    letters_only,
+    look_alike,
+    starts_like,
+)
 
 NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
 PARTY_TITLE = "dang cong san viet nam"

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from ..model import Signature
 from .body import match_label
-from .lines import Line, collapse, fold, is_upper_line, letters_only, look_alike, starts_like
+from .lines import (
+    Line,
+    collapse,
+    fold,
+    is_upper_line,
+    letters_only,
+    look_alike,
+    starts_like,
+)
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,-]\s*(?=[A-ZĐÀ-Ỹ]{2})"

@@ -19,30 +19,25 @@ Crash safety, the rules (see also README "Resume"):
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import functools
-import hashlib
-import json
-import os
 import shutil
 import signal
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .document import plan_document, sha256_file
-from .errors import DependencyError, PlanocrError, UsageError
+from ..document import plan_document, sha256_file
+from ..errors import DependencyError, UsageError
+from ..files import fsync_dir, write_atomic
+from ..load import detect_kind
+from ..load.page import IMAGE_SUFFIXES, PDF_SUFFIXES
+from ..options import Options
 from .executor import DocJob, DocOutcome, failed_outcome, make_executor
-from .load import detect_kind
-from .load.page import IMAGE_SUFFIXES, PDF_SUFFIXES
-from .options import Options
+from .manifest import Manifest, remove_leftover_temp_files
+from .names import expand_inputs, output_names
 from .progress import Reporter, utc_now
-
-MANIFEST = "manifest.jsonl"
+from .resume import PipelineKeys, record_is_valid
 
 
 @dataclass
@@ -86,111 +81,8 @@ class BatchSummary:
 
 # --- inputs and names -----------------------------------------------------------------------------
 
-def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Path]:
-    """Files as given; folders walked recursively in sorted order. Every file found is an input —
-    unsupported ones too, so they are reported rather than silently left out — except hidden files
-    (names starting with '.') and anything inside ``exclude`` (the output folder)."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    excluded = exclude.resolve() if exclude is not None else None
-    for path in paths:
-        if path.is_dir():
-            candidates = sorted((p for p in path.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
-            candidates = [p for p in candidates if not any(part.startswith(".") for part in p.relative_to(path).parts)]
-        else:
-            candidates = [path]  # missing or unsupported files are reported by the document stage
-        for candidate in candidates:
-            resolved = candidate.resolve()
-            if excluded is not None and path.is_dir() and resolved.is_relative_to(excluded):
-                continue
-            if resolved in seen:
-                continue
-            seen.add(resolved)
-            found.append(candidate)
-    return found
-
-
-def content_tag(path: Path) -> str:
-    try:
-        return sha256_file(path)[:8]
-    except OSError:
-        return hashlib.sha256(str(path).encode()).hexdigest()[:8]
-
-
-def output_names(inputs: list[Path], owners: dict[str, tuple[str, str]] | None = None) -> dict[Path, str]:
-    """`<stem>` per input. A stem shared by several inputs of the batch, or already used in OUTDIR by
-    another input (``owners``: name → (resolved input, sha256) from the manifest), gets a short
-    content hash, so no record overwrites another document's; an input that already owns its plain
-    name in OUTDIR keeps it (so adding a namesake later does not rename earlier records). The same
-    inputs and manifest give the same names whatever --jobs is."""
-    owners = owners or {}
-    stems: dict[str, list[Path]] = {}
-    for path in inputs:
-        stems.setdefault(path.stem, []).append(path)
-    names: dict[Path, str] = {}
-    for stem, group in stems.items():
-        owner = owners.get(stem)
-        holder = next((p for p in group if owns(owner, p)), None) if owner else None
-        for path in group:
-            plain = path is holder if owner else len(group) == 1
-            names[path] = stem if plain else f"{stem}-{content_tag(path)}"
-    return names
-
-
-def owns(owner: tuple[str, str], path: Path) -> bool:
-    """Whether the manifest's holder of a name is this input (same path, or the same content moved)."""
-    owner_path, owner_sha = owner
-    if owner_path == str(path.resolve()):
-        return True
-    try:
-        return owner_sha == sha256_file(path)
-    except OSError:
-        return False
-
 
 # --- files ----------------------------------------------------------------------------------------
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write to a temp file in the same folder, fsync, rename: readers never see a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; records are ordinary files
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@functools.lru_cache(maxsize=1)
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def fsync_dir(path: Path) -> None:
-    """Make renames in ``path`` durable (a rename lives in the directory's metadata)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def remove_leftover_temp_files(outdir: Path) -> int:
-    """Temp files write_atomic left behind when a run was killed (only ours: `.<name>.json.<random>.tmp`
-    and the same for `.tsv`)."""
-    removed = 0
-    for pattern in (".*.json.*.tmp", ".*.tsv.*.tmp"):
-        for tmp in outdir.glob(pattern):
-            tmp.unlink(missing_ok=True)
-            removed += 1
-    return removed
 
 
 def merge_tsv(results) -> str | None:
@@ -217,77 +109,6 @@ def merge_tsv(results) -> str | None:
     return "\n".join([header, *rows]) + "\n"
 
 
-class Manifest:
-    """OUTDIR/manifest.jsonl, locked for the run; read at start (for --resume and names), appended
-    one fsynced line per input."""
-
-    def __init__(self, outdir: Path):
-        self.path = outdir / MANIFEST
-        self.handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.close()
-            raise UsageError(f"{outdir} is being written by another planocr run; wait for it or use another -o") from None
-        self.repaired = self._cut_torn_tail()
-        self.entries = self._read()
-
-    def _cut_torn_tail(self) -> bool:
-        """A line without its newline was being appended when a run was killed: drop it."""
-        size = self.path.stat().st_size
-        if size == 0:
-            return False
-        with self.path.open("rb") as raw:
-            data = raw.read()
-        if data.endswith(b"\n"):
-            return False
-        keep = data.rfind(b"\n") + 1
-        os.truncate(self.path, keep)
-        return True
-
-    def _read(self) -> list[dict]:
-        entries = []
-        with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    entries.append(json.loads(line))
-                except json.JSONDecodeError:
-                    continue  # not ours or damaged by hand: ignored, never rewritten
-        return entries
-
-    def append(self, entry: dict) -> None:
-        self.handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-
-    def close(self) -> None:
-        self.handle.close()  # releases the lock
-
-    def completed(self) -> dict[tuple[str, str], dict]:
-        """(sha256, output) → the last ok entry. Only the last one describes the record on disk (a run
-        with other options rewrites it), so whether its pipeline matches is decided on that one."""
-        done: dict[tuple[str, str], dict] = {}
-        for entry in self.entries:
-            if entry.get("status") == "ok" and entry.get("sha256") and entry.get("output"):
-                done[(entry["sha256"], entry["output"])] = entry
-        return done
-
-    def owners(self) -> dict[str, tuple[str, str]]:
-        owners: dict[str, tuple[str, str]] = {}
-        for entry in self.entries:
-            if entry.get("status") in ("ok", "skipped") and entry.get("output") and entry.get("resolved"):
-                owners[Path(entry["output"]).stem] = (entry["resolved"], entry.get("sha256") or "")
-        return owners
-
-
-def record_is_valid(path: Path, sha256: str) -> bool:
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(record, dict) and (record.get("source") or {}).get("sha256") == sha256
-
-
 # --- preflight ------------------------------------------------------------------------------------
 
 def preflight(inputs: list[Path], options: Options) -> None:
@@ -297,7 +118,7 @@ def preflight(inputs: list[Path], options: Options) -> None:
         raise DependencyError("poppler's pdftoppm is not installed (needed for PDFs); apt-get install poppler-utils")
     if suffixes & (PDF_SUFFIXES | IMAGE_SUFFIXES):
         try:
-            from .ocr import check_tesseract
+            from ..ocr import check_tesseract
         except ImportError:
             check_tesseract = None
         if check_tesseract is not None:
@@ -307,94 +128,6 @@ def preflight(inputs: list[Path], options: Options) -> None:
 
 
 # --- the batch ------------------------------------------------------------------------------------
-
-def pipeline_id(options: Options, kind: str | None = None) -> dict:
-    """What a record depends on besides its input's bytes (the --resume key): planocr's version, the
-    options that change a record, and, where they are used, Tesseract's version and language data (for
-    PDFs and images; text inputs are never OCR'd, and an input that failed before its kind was known has
-    no record) and the restoration tables in diacritics/data. Digests are cached per file (path, size,
-    mtime), so a batch hashes the ~8 MB of data once, not per document."""
-    key: dict = {"version": __version__, "options": options.fingerprint()}
-    if kind in ("pdf", "image"):
-        key.update(ocr_identity(options.lang))
-    if options.restore:
-        key["diacritics_data"] = diacritics_data_digest()
-    return key
-
-
-def ocr_identity(lang: str) -> dict:
-    from .ocr import check_tesseract
-
-    try:
-        version = check_tesseract(lang)
-    except DependencyError:
-        version = None  # no OCR possible here; such inputs fail on their own
-    return {"tesseract": version, "traineddata": traineddata_digest(lang)}
-
-
-def traineddata_digest(lang: str, folder: Path | None = None) -> str | None:
-    """One digest over the .traineddata files ``lang`` uses (e.g. vie and Vietnamese): a retrained or
-    updated model changes what Tesseract reads, so it must change the --resume key. None when the files
-    cannot be found (the key then still carries the Tesseract version)."""
-    from .ocr import tessdata_dir
-
-    folder = folder or tessdata_dir()
-    if folder is None:
-        return None
-    parts = []
-    for code in sorted(c for c in lang.split("+") if c):
-        path = folder / f"{code}.traineddata"
-        if not path.is_file():
-            return None
-        parts.append(f"{code}:{file_digest(path)}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def file_digest(path: Path) -> str:
-    """``sha256_file``, computed once per process for each (path, size, modification time): the model and
-    data files enter every input's --resume key, and are tens of MB."""
-    stat = path.stat()
-    return _cached_sha256(path.resolve(), stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=64)
-def _cached_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    return sha256_file(path)
-
-
-def diacritics_data_digest(folder: Path | None = None) -> str | None:
-    """One digest over the restoration library's data files (documentation files left out)."""
-    if folder is None:
-        import importlib.util
-
-        spec = importlib.util.find_spec("diacritics")
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        folder = Path(next(iter(spec.submodule_search_locations))) / "data"
-    if not folder.is_dir():
-        return None
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() != ".md" and not p.name.startswith("."))
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(f"{path.relative_to(folder).as_posix()}:{file_digest(path)}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-class PipelineKeys:
-    """The --resume key per input kind (text inputs do not depend on Tesseract), computed once per run."""
-
-    def __init__(self, options: Options):
-        self.options = options
-        self.by_kind: dict[str | None, dict] = {}
-        self.kind_of: dict[int, str] = {}  # input index → kind, as planning found it
-
-    def for_kind(self, kind: str | None) -> dict:
-        if kind not in self.by_kind:
-            self.by_kind[kind] = pipeline_id(self.options, kind)
-        return self.by_kind[kind]
-
-    def for_input(self, index: int) -> dict:
-        return self.for_kind(self.kind_of.get(index))
 
 
 def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done: dict, outdir: Path,

@@ -34,11 +34,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .document import DocumentPlan, PageResult, assemble_document, failed_page, page_tasks, process_document, process_page
-from .errors import PageTimeoutError, PlanocrError, UsageError
+from ..document import (
+    DocumentPlan,
+    PageResult,
+    PageTask,
+    assemble_document,
+    failed_page,
+    page_tasks,
+    process_document,
+    process_page,
+)
+from ..errors import PageTimeoutError, PlanocrError, UsageError
+from ..model import Document
+from ..options import Options
 from .forkserver import worker_context
-from .model import Document
-from .options import Options
 
 # A worker is replaced after this many tasks, so a slow leak in a native library (OpenCV, Pillow)
 # resets; reloading the restoration model costs far less than one OCR'd page.
@@ -52,6 +61,19 @@ def hard_page_limit(options: Options) -> float:
     """Seconds after which a page task is killed. Tesseract itself is stopped at ``page_timeout``
     (pytesseract's timeout); this backstop also covers rasterising, preprocessing and restoring."""
     return 2 * options.page_timeout + 1
+
+
+# Set only by tests: the pages then go through pipeline.testing.faults (slow, failing, hanging, crashing pages).
+FAULTS_VARIABLE = "PLANOCR_TEST_HOOK"
+
+
+def page_function() -> Callable[[PageTask], PageResult]:
+    """The page stages' function the workers run: ``process_page``, or, in tests, the same behind injected faults."""
+    if os.environ.get(FAULTS_VARIABLE):
+        from ..testing.faults import process_page_with_faults
+
+        return process_page_with_faults
+    return process_page
 
 
 # --- outcomes -------------------------------------------------------------------------------------
@@ -408,7 +430,7 @@ class LocalExecutor:
             if doc.pending:
                 task = doc.pending.popleft()
                 doc.in_flight += 1
-                self.pool.submit((doc.job.index, task.number), process_page, task, hard_page_limit(self.options))
+                self.pool.submit((doc.job.index, task.number), page_function(), task, hard_page_limit(self.options))
             else:
                 doc.assembling = True
                 results = [doc.results[n] for n in sorted(doc.results)]
@@ -473,7 +495,7 @@ def ray_process_document(path: str, name: str, options: Options) -> Iterator[Any
     prepare_ray_worker()
     started = time.monotonic()
     try:
-        document, results = process_document(Path(path), options)
+        document, results = process_document(Path(path), options, page_function=page_function())
     except BaseException as err:  # noqa: BLE001
         category, reason = describe_error(err)
         yield {"ok": False, "category": category, "error": reason, "seconds": time.monotonic() - started}
@@ -556,9 +578,9 @@ class RayExecutor:
         # max_retries=0: a document that kills its worker fails once, with a category, instead of
         # being retried three times; the batch's manifest and --resume handle reruns.
         remote = ray.remote(num_cpus=1, max_retries=0, num_returns="streaming")(ray_process_document)
-        hook = os.environ.get("PLANOCR_TEST_HOOK")
-        if hook:  # tests' page hooks (document.run_test_hook) must reach workers of an instance started earlier
-            remote = remote.options(runtime_env={"env_vars": {"PLANOCR_TEST_HOOK": hook}})
+        hook = os.environ.get(FAULTS_VARIABLE)
+        if hook:  # tests' page faults (pipeline.testing.faults) must reach workers of an instance started earlier
+            remote = remote.options(runtime_env={"env_vars": {FAULTS_VARIABLE: hook}})
         self._task = remote
 
     def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:

@@ -7,7 +7,7 @@ else imports it.
 
 import gc
 
-from .restore import warm_up
+from ..restore import warm_up
 
 warm_up()
 # The loaded tables move to a generation the collector never scans: a worker's collections then do not
