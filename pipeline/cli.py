@@ -60,9 +60,19 @@ def cmd_restore(ns: argparse.Namespace) -> int:
     text = _read_input(ns.file)
     result = diacritics.restore(text)
     if ns.json:
-        payload = {"text": result.text, "corrections": [
-            {"line": c.line, "column": c.column, "original": c.original, "corrected": c.corrected,
-             "confidence": round(c.confidence, 4)} for c in result.corrections]}
+        payload = {
+            "text": result.text,
+            "corrections": [
+                {
+                    "line": c.line,
+                    "column": c.column,
+                    "original": c.original,
+                    "corrected": c.corrected,
+                    "confidence": round(c.confidence, 4),
+                }
+                for c in result.corrections
+            ],
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(result.text)
@@ -78,8 +88,11 @@ def cmd_parse(ns: argparse.Namespace) -> int:
     text = _read_input(ns.file)
     parsed = parse_text(text)
     name = "-" if ns.file in (None, "-") else Path(ns.file).name
-    doc = Document(source=Source(file=name, sha256=hashlib.sha256(text.encode()).hexdigest(), kind="text", pages=1),
-                   **parsed.model_dump(), text=text)
+    doc = Document(
+        source=Source(file=name, sha256=hashlib.sha256(text.encode()).hexdigest(), kind="text", pages=1),
+        **parsed.model_dump(),
+        text=text,
+    )
     doc.needs_review = bool(doc.warnings)
     sys.stdout.write(doc.to_json())
     return EXIT_OK
@@ -138,8 +151,10 @@ def runs_local_pool(args: list[str]) -> bool:
     """True for `planocr run` without `--executor ray`: the command will need the local pool's workers."""
     if not args or args[0] != "run":
         return False
-    return not any(arg == "--executor=ray" or (arg == "--executor" and args[i + 1:i + 2] == ["ray"])
-                   for i, arg in enumerate(args))
+    return not any(
+        arg == "--executor=ray" or (arg == "--executor" and args[i + 1 : i + 2] == ["ray"])
+        for i, arg in enumerate(args)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

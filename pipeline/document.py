@@ -98,8 +98,13 @@ def process_page(task: PageTask) -> PageResult:
 def failed_page(number: int, category: str, reason: str, timings: dict[str, float] | None = None) -> PageResult:
     reason = reason.replace("\n", " ")
     page = Page(number=number, text="", error=f"{category}: {reason}")
-    return PageResult(page=page, corrections=[], warnings=(f"page {number}: {category}: {reason}",),
-                      error_category=category, timings=timings or {})
+    return PageResult(
+        page=page,
+        corrections=[],
+        warnings=(f"page {number}: {category}: {reason}",),
+        error_category=category,
+        timings=timings or {},
+    )
 
 
 def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
@@ -142,8 +147,15 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         restored = restore_page(raw, task.number, words=words, from_ocr=page_input.text_path == "ocr")
         timings["restore"] = time.perf_counter() - t0
         text, corrections = restored.text, restored.corrections
-    page = Page(number=task.number, text=text, raw_text=raw, confidence=confidence,
-                text_path=page_input.text_path, low_confidence_words=words, steps=steps)
+    page = Page(
+        number=task.number,
+        text=text,
+        raw_text=raw,
+        confidence=confidence,
+        text_path=page_input.text_path,
+        low_confidence_words=words,
+        steps=steps,
+    )
     timings["total"] = time.perf_counter() - started
     timings["python_cpu"] = time.process_time() - cpu_started  # this process's CPU on the page (Tesseract's is apart)
     return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
@@ -174,9 +186,12 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
         warnings=warnings + parsed.warnings,
-        provenance=Provenance(planocr=__version__, lang=options.lang if plan.kind != "text" else None,
-                              tesseract=tesseract_version(options.lang) if any(p.text_path == "ocr" for p in pages) else None,
-                              restore=options.restore),
+        provenance=Provenance(
+            planocr=__version__,
+            lang=options.lang if plan.kind != "text" else None,
+            tesseract=tesseract_version(options.lang) if any(p.text_path == "ocr" for p in pages) else None,
+            restore=options.restore,
+        ),
     )
     doc.needs_review = bool(doc.warnings)
     return doc
@@ -192,8 +207,13 @@ def tesseract_version(lang: str) -> str | None:
         return None
 
 
-def process_document(path: Path, options: Options, *, page_map: PageMap = map,
-                     page_function: Callable[[PageTask], PageResult] = process_page) -> tuple[Document, list[PageResult]]:
+def process_document(
+    path: Path,
+    options: Options,
+    *,
+    page_map: PageMap = map,
+    page_function: Callable[[PageTask], PageResult] = process_page,
+) -> tuple[Document, list[PageResult]]:
     """Run every stage on one input; raises PlanocrError when the input as a whole is unusable."""
     plan = plan_document(path, options)
     results = list(page_map(page_function, page_tasks(plan, options)))  # page order is kept by map semantics

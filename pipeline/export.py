@@ -43,32 +43,78 @@ ITEM_SEPARATOR = "; "  # between short items (warnings, storage)
 PROVENANCE = {"doc_id": "str", "file": "str"}
 TABLES: dict[str, dict[str, str]] = {
     "documents": {
-        **PROVENANCE, "sha256": "str", "record": "str", "kind": "str", "pages": "int",
-        "issuer": "str", "issuer_parent": "str", "national_title": "str", "motto": "str",
-        "number": "str", "serial": "str", "symbol": "str", "doc_type": "str", "doc_type_code": "str",
-        "place": "str", "date": "str", "title": "str",
-        "n_bases": "int", "n_sections": "int", "n_references": "int", "n_recipients": "int",
-        "closing": "str", "signature_authority": "str", "signature_acting": "str",
-        "signature_position": "str", "signer": "str",
-        "mean_confidence": "float", "n_corrections": "int", "needs_review": "bool", "warnings": "str",
-        "bases": "str", "storage": "str", "schema_version": "str",
-        "addressees": "str", "preamble": "str",
-        "planocr_version": "str", "tesseract_version": "str", "lang": "str", "restored": "bool",
-        "co_issuers": "str", "n_signatures": "int", "signers": "str",
+        **PROVENANCE,
+        "sha256": "str",
+        "record": "str",
+        "kind": "str",
+        "pages": "int",
+        "issuer": "str",
+        "issuer_parent": "str",
+        "national_title": "str",
+        "motto": "str",
+        "number": "str",
+        "serial": "str",
+        "symbol": "str",
+        "doc_type": "str",
+        "doc_type_code": "str",
+        "place": "str",
+        "date": "str",
+        "title": "str",
+        "n_bases": "int",
+        "n_sections": "int",
+        "n_references": "int",
+        "n_recipients": "int",
+        "closing": "str",
+        "signature_authority": "str",
+        "signature_acting": "str",
+        "signature_position": "str",
+        "signer": "str",
+        "mean_confidence": "float",
+        "n_corrections": "int",
+        "needs_review": "bool",
+        "warnings": "str",
+        "bases": "str",
+        "storage": "str",
+        "schema_version": "str",
+        "addressees": "str",
+        "preamble": "str",
+        "planocr_version": "str",
+        "tesseract_version": "str",
+        "lang": "str",
+        "restored": "bool",
+        "co_issuers": "str",
+        "n_signatures": "int",
+        "signers": "str",
     },
     "sections": {
-        **PROVENANCE, "order": "int", "path": "str", "parent_path": "str", "level": "int",
-        "label": "str", "heading": "str", "text": "str",
+        **PROVENANCE,
+        "order": "int",
+        "path": "str",
+        "parent_path": "str",
+        "level": "int",
+        "label": "str",
+        "heading": "str",
+        "text": "str",
     },
     "references": {**PROVENANCE, "order": "int", "kind": "str", "number": "str", "date": "str", "issuer": "str"},
     "recipients": {**PROVENANCE, "order": "int", "recipient": "str"},
     "corrections": {
-        **PROVENANCE, "order": "int", "page": "int", "line": "int", "original": "str", "corrected": "str",
+        **PROVENANCE,
+        "order": "int",
+        "page": "int",
+        "line": "int",
+        "original": "str",
+        "corrected": "str",
         "confidence": "float",
     },
     "pages": {
-        **PROVENANCE, "page": "int", "confidence": "float", "text_path": "str", "chars": "int",
-        "n_low_confidence_words": "int", "error": "str",
+        **PROVENANCE,
+        "page": "int",
+        "confidence": "float",
+        "text_path": "str",
+        "chars": "int",
+        "n_low_confidence_words": "int",
+        "error": "str",
     },
 }
 
@@ -141,8 +187,13 @@ def read_records(outdir: Path, skipped: list[str] | None = None) -> Iterator[tup
         candidates = sorted(names)
         unlisted = {p.name for p in outdir.glob("*.json")} - names
         if unlisted:
-            log.warning("%s: %d JSON file(s) not listed as ok in %s were not exported (e.g. %s)",
-                        outdir, len(unlisted), MANIFEST, min(unlisted))
+            log.warning(
+                "%s: %d JSON file(s) not listed as ok in %s were not exported (e.g. %s)",
+                outdir,
+                len(unlisted),
+                MANIFEST,
+                min(unlisted),
+            )
     for name in candidates:
         doc = read_record(outdir / name, quiet_if_not_record=names is None, skipped=skipped)
         if doc is not None:
@@ -167,8 +218,11 @@ def manifest_outputs(manifest: Path) -> set[str]:
             log.warning("%s:%d: not a manifest entry; line ignored", manifest, number)
             continue
         last[key] = entry
-    outputs = {e["output"] for e in last.values()
-               if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]}
+    outputs = {
+        e["output"]
+        for e in last.values()
+        if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]
+    }
     outside = {o for o in outputs if Path(o).is_absolute() or ".." in Path(o).parts}
     for output in sorted(outside):  # records live in OUTDIR; never read a file elsewhere on a manifest's word
         log.warning("%s: output %r is outside the folder; not exported", manifest, output)
@@ -223,15 +277,35 @@ def flatten_document(doc: Document, record_name: str | None = None) -> dict[str,
     return {
         "documents": [document_row(doc, prov, record_name, n_sections=len(sections))],
         "sections": [{**prov, "order": i, **row} for i, row in enumerate(sections, 1)],
-        "references": [{**prov, "order": i, "kind": r.kind, "number": r.number, "date": r.date, "issuer": r.issuer}
-                       for i, r in enumerate(doc.references, 1)],
+        "references": [
+            {**prov, "order": i, "kind": r.kind, "number": r.number, "date": r.date, "issuer": r.issuer}
+            for i, r in enumerate(doc.references, 1)
+        ],
         "recipients": [{**prov, "order": i, "recipient": r} for i, r in enumerate(doc.recipients, 1)],
-        "corrections": [{**prov, "order": i, "page": c.page, "line": c.line, "original": c.original,
-                         "corrected": c.corrected, "confidence": finite(c.confidence)}
-                        for i, c in enumerate(doc.corrections, 1)],
-        "pages": [{**prov, "page": p.number, "confidence": finite(p.confidence), "text_path": p.text_path,
-                   "chars": len(p.text), "n_low_confidence_words": len(p.low_confidence_words), "error": p.error}
-                  for p in doc.pages],
+        "corrections": [
+            {
+                **prov,
+                "order": i,
+                "page": c.page,
+                "line": c.line,
+                "original": c.original,
+                "corrected": c.corrected,
+                "confidence": finite(c.confidence),
+            }
+            for i, c in enumerate(doc.corrections, 1)
+        ],
+        "pages": [
+            {
+                **prov,
+                "page": p.number,
+                "confidence": finite(p.confidence),
+                "text_path": p.text_path,
+                "chars": len(p.text),
+                "n_low_confidence_words": len(p.low_confidence_words),
+                "error": p.error,
+            }
+            for p in doc.pages
+        ],
     }
 
 
@@ -239,22 +313,40 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
     issuer, signature, provenance = doc.issuer, doc.signature, doc.provenance
     return {
         **prov,
-        "sha256": doc.source.sha256, "record": record_name, "kind": doc.source.kind, "pages": doc.source.pages,
-        "issuer": issuer.name if issuer else None, "issuer_parent": issuer.parent if issuer else None,
-        "national_title": doc.national_title, "motto": doc.motto, "number": doc.number, "serial": doc.serial,
-        "symbol": doc.symbol, "doc_type": doc.doc_type, "doc_type_code": doc.doc_type_code,
-        "place": doc.place, "date": doc.date, "title": doc.title,
-        "n_bases": len(doc.bases), "n_sections": n_sections, "n_references": len(doc.references),
-        "n_recipients": len(doc.recipients), "closing": doc.closing,
+        "sha256": doc.source.sha256,
+        "record": record_name,
+        "kind": doc.source.kind,
+        "pages": doc.source.pages,
+        "issuer": issuer.name if issuer else None,
+        "issuer_parent": issuer.parent if issuer else None,
+        "national_title": doc.national_title,
+        "motto": doc.motto,
+        "number": doc.number,
+        "serial": doc.serial,
+        "symbol": doc.symbol,
+        "doc_type": doc.doc_type,
+        "doc_type_code": doc.doc_type_code,
+        "place": doc.place,
+        "date": doc.date,
+        "title": doc.title,
+        "n_bases": len(doc.bases),
+        "n_sections": n_sections,
+        "n_references": len(doc.references),
+        "n_recipients": len(doc.recipients),
+        "closing": doc.closing,
         "signature_authority": signature.authority if signature else None,
         "signature_acting": signature.acting if signature else None,
         "signature_position": signature.position if signature else None,
         "signer": signature.signer if signature else None,
-        "mean_confidence": mean_confidence(doc), "n_corrections": len(doc.corrections),
-        "needs_review": doc.needs_review, "warnings": join(doc.warnings, ITEM_SEPARATOR),
-        "bases": join(doc.bases, PARAGRAPH_SEPARATOR), "storage": join(doc.storage, ITEM_SEPARATOR),
+        "mean_confidence": mean_confidence(doc),
+        "n_corrections": len(doc.corrections),
+        "needs_review": doc.needs_review,
+        "warnings": join(doc.warnings, ITEM_SEPARATOR),
+        "bases": join(doc.bases, PARAGRAPH_SEPARATOR),
+        "storage": join(doc.storage, ITEM_SEPARATOR),
         "schema_version": doc.schema_version,
-        "addressees": join(doc.addressees, ITEM_SEPARATOR), "preamble": join(doc.preamble, PARAGRAPH_SEPARATOR),
+        "addressees": join(doc.addressees, ITEM_SEPARATOR),
+        "preamble": join(doc.preamble, PARAGRAPH_SEPARATOR),
         "planocr_version": provenance.planocr if provenance else None,
         "tesseract_version": provenance.tesseract if provenance else None,
         "lang": provenance.lang if provenance else None,
@@ -265,20 +357,27 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
     }
 
 
-def walk_sections(sections: Iterable[Section], parent_path: str | None = None,
-                  parent_label: str | None = None) -> Iterator[Row]:
+def walk_sections(
+    sections: Iterable[Section], parent_path: str | None = None, parent_label: str | None = None
+) -> Iterator[Row]:
     """Pre-order (document order). path = ancestors' labels joined by '.', e.g. 'II.1.a'. A dotted label
     that continues its parent's ('1.2' under '1') adds only its new part: 'II.1.2', not 'II.1.1.2'.
     An unlabelled section is named by its 1-based position among its siblings: 'II.1.#2'."""
     for position, section in enumerate(sections, 1):
         label = section.label
         if label and parent_label and label.startswith(parent_label + "."):
-            path = f"{parent_path}{label[len(parent_label):]}"
+            path = f"{parent_path}{label[len(parent_label) :]}"
         else:
             own = label if label else f"#{position}"
             path = f"{parent_path}.{own}" if parent_path else own
-        yield {"path": path, "parent_path": parent_path, "level": section.level, "label": label,
-               "heading": section.heading, "text": join(section.paragraphs, PARAGRAPH_SEPARATOR)}
+        yield {
+            "path": path,
+            "parent_path": parent_path,
+            "level": section.level,
+            "label": label,
+            "heading": section.heading,
+            "text": join(section.paragraphs, PARAGRAPH_SEPARATOR),
+        }
         yield from walk_sections(section.children, path, label)
 
 
@@ -308,6 +407,7 @@ def table_path(to: Path, table: str) -> Path:
 def write_csv(tables: Tables, to: Path) -> list[Path]:
     """UTF-8 with BOM (Excel then reads Vietnamese correctly); null → empty field; values are written
     exactly (no formula escaping: CSV is the lossless format, open it in Excel through .xlsx instead)."""
+
     def fill(tmp: Path, name: str) -> None:
         columns = TABLES[name]
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -352,10 +452,15 @@ def write_xlsx(tables: Tables, to: Path) -> list[Path]:
     for name, columns in TABLES.items():
         rows = tables.rows[name]
         per_sheet = XLSX_MAX_ROWS - 1
-        chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
+        chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
         if len(chunks) > 1:
-            log.warning("%s: table %s has %d rows, more than one sheet holds; continued on %d sheets",
-                        to, name, len(rows), len(chunks))
+            log.warning(
+                "%s: table %s has %d rows, more than one sheet holds; continued on %d sheets",
+                to,
+                name,
+                len(rows),
+                len(chunks),
+            )
         for index, chunk in enumerate(chunks, 1):
             title = sheet_name(name if index == 1 else f"{name}_{index}")
             fill_sheet(workbook.create_sheet(title), list(columns), chunk, to)
@@ -406,7 +511,7 @@ def xlsx_text(value: str, *, where: Callable[[], str]) -> str:
         log.warning("%s: control characters replaced by U+FFFD (xlsx cannot store them)", where())
     if len(value) > XLSX_MAX_CELL:
         log.warning("%s: %d characters cut to Excel's cell limit of %d", where(), len(value), XLSX_MAX_CELL)
-        value = value[:XLSX_MAX_CELL - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
+        value = value[: XLSX_MAX_CELL - len(TRUNCATION_MARKER)] + TRUNCATION_MARKER
     return value
 
 

@@ -23,7 +23,9 @@ class Model(BaseModel):
 
     # json_schema_serialization_defaults_required: every key is always written (absent → null / []),
     # so the generated schema lists every field as required and a record missing a key fails validation.
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, json_schema_serialization_defaults_required=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class Source(Model):
@@ -41,12 +43,17 @@ class Issuer(Model):
 class Reference(Model):
     kind: str | None = Field(default=None, description="Document kind, e.g. 'Nghị quyết'.")
     number: str = Field(description="Number and symbol, e.g. '57-NQ/TW'.")
-    date: str | None = Field(default=None, description="ISO 8601 date: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.")
+    date: str | None = Field(
+        default=None,
+        description="ISO 8601 date: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.",
+    )
     issuer: str | None = None
 
 
 class Section(Model):
-    label: str | None = Field(default=None, description="Label as printed without trailing dot/parenthesis: 'I', '1', '1.1', 'a'.")
+    label: str | None = Field(
+        default=None, description="Label as printed without trailing dot/parenthesis: 'I', '1', '1.1', 'a'."
+    )
     heading: str | None = None
     level: int = Field(ge=1)
     paragraphs: list[str] = Field(default_factory=list)
@@ -73,7 +80,9 @@ class Page(Model):
     number: int = Field(ge=1)
     text: str = Field(description="Repaired page text.")
     raw_text: str | None = Field(default=None, description="Text as OCR'd / read, before restoration.")
-    confidence: float | None = Field(default=None, ge=0, le=1, description="Mean OCR word confidence 0–1; null for text input.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="Mean OCR word confidence 0–1; null for text input."
+    )
     text_path: TextPath | None = Field(default=None, description="How the text was obtained.")
     low_confidence_words: list[Word] = Field(default_factory=list)
     steps: list[str] = Field(default_factory=list, description="Preprocessing / OCR steps applied, in order.")
@@ -103,31 +112,74 @@ class Document(Model):
     schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this record format.", examples=["1.0"])
     source: Source
     issuer: Issuer | None = None
-    co_issuers: list[Issuer] = Field(default_factory=list, description="The other issuing bodies of a joint document (liên tịch), in printed order after `issuer`.")
-    national_title: str | None = Field(default=None, description="Quốc hiệu.", examples=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    co_issuers: list[Issuer] = Field(
+        default_factory=list,
+        description="The other issuing bodies of a joint document (liên tịch), in printed order after `issuer`.",
+    )
+    national_title: str | None = Field(
+        default=None, description="Quốc hiệu.", examples=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    )
     motto: str | None = Field(default=None, description="Tiêu ngữ.", examples=["Độc lập - Tự do - Hạnh phúc"])
-    number: str | None = Field(default=None, description="Số, ký hiệu as printed, spaces removed; '/KH-UBND' when the serial is blank.", examples=["36/KH-UBND"])
-    serial: str | None = Field(default=None, description="The number's serial part; null when left blank.", examples=["36"])
+    number: str | None = Field(
+        default=None,
+        description="Số, ký hiệu as printed, spaces removed; '/KH-UBND' when the serial is blank.",
+        examples=["36/KH-UBND"],
+    )
+    serial: str | None = Field(
+        default=None, description="The number's serial part; null when left blank.", examples=["36"]
+    )
     symbol: str | None = Field(default=None, description="The number's symbol part.", examples=["KH-UBND"])
     doc_type: str | None = Field(default=None, description="Document type as printed.", examples=["KẾ HOẠCH"])
     doc_type_code: str | None = Field(default=None, description="Abbreviation of the type.", examples=["KH"])
     place: str | None = Field(default=None, description="Place of issue (địa danh).", examples=["Gia Viên"])
-    date: str | None = Field(default=None, description="Date of issue, ISO 8601: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.", examples=["2025-08-20", "2026-03"])
+    date: str | None = Field(
+        default=None,
+        description="Date of issue, ISO 8601: YYYY-MM-DD; YYYY-MM when the day is blank, YYYY when day and month are.",
+        examples=["2025-08-20", "2026-03"],
+    )
     title: str | None = Field(default=None, description="Subject line (trích yếu), joined into one line.")
-    bases: list[str] = Field(default_factory=list, description="Preamble paragraphs ('Căn cứ…', 'Thực hiện…'), one string each.")
-    addressees: list[str] = Field(default_factory=list, description="'Kính gửi:' entries (công văn, tờ trình), without the leading dash and trailing ';'.")
-    preamble: list[str] = Field(default_factory=list, description="Body paragraphs before the first heading that are not bases (the enacting sentence '… ban hành Kế hoạch … như sau:', a decision's 'QUYẾT ĐỊNH:'); a document without headings has its whole body here.")
-    references: list[Reference] = Field(default_factory=list, description="Every document cited anywhere, one entry per distinct number.")
+    bases: list[str] = Field(
+        default_factory=list, description="Preamble paragraphs ('Căn cứ…', 'Thực hiện…'), one string each."
+    )
+    addressees: list[str] = Field(
+        default_factory=list,
+        description="'Kính gửi:' entries (công văn, tờ trình), without the leading dash and trailing ';'.",
+    )
+    preamble: list[str] = Field(
+        default_factory=list,
+        description="Body paragraphs before the first heading that are not bases (the enacting sentence '… ban hành Kế hoạch … như sau:', a decision's 'QUYẾT ĐỊNH:'); a document without headings has its whole body here.",
+    )
+    references: list[Reference] = Field(
+        default_factory=list, description="Every document cited anywhere, one entry per distinct number."
+    )
     sections: list[Section] = Field(default_factory=list, description="Section tree of the body.")
     closing: str | None = Field(default=None, description="The 'Trên đây là…' paragraph.")
-    recipients: list[str] = Field(default_factory=list, description="'Nơi nhận' entries without the leading dash and trailing ';'.", examples=[["UBND thành phố", "Sở VHTTDL thành phố"]])
-    storage: list[str] = Field(default_factory=list, description="The 'Lưu: …' line's entries, kept apart from recipients.")
-    signature: Signature | None = Field(default=None, description="The signature block in the usual place: the last one, the right-hand (lead) one when blocks stand side by side.")
-    signatures: list[Signature] = Field(default_factory=list, description="Every signature block in reading order (left to right when side by side): a Biên bản's secretary and chair, a joint document's signers; `signature` is the last of them.")
+    recipients: list[str] = Field(
+        default_factory=list,
+        description="'Nơi nhận' entries without the leading dash and trailing ';'.",
+        examples=[["UBND thành phố", "Sở VHTTDL thành phố"]],
+    )
+    storage: list[str] = Field(
+        default_factory=list, description="The 'Lưu: …' line's entries, kept apart from recipients."
+    )
+    signature: Signature | None = Field(
+        default=None,
+        description="The signature block in the usual place: the last one, the right-hand (lead) one when blocks stand side by side.",
+    )
+    signatures: list[Signature] = Field(
+        default_factory=list,
+        description="Every signature block in reading order (left to right when side by side): a Biên bản's secretary and chair, a joint document's signers; `signature` is the last of them.",
+    )
     text: str = Field(default="", description="Full repaired text of the document (pages joined by a blank line).")
     pages: list[Page] = Field(default_factory=list, description="One entry per page, in page order.")
-    corrections: list[Correction] = Field(default_factory=list, description="Every change restoration made to the text.")
-    warnings: list[str] = Field(default_factory=list, description="Things a human should check.", examples=[["page 2: confidence 0.41", "signer not found"]])
+    corrections: list[Correction] = Field(
+        default_factory=list, description="Every change restoration made to the text."
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Things a human should check.",
+        examples=[["page 2: confidence 0.41", "signer not found"]],
+    )
     needs_review: bool = Field(default=False, description="True when a warning asks a human to check this record.")
     provenance: Provenance | None = None
 

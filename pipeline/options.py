@@ -22,17 +22,30 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     jobs: int = Field(default_factory=_default_jobs, ge=1, description="worker processes (default: all cores)")
-    resume: bool = Field(default=False, description="skip inputs that already have a complete record for the same content and options")
+    resume: bool = Field(
+        default=False, description="skip inputs that already have a complete record for the same content and options"
+    )
     restore: bool = Field(default=True, description="run the diacritic restoration stage (--no-restore turns it off)")
-    lang: str = Field(default="vie+Vietnamese", description="Tesseract language(s): vie+Vietnamese (default; lower CER on degraded scans, ~1.5-2x Tesseract time) or vie (faster)")
+    lang: str = Field(
+        default="vie+Vietnamese",
+        description="Tesseract language(s): vie+Vietnamese (default; lower CER on degraded scans, ~1.5-2x Tesseract time) or vie (faster)",
+    )
     dpi: int = Field(default=300, ge=50, le=1200, description="rasterisation resolution for PDF pages")
-    preprocess: bool = Field(default=True, description="clean up page images before OCR (--no-preprocess: raw Tesseract)")
+    preprocess: bool = Field(
+        default=True, description="clean up page images before OCR (--no-preprocess: raw Tesseract)"
+    )
     force_ocr: bool = Field(default=False, description="OCR PDF pages even when they carry a usable text layer")
-    page_timeout: float = Field(default=180.0, gt=0, description="seconds Tesseract may spend on one page before the page fails")
+    page_timeout: float = Field(
+        default=180.0, gt=0, description="seconds Tesseract may spend on one page before the page fails"
+    )
     fail_fast: bool = Field(default=False, description="stop the batch at the first failed input")
     log_json: bool = Field(default=False, description="log one JSON object per event on stderr instead of plain lines")
-    executor: Literal["process", "ray"] = Field(default="process", description="where documents run: local process pool or a Ray cluster")
-    address: str | None = Field(default=None, description="Ray cluster address (with --executor ray); default starts a local instance")
+    executor: Literal["process", "ray"] = Field(
+        default="process", description="where documents run: local process pool or a Ray cluster"
+    )
+    address: str | None = Field(
+        default=None, description="Ray cluster address (with --executor ray); default starts a local instance"
+    )
 
     def fingerprint(self) -> str:
         """Hash of the options that change a record's content (used by --resume)."""
@@ -58,10 +71,17 @@ def add_arguments(parser: argparse.ArgumentParser, model: type[BaseModel] = Opti
             parser.set_defaults(**{name: default})
             continue
         names = [flag] + ([_SHORT[name]] if name in _SHORT else [])
-        choices = getattr(field.annotation, "__args__", None) if str(field.annotation).startswith("typing.Literal") else None
-        parser.add_argument(*names, dest=name, default=default, choices=choices,
-                            type=None if choices else _scalar_type(default),
-                            help=f"{help_text} (default: {default})")
+        choices = (
+            getattr(field.annotation, "__args__", None) if str(field.annotation).startswith("typing.Literal") else None
+        )
+        parser.add_argument(
+            *names,
+            dest=name,
+            default=default,
+            choices=choices,
+            type=None if choices else _scalar_type(default),
+            help=f"{help_text} (default: {default})",
+        )
 
 
 def _scalar_type(default):
@@ -80,5 +100,7 @@ def from_namespace(ns: argparse.Namespace, model: type[BaseModel] = Options) -> 
     try:
         return model(**values)
     except ValidationError as err:
-        problems = "; ".join(f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in err.errors())
+        problems = "; ".join(
+            f"--{'-'.join(str(p) for p in e['loc']).replace('_', '-')}: {e['msg']}" for e in err.errors()
+        )
         raise UsageError(problems) from None

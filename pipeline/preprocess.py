@@ -21,8 +21,18 @@ import numpy as np
 
 from .options import Options
 
-ALL_STEPS = ("grayscale", "upscale", "orientation", "deskew", "flatten", "denoise", "despeckle", "binarize-otsu",
-             "binarize-sauvola", "remove-borders")
+ALL_STEPS = (
+    "grayscale",
+    "upscale",
+    "orientation",
+    "deskew",
+    "flatten",
+    "denoise",
+    "despeckle",
+    "binarize-otsu",
+    "binarize-sauvola",
+    "remove-borders",
+)
 DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise", "despeckle")
 
 # Median height of letter-sized blobs on a 300-DPI page set in 13–14 pt type (measured on rendered
@@ -116,6 +126,7 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 # --- resolution -----------------------------------------------------------------------------------
 
+
 def letter_blob_height(gray: np.ndarray) -> float | None:
     """Median height of letter-like connected components of the (Otsu) ink, or None if there is no text."""
     return letter_height_of(ink_components(gray), gray.shape)
@@ -158,6 +169,7 @@ def upscale_small_print(gray: np.ndarray, target_dpi: float = 300.0) -> tuple[np
 
 # --- geometry -------------------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def _osd_available() -> bool:
     try:
@@ -180,7 +192,9 @@ def fix_orientation(gray: np.ndarray, min_confidence: float = 3.0) -> tuple[np.n
     except Exception:  # OSD fails on pages with too few letters: leave the page as it is
         return gray, 0
     rotate = int(re.search(r"Rotate: (\d+)", osd).group(1)) if "Rotate:" in osd else 0
-    confidence = float(re.search(r"Orientation confidence: ([\d.]+)", osd).group(1)) if "Orientation confidence" in osd else 0.0
+    confidence = (
+        float(re.search(r"Orientation confidence: ([\d.]+)", osd).group(1)) if "Orientation confidence" in osd else 0.0
+    )
     if rotate == 0 or confidence < min_confidence:
         return gray, 0
     turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -268,11 +282,14 @@ def deskew(gray: np.ndarray, min_angle: float | None = None) -> tuple[np.ndarray
     h, w = gray.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     paper = int(percentiles(gray, [90])[0])
-    rotated = cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+    rotated = cv2.warpAffine(
+        gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=paper
+    )
     return rotated, angle
 
 
 # --- light and noise ------------------------------------------------------------------------------
+
 
 def paper_background(gray: np.ndarray, letter: float | None = None) -> np.ndarray:
     """The paper's brightness at a quarter of the page's size: a morphological close wider than any stroke
@@ -287,7 +304,9 @@ def paper_background(gray: np.ndarray, letter: float | None = None) -> np.ndarra
     return cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel), 5)
 
 
-def flatten_background(gray: np.ndarray, letter: float | None = None, background: np.ndarray | None = None) -> np.ndarray:
+def flatten_background(
+    gray: np.ndarray, letter: float | None = None, background: np.ndarray | None = None
+) -> np.ndarray:
     """Divide by the paper's brightness (``paper_background``, or the one already measured for this page),
     so the page becomes evenly white before thresholding."""
     if background is None:
@@ -347,11 +366,24 @@ def remove_specks(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | 
     factor = 4
     h, w = gray.shape
     small_ids = np.flatnonzero(small) + 1
-    large = cv2.resize(large_ink(labels, stats, small_ids), (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA) > 0
+    large = (
+        cv2.resize(
+            large_ink(labels, stats, small_ids),
+            (max(1, w // factor), max(1, h // factor)),
+            interpolation=cv2.INTER_AREA,
+        )
+        > 0
+    )
     radius = max(1, int(round(SPECK_MIN_DISTANCE_OF_LETTER * letter / factor)))
-    near = cv2.dilate(large.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
-    xs = np.clip((stats[small_ids, cv2.CC_STAT_LEFT] + stats[small_ids, cv2.CC_STAT_WIDTH] // 2) // factor, 0, near.shape[1] - 1)
-    ys = np.clip((stats[small_ids, cv2.CC_STAT_TOP] + stats[small_ids, cv2.CC_STAT_HEIGHT] // 2) // factor, 0, near.shape[0] - 1)
+    near = cv2.dilate(
+        large.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    )
+    xs = np.clip(
+        (stats[small_ids, cv2.CC_STAT_LEFT] + stats[small_ids, cv2.CC_STAT_WIDTH] // 2) // factor, 0, near.shape[1] - 1
+    )
+    ys = np.clip(
+        (stats[small_ids, cv2.CC_STAT_TOP] + stats[small_ids, cv2.CC_STAT_HEIGHT] // 2) // factor, 0, near.shape[0] - 1
+    )
     specks = small_ids[near[ys, xs] == 0]
     if len(specks) < SPECK_MIN_PER_MEGAPIXEL * gray.size / 1e6:
         return gray, 0
@@ -385,7 +417,11 @@ def component_pixels(labels: np.ndarray, stats: np.ndarray, ids: np.ndarray) -> 
     heights = stats[ids, cv2.CC_STAT_HEIGHT].astype(np.int64)
     widths = stats[ids, cv2.CC_STAT_WIDTH].astype(np.int64)
     # Boxes covering more than 1/32 of the page (~4x that once padded, as int64 indices): scan the page instead.
-    if heights.max() > _BOX_SIZES[-1] or widths.max() > _BOX_SIZES[-1] or int((heights * widths).sum()) > labels.size // 32:
+    if (
+        heights.max() > _BOX_SIZES[-1]
+        or widths.max() > _BOX_SIZES[-1]
+        or int((heights * widths).sum()) > labels.size // 32
+    ):
         wanted = np.zeros(len(stats), bool)
         wanted[ids] = True
         return np.flatnonzero(wanted[flat_labels])
@@ -413,7 +449,7 @@ def byte_histogram(values: np.ndarray) -> np.ndarray:
     rows = max(1, _HISTOGRAM_CHUNK_PIXELS // max(1, values.shape[1]))
     counts = np.zeros(256, np.int64)
     for start in range(0, values.shape[0], rows):
-        chunk = np.ascontiguousarray(values[start:start + rows])
+        chunk = np.ascontiguousarray(values[start : start + rows])
         counts += cv2.calcHist([chunk], [0], None, [256], [0, 256]).ravel().astype(np.int64)
     return counts
 

@@ -46,7 +46,9 @@ def warm_up() -> None:
     _data_loaded = True
 
 
-def restore_page(text: str, page: int | None, *, words: list[Word] | None = None, from_ocr: bool = False) -> RestoredPage:
+def restore_page(
+    text: str, page: int | None, *, words: list[Word] | None = None, from_ocr: bool = False
+) -> RestoredPage:
     """Repair one page. ``from_ocr`` with ``words`` (the low-confidence ones) limits changes to
     invalid or low-confidence tokens, because the Vietnamese OCR model is usually right."""
     import diacritics
@@ -56,7 +58,9 @@ def restore_page(text: str, page: int | None, *, words: list[Word] | None = None
     low_conf = [(w.line, w.text) for w in (words or []) if w.line is not None]
     result = diacritics.restore(text, only_suspicious=from_ocr, low_confidence=low_conf)
     corrections = [
-        Correction(page=page, line=c.line, original=c.original, corrected=c.corrected, confidence=round(c.confidence, 4))
+        Correction(
+            page=page, line=c.line, original=c.original, corrected=c.corrected, confidence=round(c.confidence, 4)
+        )
         for c in result.corrections
     ]
     return RestoredPage(text=result.text, corrections=corrections)

@@ -42,7 +42,13 @@ def build_schema() -> dict[str, Any]:
     not what it would accept as input.
     """
     body = Document.model_json_schema(mode="serialization")
-    head = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": TITLE, "description": DESCRIPTION, "$comment": generator_note()}
+    head = {
+        "$schema": DRAFT,
+        "$id": SCHEMA_ID,
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "$comment": generator_note(),
+    }
     body.pop("title", None)
     body.pop("description", None)
     return {**head, **body}

@@ -78,6 +78,7 @@ def page_function() -> Callable[[PageTask], PageResult]:
 
 # --- outcomes -------------------------------------------------------------------------------------
 
+
 @dataclass
 class DocOutcome:
     """What happened to one input; the driver turns it into a record file and a manifest line."""
@@ -113,9 +114,18 @@ class DocJob:
 
 def failed_outcome(job: DocJob, err: BaseException, seconds: float = 0.0, pages_processed: int = 0) -> DocOutcome:
     category, reason = describe_error(err)
-    return DocOutcome(index=job.index, path=job.path, name=job.name, status="failed",
-                      sha256=job.plan.sha256 if job.plan else None, error=reason, category=category,
-                      pages=job.plan.pages if job.plan else 0, pages_processed=pages_processed, seconds=seconds)
+    return DocOutcome(
+        index=job.index,
+        path=job.path,
+        name=job.name,
+        status="failed",
+        sha256=job.plan.sha256 if job.plan else None,
+        error=reason,
+        category=category,
+        pages=job.plan.pages if job.plan else 0,
+        pages_processed=pages_processed,
+        seconds=seconds,
+    )
 
 
 def describe_error(err: BaseException) -> tuple[str, str]:
@@ -141,6 +151,7 @@ def make_executor(options: Options) -> LocalExecutor | RayExecutor:
 
 
 # --- worker side ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TaskFailure:
@@ -171,7 +182,9 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
         except (BrokenPipeError, EOFError, OSError):
             return  # the parent is gone
         except Exception as err:  # the result would not pickle: report that instead of dying silently
-            conn.send((key, False, TaskFailure("internal", f"result could not be sent: {type(err).__name__}: {err}", "")))
+            conn.send(
+                (key, False, TaskFailure("internal", f"result could not be sent: {type(err).__name__}: {err}", ""))
+            )
 
 
 def prepare_worker() -> None:
@@ -198,6 +211,7 @@ def die_with_parent(sentinel: int) -> None:
 
 
 # --- parent side: the pool ------------------------------------------------------------------------
+
 
 @dataclass
 class Completion:
@@ -326,6 +340,7 @@ class WorkerPool:
 
 # --- parent side: documents streaming through the pool --------------------------------------------
 
+
 @dataclass
 class _OpenDoc:
     job: DocJob
@@ -398,8 +413,11 @@ class LocalExecutor:
                 self.pool = None
 
     def _account(self, pool: WorkerPool) -> None:
-        self.stats = {"pool_open": (time.monotonic() - pool.opened) * self.jobs, "pool_busy": pool.busy_seconds,
-                      "pool_idle_at_end": self.idle_at_end}
+        self.stats = {
+            "pool_open": (time.monotonic() - pool.opened) * self.jobs,
+            "pool_busy": pool.busy_seconds,
+            "pool_idle_at_end": self.idle_at_end,
+        }
 
     def terminate(self) -> None:
         if self.pool is not None:
@@ -417,8 +435,10 @@ class LocalExecutor:
         """Give idle workers work: a finished document's assembly first (it frees memory and lets the
         document be written), then the next page of the earliest open document."""
         while True:
-            doc = next((d for d in open_docs if d.outcome is None and not d.assembling and not d.pending
-                        and d.in_flight == 0), None)
+            doc = next(
+                (d for d in open_docs if d.outcome is None and not d.assembling and not d.pending and d.in_flight == 0),
+                None,
+            )
             if doc is None:
                 doc = next((d for d in open_docs if d.outcome is None and d.pending), None)
             if doc is None:
@@ -454,10 +474,19 @@ class LocalExecutor:
                 document, assemble_seconds = completion.value
                 timings = sum_timings(results)
                 timings["assemble"] = assemble_seconds
-                doc.outcome = DocOutcome(index=job.index, path=job.path, name=job.name, status="ok",
-                                         sha256=job.plan.sha256, document=document, results=results,
-                                         pages=job.plan.pages, pages_processed=len(results), seconds=seconds,
-                                         timings=timings)
+                doc.outcome = DocOutcome(
+                    index=job.index,
+                    path=job.path,
+                    name=job.name,
+                    status="ok",
+                    sha256=job.plan.sha256,
+                    document=document,
+                    results=results,
+                    pages=job.plan.pages,
+                    pages_processed=len(results),
+                    seconds=seconds,
+                    timings=timings,
+                )
             return
         doc.in_flight -= 1
         on_page(1)
@@ -559,7 +588,9 @@ class RayExecutor:
         try:
             import ray
         except ImportError:
-            raise UsageError("--executor ray needs the ray extra: pip install 'planocr[ray]' (or pip install 'ray>=2.9')") from None
+            raise UsageError(
+                "--executor ray needs the ray extra: pip install 'planocr[ray]' (or pip install 'ray>=2.9')"
+            ) from None
         self.ray = ray
         self.options = options
         self.started_here = False
@@ -641,11 +672,15 @@ class RayExecutor:
             elif now > doc.deadline:
                 self.ray.cancel(doc.stream, force=True)
                 if doc.started is None:
-                    err = PageTimeoutError(f"Ray task not started {doc.queue_budget:.0f} s after it was submitted (no free "
-                                           f"CPU in the cluster, or its node is gone); Ray task cancelled")
+                    err = PageTimeoutError(
+                        f"Ray task not started {doc.queue_budget:.0f} s after it was submitted (no free "
+                        f"CPU in the cluster, or its node is gone); Ray task cancelled"
+                    )
                 else:
-                    err = PageTimeoutError(f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
-                                           f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled")
+                    err = PageTimeoutError(
+                        f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
+                        f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled"
+                    )
                 doc.outcome = failed_outcome(doc.job, err, now - doc.submitted)
 
     def _take(self, doc: _RayDoc, on_page: Callable[[int], None]) -> None:
@@ -669,9 +704,19 @@ class RayExecutor:
             return
         results = reply["results"]
         on_page(len(results))
-        doc.outcome = DocOutcome(index=job.index, path=job.path, name=job.name, status="ok", sha256=job.plan.sha256,
-                                 document=reply["document"], results=results, pages=job.plan.pages,
-                                 pages_processed=len(results), seconds=seconds, timings=sum_timings(results))
+        doc.outcome = DocOutcome(
+            index=job.index,
+            path=job.path,
+            name=job.name,
+            status="ok",
+            sha256=job.plan.sha256,
+            document=reply["document"],
+            results=results,
+            pages=job.plan.pages,
+            pages_processed=len(results),
+            seconds=seconds,
+            timings=sum_timings(results),
+        )
 
     def terminate(self) -> None:
         if self.started_here and self.ray.is_initialized():

@@ -14,8 +14,17 @@ import multiprocessing.context
 
 # Modules the forkserver imports once; the last one loads the restoration data there too, so workers are
 # forked with it (CPU outside Tesseract for 8 pages on 2 workers: 5.0 → 4.8 s, median of 3 interleaved runs).
-WORKER_PRELOAD = ("pipeline.batch.executor", "pipeline.preprocess", "pipeline.ocr", "pipeline.restore", "pipeline.parse",
-                  "diacritics", "PIL.Image", "PIL.ImageOps", "pipeline.batch.forkserver_warm_up")
+WORKER_PRELOAD = (
+    "pipeline.batch.executor",
+    "pipeline.preprocess",
+    "pipeline.ocr",
+    "pipeline.restore",
+    "pipeline.parse",
+    "diacritics",
+    "PIL.Image",
+    "PIL.ImageOps",
+    "pipeline.batch.forkserver_warm_up",
+)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

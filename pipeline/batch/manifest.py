@@ -23,7 +23,9 @@ class Manifest:
             fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self.handle.close()
-            raise UsageError(f"{outdir} is being written by another planocr run; wait for it or use another -o") from None
+            raise UsageError(
+                f"{outdir} is being written by another planocr run; wait for it or use another -o"
+            ) from None
         self.repaired = self._cut_torn_tail()
         self.entries = self._read()
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TextIO
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Reporter:
@@ -30,11 +30,15 @@ class Reporter:
     def start(self, inputs: int, *, outdir: str, jobs: int, executor: str, run: str) -> None:
         self.total = inputs
         if self.log_json:
-            self._emit({"event": "start", "inputs": inputs, "outdir": outdir, "jobs": jobs, "executor": executor, "run": run})
+            self._emit(
+                {"event": "start", "inputs": inputs, "outdir": outdir, "jobs": jobs, "executor": executor, "run": run}
+            )
         elif self.bars:
             from tqdm import tqdm
 
-            self._docs = tqdm(total=inputs, desc="documents", unit="doc", file=self.stream, position=0, dynamic_ncols=True)
+            self._docs = tqdm(
+                total=inputs, desc="documents", unit="doc", file=self.stream, position=0, dynamic_ncols=True
+            )
             self._pages = tqdm(desc="pages", unit="page", file=self.stream, position=1, dynamic_ncols=True, leave=False)
 
     def pages(self, count: int) -> None:
@@ -64,8 +68,10 @@ class Reporter:
         if entry["status"] == "skipped":
             return f"{where} skipped {entry['input']} (already done: {entry['output']})"
         review = ", needs review" if entry.get("needs_review") else ""
-        return (f"{where} ok {entry['input']} -> {entry['output']} ({pages} page{'s' if pages != 1 else ''}, "
-                f"{entry['seconds']:.1f} s, {entry.get('warnings', 0)} warning(s){review})")
+        return (
+            f"{where} ok {entry['input']} -> {entry['output']} ({pages} page{'s' if pages != 1 else ''}, "
+            f"{entry['seconds']:.1f} s, {entry.get('warnings', 0)} warning(s){review})"
+        )
 
     def message(self, text: str, **fields) -> None:
         if self.log_json:

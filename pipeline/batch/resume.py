@@ -87,7 +87,9 @@ def diacritics_data_digest(folder: Path | None = None) -> str | None:
         folder = Path(next(iter(spec.submodule_search_locations))) / "data"
     if not folder.is_dir():
         return None
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() != ".md" and not p.name.startswith("."))
+    files = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() != ".md" and not p.name.startswith(".")
+    )
     digest = hashlib.sha256()
     for path in files:
         digest.update(f"{path.relative_to(folder).as_posix()}:{file_digest(path)}\n".encode())

@@ -64,19 +64,30 @@ class BatchSummary:
         return round(sum(self.confidences) / len(self.confidences), 4) if self.confidences else None
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "failed": self.failed, "skipped": self.skipped, "pages": self.pages,
-                "pages_processed": self.pages_processed, "seconds": round(self.seconds, 3),
-                "pages_per_minute": round(self.pages_per_minute, 1), "mean_confidence": self.mean_confidence,
-                "needs_review": self.needs_review, "failure_categories": dict(sorted(self.categories.items())),
-                "interrupted": self.interrupted, "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())}}
+        return {
+            "ok": self.ok,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "pages": self.pages,
+            "pages_processed": self.pages_processed,
+            "seconds": round(self.seconds, 3),
+            "pages_per_minute": round(self.pages_per_minute, 1),
+            "mean_confidence": self.mean_confidence,
+            "needs_review": self.needs_review,
+            "failure_categories": dict(sorted(self.categories.items())),
+            "interrupted": self.interrupted,
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+        }
 
     def one_line(self) -> str:
         conf = f"{self.mean_confidence:.2f}" if self.mean_confidence is not None else "n/a"
         cats = ", ".join(f"{k} {v}" for k, v in sorted(self.categories.items()))
         head = "planocr: interrupted; " if self.interrupted else "planocr: "
-        return (f"{head}{self.ok} ok, {self.failed} failed{f' ({cats})' if cats else ''}, {self.skipped} skipped; "
-                f"{self.pages} pages ({self.pages_processed} processed) in {self.seconds:.1f} s, "
-                f"{self.pages_per_minute:.1f} pages/min; mean confidence {conf}; {self.needs_review} need review")
+        return (
+            f"{head}{self.ok} ok, {self.failed} failed{f' ({cats})' if cats else ''}, {self.skipped} skipped; "
+            f"{self.pages} pages ({self.pages_processed} processed) in {self.seconds:.1f} s, "
+            f"{self.pages_per_minute:.1f} pages/min; mean confidence {conf}; {self.needs_review} need review"
+        )
 
 
 # --- inputs and names -----------------------------------------------------------------------------
@@ -111,6 +122,7 @@ def merge_tsv(results) -> str | None:
 
 # --- preflight ------------------------------------------------------------------------------------
 
+
 def preflight(inputs: list[Path], options: Options) -> None:
     """Stop before anything is read when a tool the batch needs is missing (exit 3)."""
     suffixes = {p.suffix.lower() for p in inputs}
@@ -130,8 +142,14 @@ def preflight(inputs: list[Path], options: Options) -> None:
 # --- the batch ------------------------------------------------------------------------------------
 
 
-def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done: dict, outdir: Path,
-              keys: PipelineKeys | None = None) -> Iterator[DocJob]:
+def plan_jobs(
+    inputs: list[Path],
+    names: dict[Path, str],
+    options: Options,
+    done: dict,
+    outdir: Path,
+    keys: PipelineKeys | None = None,
+) -> Iterator[DocJob]:
     """Lazily, in input order: hash each input, skip it when --resume finds its record made by the same
     pipeline, else plan it (kind, page count) — corrupt, encrypted, empty and unsupported inputs fail
     here, in the parent, before any worker is involved."""
@@ -147,9 +165,16 @@ def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done
             if previous is not None and previous.get("pipeline") != keys.for_kind(kind):
                 previous = None  # made by another version, other options, Tesseract or data: redo
             if previous is not None and record_is_valid(outdir / previous["output"], sha):
-                job.outcome = DocOutcome(index=index, path=path, name=job.name, status="skipped", sha256=sha,
-                                         pages=previous.get("pages") or 0, output=previous["output"],
-                                         extra={k: previous.get(k) for k in ("warnings", "needs_review", "confidence")})
+                job.outcome = DocOutcome(
+                    index=index,
+                    path=path,
+                    name=job.name,
+                    status="skipped",
+                    sha256=sha,
+                    pages=previous.get("pages") or 0,
+                    output=previous["output"],
+                    extra={k: previous.get(k) for k in ("warnings", "needs_review", "confidence")},
+                )
             else:
                 job.plan = plan_document(path, options, sha256=sha)
         except Exception as err:  # categorised PlanocrError, or OSError (permissions…), or a bug
@@ -158,16 +183,33 @@ def plan_jobs(inputs: list[Path], names: dict[Path, str], options: Options, done
 
 
 def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
-    entry = {"input": str(outcome.path), "resolved": str(outcome.path.resolve()), "sha256": outcome.sha256,
-             "status": outcome.status, "output": outcome.output, "error": outcome.error, "category": outcome.category,
-             "pages": outcome.pages, "pages_processed": outcome.pages_processed, "seconds": round(outcome.seconds, 3),
-             "pipeline": pipeline, "run": run, "time": utc_now(), "warnings": 0, "needs_review": None, "confidence": None}
+    entry = {
+        "input": str(outcome.path),
+        "resolved": str(outcome.path.resolve()),
+        "sha256": outcome.sha256,
+        "status": outcome.status,
+        "output": outcome.output,
+        "error": outcome.error,
+        "category": outcome.category,
+        "pages": outcome.pages,
+        "pages_processed": outcome.pages_processed,
+        "seconds": round(outcome.seconds, 3),
+        "pipeline": pipeline,
+        "run": run,
+        "time": utc_now(),
+        "warnings": 0,
+        "needs_review": None,
+        "confidence": None,
+    }
     document = outcome.document
     if document is not None:
         confidences = [p.confidence for p in document.pages if p.confidence is not None]
-        entry.update(warnings=len(document.warnings), needs_review=document.needs_review,
-                     confidence=round(sum(confidences) / len(confidences), 4) if confidences else None,
-                     timings={k: round(v, 3) for k, v in sorted(outcome.timings.items())})
+        entry.update(
+            warnings=len(document.warnings),
+            needs_review=document.needs_review,
+            confidence=round(sum(confidences) / len(confidences), 4) if confidences else None,
+            timings={k: round(v, 3) for k, v in sorted(outcome.timings.items())},
+        )
     entry.update({k: v for k, v in outcome.extra.items() if v is not None})
     return entry
 
@@ -199,7 +241,9 @@ def account(summary: BatchSummary, outcome: DocOutcome, entry: dict) -> None:
         summary.needs_review += int(bool(entry.get("needs_review")))
     else:
         summary.failed += 1
-        summary.categories[outcome.category or "internal"] = summary.categories.get(outcome.category or "internal", 0) + 1
+        summary.categories[outcome.category or "internal"] = (
+            summary.categories.get(outcome.category or "internal", 0) + 1
+        )
         summary.errors.append(f"{outcome.path}: {outcome.category}: {outcome.error}")
 
 
@@ -260,8 +304,10 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
     try:
         removed = remove_leftover_temp_files(outdir)
         if removed or manifest.repaired:
-            reporter.message(f"cleaned up after an interrupted run: {removed} temp file(s) removed"
-                             f"{', torn manifest line cut' if manifest.repaired else ''}")
+            reporter.message(
+                f"cleaned up after an interrupted run: {removed} temp file(s) removed"
+                f"{', torn manifest line cut' if manifest.repaired else ''}"
+            )
         if not inputs:
             reporter.message("no input files found in " + ", ".join(map(str, paths)))
         keys = PipelineKeys(options)

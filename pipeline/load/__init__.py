@@ -28,8 +28,16 @@ from .page import (
 from .pdf import count_pdf_pages, load_pdf_page
 from .text import read_text_file
 
-__all__ = ["IMAGE_SUFFIXES", "PDF_SUFFIXES", "SUPPORTED_SUFFIXES", "TEXT_SUFFIXES", "PageInput", "count_pages",
-           "detect_kind", "load_page"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "PDF_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "PageInput",
+    "count_pages",
+    "detect_kind",
+    "load_page",
+]
 
 
 def detect_kind(path: Path) -> InputKind:
@@ -39,7 +47,9 @@ def detect_kind(path: Path) -> InputKind:
         raise UnsupportedInputError("is a folder, not a file", path=str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedInputError(f"unsupported file type '{suffix or '(none)'}'; expected PDF, PNG, JPEG, TIFF or .txt", path=str(path))
+        raise UnsupportedInputError(
+            f"unsupported file type '{suffix or '(none)'}'; expected PDF, PNG, JPEG, TIFF or .txt", path=str(path)
+        )
     if path.stat().st_size == 0:
         raise UnreadableInputError("file is empty (0 bytes)", path=str(path))
     if suffix in PDF_SUFFIXES:

@@ -22,12 +22,16 @@ def open_image(path: Path):
             image = Image.open(path)
             width, height = image.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
-        raise UnreadableInputError(f"not a valid image ({type(err).__name__}); is the file damaged or misnamed?", path=str(path)) from None
+        raise UnreadableInputError(
+            f"not a valid image ({type(err).__name__}); is the file damaged or misnamed?", path=str(path)
+        ) from None
     except Image.DecompressionBombError:
         raise UnreadableInputError("image is absurdly large (possible decompression bomb)", path=str(path)) from None
     if width * height > MAX_IMAGE_PIXELS:
         image.close()
-        raise UnreadableInputError(f"image is absurdly large ({width}x{height} px; limit {MAX_IMAGE_PIXELS // 1_000_000} Mpx)", path=str(path))
+        raise UnreadableInputError(
+            f"image is absurdly large ({width}x{height} px; limit {MAX_IMAGE_PIXELS // 1_000_000} Mpx)", path=str(path)
+        )
     return image
 
 
@@ -46,7 +50,9 @@ def count_image_frames(path: Path) -> int:
                 else:
                     image.load()
         except Exception as err:
-            raise UnreadableInputError(f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)) from None
+            raise UnreadableInputError(
+                f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)
+            ) from None
     return max(1, frames)
 
 
@@ -77,8 +83,12 @@ def decode_plain_image(path: Path, image) -> np.ndarray | None:
         return None
     decoded = cv2.imdecode(data, cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION)
     channels = 1 if image.mode == "L" else 3
-    if decoded is None or decoded.dtype != np.uint8 or decoded.shape[:2] != (image.height, image.width) \
-            or (decoded.shape[2] if decoded.ndim == 3 else 1) != channels:
+    if (
+        decoded is None
+        or decoded.dtype != np.uint8
+        or decoded.shape[:2] != (image.height, image.width)
+        or (decoded.shape[2] if decoded.ndim == 3 else 1) != channels
+    ):
         return None  # OpenCV read it differently: leave it to Pillow
     if channels == 1:
         return decoded
@@ -99,11 +109,13 @@ def png_is_plain(data: bytes) -> bool:
     """Walks the PNG's chunk headers (no decoding): no transparency, no EXIF, no orientation in text."""
     position = 8
     while position + 8 <= len(data):
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
         if kind in PNG_UNPLAIN_CHUNKS:
             return False
-        if kind in PNG_TEXT_CHUNKS and (kind != b"tEXt" or b"Orientation" in data[position + 8:position + 8 + length]):
+        if kind in PNG_TEXT_CHUNKS and (
+            kind != b"tEXt" or b"Orientation" in data[position + 8 : position + 8 + length]
+        ):
             return False  # zTXt and iTXt (where XMP lives) may be compressed: not worth inflating here
         if kind == b"IEND":
             return True
@@ -131,7 +143,9 @@ def load_image_frame_with_pillow(path: Path, number: int) -> np.ndarray:
         except EOFError:
             raise UnreadableInputError(f"image has no frame {number}", path=str(path)) from None
         except Exception as err:
-            raise UnreadableInputError(f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)) from None
+            raise UnreadableInputError(
+                f"not a valid image (decoding failed: {type(err).__name__}: {str(err)[:120]})", path=str(path)
+            ) from None
         array = image_to_uint8(frame)
     return cap_size(array)
 
@@ -149,7 +163,11 @@ def image_to_uint8(frame) -> np.ndarray:
         top = 65535.0 if mode.startswith("I;16") or hi > 255 else 255.0
         if mode == "F" and hi <= 1.0:
             top = 1.0
-        return np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8) if hi > lo or hi > 0 else np.zeros(values.shape, np.uint8)
+        return (
+            np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+            if hi > lo or hi > 0
+            else np.zeros(values.shape, np.uint8)
+        )
     if mode == "P":
         frame = frame.convert("RGBA")
         mode = "RGBA"

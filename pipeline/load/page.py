@@ -55,7 +55,9 @@ def cap_size(array: np.ndarray) -> np.ndarray:
     if longest <= MAX_SIDE_PX:
         return array
     scale = MAX_SIDE_PX / longest
-    return cv2.resize(array, (round(array.shape[1] * scale), round(array.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    return cv2.resize(
+        array, (round(array.shape[1] * scale), round(array.shape[0] * scale)), interpolation=cv2.INTER_AREA
+    )
 
 
 def first_line(text: str) -> str:

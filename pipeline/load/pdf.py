@@ -48,12 +48,18 @@ def open_pdf(path: Path):
             warnings.simplefilter("ignore")  # qpdf's repair chatter; a failed repair still raises
             return pikepdf.open(path)
     except pikepdf.PasswordError:
-        raise EncryptedInputError("PDF is encrypted with a password; decrypt it first, e.g. "
-                                  "qpdf --password=PASSWORD --decrypt in.pdf out.pdf", path=str(path)) from None
+        raise EncryptedInputError(
+            "PDF is encrypted with a password; decrypt it first, e.g. "
+            "qpdf --password=PASSWORD --decrypt in.pdf out.pdf",
+            path=str(path),
+        ) from None
     except (pikepdf.PdfError, ValueError, OSError) as err:
         detail = (str(err).splitlines() or [type(err).__name__])[0].replace(f"{path}: ", "")[:160]
-        raise UnreadableInputError(f"not a readable PDF, corrupt or truncated ({detail}); "
-                                   "get a fresh copy or try repairing it: qpdf in.pdf out.pdf", path=str(path)) from None
+        raise UnreadableInputError(
+            f"not a readable PDF, corrupt or truncated ({detail}); "
+            "get a fresh copy or try repairing it: qpdf in.pdf out.pdf",
+            path=str(path),
+        ) from None
 
 
 def count_pdf_pages(path: Path) -> int:
@@ -61,7 +67,9 @@ def count_pdf_pages(path: Path) -> int:
         try:
             n = len(pdf.pages)
         except Exception as err:  # a broken page tree surfaces here, not at open
-            raise UnreadableInputError(f"PDF page tree is damaged ({err}); try qpdf in.pdf out.pdf", path=str(path)) from None
+            raise UnreadableInputError(
+                f"PDF page tree is damaged ({err}); try qpdf in.pdf out.pdf", path=str(path)
+            ) from None
     if n == 0:
         raise UnreadableInputError("PDF has no pages", path=str(path))
     return n
@@ -84,8 +92,6 @@ def capped_dpi(path: Path, number: int, dpi: int, size: tuple[float, float] | No
     return capped_dpi_for_size(size, dpi)
 
 
-
-
 # The image must cover this share of the page to count as the page's scan (not a logo or a photo).
 SCAN_MIN_PAGE_SHARE = 0.8
 
@@ -105,14 +111,18 @@ def embedded_scan_dpi(path: Path, number: int, size: tuple[float, float] | None 
     """Resolution of the image that makes up a scanned page (pdfimages accounts for how the page
     scales it), or None when the page is not one full-page image or poppler cannot say."""
     try:
-        proc = subprocess.run(["pdfimages", "-list", "-f", str(number), "-l", str(number), str(path)],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            ["pdfimages", "-list", "-f", str(number), "-l", str(number), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
     size = size or pdf_page_size_points(path, number)
     if proc.returncode != 0 or not size:
         return None
-    page_area = size[0] * size[1] / 72.0 ** 2
+    page_area = size[0] * size[1] / 72.0**2
     best: tuple[float, float] | None = None  # (area in square inches, dpi)
     for line in proc.stdout.splitlines()[2:]:
         fields = line.split()
@@ -132,7 +142,9 @@ def embedded_scan_dpi(path: Path, number: int, size: tuple[float, float] | None 
     return best[1]
 
 
-def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float, size: tuple[float, float] | None = None) -> np.ndarray:
+def rasterise_pdf_page(
+    path: Path, number: int, dpi: int, timeout: float, size: tuple[float, float] | None = None
+) -> np.ndarray:
     """One page to an 8-bit grayscale array with poppler's pdftoppm (PGM on stdout, no temp files),
     never the whole file at once."""
     import cv2
@@ -140,12 +152,19 @@ def rasterise_pdf_page(path: Path, number: int, dpi: int, timeout: float, size: 
     dpi = capped_dpi(path, number, dpi, size)
     limit = max(30, int(timeout))
     try:
-        proc = subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(path)],
-                              capture_output=True, timeout=limit)
+        proc = subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), str(path)],
+            capture_output=True,
+            timeout=limit,
+        )
     except FileNotFoundError:
-        raise DependencyError("poppler (pdftoppm) is not installed; apt-get install poppler-utils", path=str(path)) from None
+        raise DependencyError(
+            "poppler (pdftoppm) is not installed; apt-get install poppler-utils", path=str(path)
+        ) from None
     except subprocess.TimeoutExpired:  # the page, not the file, is at fault: it fails as a timeout, the others go on
-        raise PageTimeoutError(f"page {number} could not be rasterised within {limit} s (pdftoppm stopped)", path=str(path)) from None
+        raise PageTimeoutError(
+            f"page {number} could not be rasterised within {limit} s (pdftoppm stopped)", path=str(path)
+        ) from None
     if proc.returncode != 0:
         detail = first_line(proc.stderr.decode("utf-8", errors="replace")) or f"exit status {proc.returncode}"
         raise UnreadableInputError(f"page {number} could not be rasterised (pdftoppm: {detail})", path=str(path))
@@ -177,15 +196,22 @@ def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
             return PageInput(number=number, text_path="ocr", image=image, source=source)
     dpi = scan_resolution_for(path, number, options, facts.size)
     image = rasterise_pdf_page(path, number, dpi, options.page_timeout, facts.size)
-    return PageInput(number=number, text_path="ocr", image=image,
-                     source=f"load:pdf-render:{capped_dpi_for_size(facts.size, dpi)}dpi ({fallback_reason})")
+    return PageInput(
+        number=number,
+        text_path="ocr",
+        image=image,
+        source=f"load:pdf-render:{capped_dpi_for_size(facts.size, dpi)}dpi ({fallback_reason})",
+    )
 
 
 def read_pdf_text_layer(path: Path, number: int) -> str | None:
     """The page's own text when it is good Vietnamese text, else None (the page is then OCR'd)."""
     try:
-        proc = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(path), "-"],
-                              capture_output=True, timeout=60)
+        proc = subprocess.run(
+            ["pdftotext", "-q", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(path), "-"],
+            capture_output=True,
+            timeout=60,
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None  # no poppler text tool, or a pathological page: OCR it instead
     if proc.returncode != 0:
@@ -227,7 +253,9 @@ def text_layer_is_usable(text: str) -> bool:
     if letters < TEXT_LAYER_MIN_LETTERS:
         return False
     tokens = re.findall(r"[^\W\d_]+", text)
-    tokens = [t for t in tokens if not t.isupper() or len(t) <= 4 or is_vietnamese_syllable(t)]  # drop acronyms like UBND
+    tokens = [
+        t for t in tokens if not t.isupper() or len(t) <= 4 or is_vietnamese_syllable(t)
+    ]  # drop acronyms like UBND
     if not tokens:
         return False
     well_formed = sum(1 for t in tokens if is_vietnamese_syllable(t)) / len(tokens)

@@ -52,7 +52,12 @@ def read_page_facts(pdf, path: Path, number: int) -> PageFacts:
         page = pdf.pages[number - 1]
         media = inherited(page.obj, "/MediaBox")
         corners = [float(v) for v in media]
-        box = (min(corners[0], corners[2]), min(corners[1], corners[3]), max(corners[0], corners[2]), max(corners[1], corners[3]))
+        box = (
+            min(corners[0], corners[2]),
+            min(corners[1], corners[3]),
+            max(corners[0], corners[2]),
+            max(corners[1], corners[3]),
+        )
         read = [poppler_real(v) for v in media]
         poppler_box = (min(read[0], read[2]), min(read[1], read[3]), max(read[0], read[2]), max(read[1], read[3]))
         rotate = inherited(page.obj, "/Rotate")
@@ -60,8 +65,11 @@ def read_page_facts(pdf, path: Path, number: int) -> PageFacts:
     except IndexError:
         raise UnreadableInputError(f"PDF has no page {number}", path=str(path)) from None
     except Exception as err:
-        raise UnreadableInputError(f"page {number} is damaged ({type(err).__name__}: {first_line(str(err))}); "
-                                   "try repairing it: qpdf in.pdf out.pdf", path=str(path)) from None
+        raise UnreadableInputError(
+            f"page {number} is damaged ({type(err).__name__}: {first_line(str(err))}); "
+            "try repairing it: qpdf in.pdf out.pdf",
+            path=str(path),
+        ) from None
     if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
         raise UnreadableInputError(f"page {number} has an empty MediaBox", path=str(path))
     return PageFacts(page=page, box=box, poppler_box=poppler_box, rotate=rotate)
@@ -122,6 +130,7 @@ def page_may_have_text(page_obj) -> bool:
 
 # --- PDF pages: the scan's own pixels -------------------------------------------------------------
 
+
 class NotAPlainScan(Exception):
     """The page is not one plain page-filling image the direct path can reproduce; render it instead."""
 
@@ -129,10 +138,42 @@ class NotAPlainScan(Exception):
 # Operators that neither paint nor move anything on the page (graphics-state parameters, colours
 # that only a painting operator would use, marked content, text state and positioning).
 NON_PAINTING_OPERATORS = {
-    "w", "J", "j", "M", "d", "ri", "i",
-    "g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc", "SC", "scn", "SCN",
-    "BMC", "BDC", "EMC", "MP", "DP", "BX", "EX",
-    "Tc", "Tw", "Tz", "TL", "Tf", "Ts", "Td", "TD", "Tm", "T*",
+    "w",
+    "J",
+    "j",
+    "M",
+    "d",
+    "ri",
+    "i",
+    "g",
+    "G",
+    "rg",
+    "RG",
+    "k",
+    "K",
+    "cs",
+    "CS",
+    "sc",
+    "SC",
+    "scn",
+    "SCN",
+    "BMC",
+    "BDC",
+    "EMC",
+    "MP",
+    "DP",
+    "BX",
+    "EX",
+    "Tc",
+    "Tw",
+    "Tz",
+    "TL",
+    "Tf",
+    "Ts",
+    "Td",
+    "TD",
+    "Tm",
+    "T*",
 }
 TEXT_SHOWING_OPERATORS = {"Tj", "TJ", "'", '"'}
 INVISIBLE_TEXT_MODE = 3  # Tr 3: neither fill nor stroke, the mode OCR text layers are written in
@@ -197,6 +238,7 @@ def same_box(a: list[float], b: tuple[float, float, float, float]) -> bool:
 # image, no page rotation) is reproduced exactly, checked byte-equal against pdftoppm 22.12
 # (tests/test_inputs_pdf_images.py); other placements are resized with OpenCV to the same size.
 
+
 def poppler_real(value) -> float:
     """A PDF number as poppler's lexer reads it: integer part, then each decimal digit added times
     0.1, 0.01, ... (not the correctly rounded double, so e.g. 595.2 * 300 / 72 lands just above 2480)."""
@@ -245,7 +287,7 @@ def draw_like_splash(pixels: np.ndarray, placed: PlacedImage, facts: PageFacts, 
     width, height = pdftoppm_page_pixels(facts, dpi)
     page = np.full((height, width), 255, np.uint8)  # paper wherever the image does not reach
     rows, cols = slice(max(0, top), min(height, bottom)), slice(max(0, left), min(width, right))
-    page[rows, cols] = scaled[rows.start - top:rows.stop - top, cols.start - left:cols.stop - left]
+    page[rows, cols] = scaled[rows.start - top : rows.stop - top, cols.start - left : cols.stop - left]
     return page
 
 
@@ -296,7 +338,7 @@ def splash_bilinear(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     for start in range(0, height, BILINEAR_BLOCK_ROWS):
         stop = min(height, start + BILINEAR_BLOCK_ROWS)
         first, last = int(y_index[start]), min(int(y_index[stop - 1]) + 1, rows - 1)
-        block = padded[first:last + 1]
+        block = padded[first : last + 1]
         n = len(block)
         np.multiply(np.take(block, x_index, axis=1), x_keep, out=total[:n])
         np.multiply(np.take(block, x_next, axis=1), x_frac, out=part[:n])
@@ -451,6 +493,7 @@ def orient_to_page(pixels: np.ndarray, ctm: tuple[float, ...]) -> np.ndarray:
 
 # --- decoding image XObjects ----------------------------------------------------------------------
 
+
 def decode_image_pixels(image) -> tuple[np.ndarray, str]:
     """The image's samples as 8-bit gray, converted the way poppler's pdftoppm -gray converts them
     (gray as is, RGB by 0.3/0.59/0.11 in 16-bit fixed point, palettes through their base colours)."""
@@ -468,7 +511,11 @@ def decode_image_pixels(image) -> tuple[np.ndarray, str]:
     bpc = int(image.get("/BitsPerComponent", 0))
     space, palette = read_colour_space(image.get("/ColorSpace"), bpc)
     filters = image.get("/Filter")
-    filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else ([str(filters)] if filters is not None else [])
+    filters = (
+        [str(f) for f in filters]
+        if isinstance(filters, pikepdf.Array)
+        else ([str(filters)] if filters is not None else [])
+    )
     invert = read_decode_array(image.get("/Decode"), space, bpc)
     if filters == ["/DCTDecode"]:
         pixels = decode_dct(image, space, width, height)
@@ -478,8 +525,14 @@ def decode_image_pixels(image) -> tuple[np.ndarray, str]:
         pixels = decode_ccitt(image, width, height)
         invert = False  # pikepdf applied /Decode together with /BlackIs1
     elif set(filters) <= GENERIC_FILTERS:
-        pixels = decode_samples(read_image_samples(image, filters, expected_sample_bytes(space, bpc, width, height)),
-                                space, palette, bpc, width, height)
+        pixels = decode_samples(
+            read_image_samples(image, filters, expected_sample_bytes(space, bpc, width, height)),
+            space,
+            palette,
+            bpc,
+            width,
+            height,
+        )
     else:
         raise NotAPlainScan(f"image filter {'+'.join(filters)}")
     if invert:
@@ -518,7 +571,7 @@ def read_decode_array(value, space: str, bpc: int) -> bool:
         return False
     numbers = [float(v) for v in value]
     channels = 3 if space == "rgb" else 1
-    default = [0.0, float(2 ** bpc - 1)] if space == "indexed" else [0.0, 1.0] * channels
+    default = [0.0, float(2**bpc - 1)] if space == "indexed" else [0.0, 1.0] * channels
     if numbers == default:
         return False
     if space == "gray" and numbers == [1.0, 0.0]:
@@ -588,7 +641,9 @@ def read_image_samples(image, filters: list[str], limit: int) -> bytes:
     return image.read_bytes()
 
 
-def decode_samples(data: bytes, space: str, palette: np.ndarray | None, bpc: int, width: int, height: int) -> np.ndarray:
+def decode_samples(
+    data: bytes, space: str, palette: np.ndarray | None, bpc: int, width: int, height: int
+) -> np.ndarray:
     channels = 3 if space == "rgb" else 1
     if space == "rgb" and bpc != 8 or bpc not in (1, 2, 4, 8):
         raise NotAPlainScan(f"{bpc}-bit {space} samples")
@@ -606,7 +661,7 @@ def decode_samples(data: bytes, space: str, palette: np.ndarray | None, bpc: int
         return poppler_gray(samples.reshape(height, width, 3))
     if space == "indexed":
         return palette[samples]
-    return samples * np.uint8(255 // (2 ** bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
+    return samples * np.uint8(255 // (2**bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
 
 
 def poppler_gray(pixels: np.ndarray, order: str = "rgb") -> np.ndarray:
@@ -641,5 +696,5 @@ def poppler_gray_table() -> np.ndarray:
     for r in range(256):
         total = (red[r] + green[:, None]) + blue[None, :]  # rows: g, columns: b
         total += 0.5
-        table[r << 16:(r + 1) << 16] = to_byte[total.astype(np.int64)].ravel()
+        table[r << 16 : (r + 1) << 16] = to_byte[total.astype(np.int64)].ravel()
     return table

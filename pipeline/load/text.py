@@ -20,5 +20,7 @@ def read_text_file(path: Path) -> str:
         else:
             text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise UnreadableInputError(f"text file is not UTF-8 (bad byte at offset {err.start}); re-save it as UTF-8", path=str(path)) from None
+        raise UnreadableInputError(
+            f"text file is not UTF-8 (bad byte at offset {err.start}); re-save it as UTF-8", path=str(path)
+        ) from None
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))

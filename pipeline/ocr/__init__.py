@@ -29,8 +29,16 @@ from .tesseract import (
     tessdata_dir,
 )
 
-__all__ = ["LOW_CONFIDENCE", "OcrResult", "TsvWord", "check_tesseract", "limit_tesseract_threads", "ocr_page",
-           "result_from_tsv", "tessdata_dir"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "OcrResult",
+    "TsvWord",
+    "check_tesseract",
+    "limit_tesseract_threads",
+    "ocr_page",
+    "result_from_tsv",
+    "tessdata_dir",
+]
 
 LOW_CONFIDENCE = 0.6
 
@@ -55,7 +63,9 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
     to it, and the reading of its TSV into lines."""
     run = run_tesseract(image, options)
     started = time.perf_counter()
-    result = result_from_tsv(run.tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"])
+    result = result_from_tsv(
+        run.tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"]
+    )
     read_seconds = time.perf_counter() - started
     timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
     if run.cpu_seconds is not None:
@@ -71,8 +81,9 @@ def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = N
     real = [w for w in record_words if is_real_word(w.text)]
     confidence = round(statistics.fmean(w.confidence for w in real), 4) if real else None
     low = [w for w in real if w.confidence < LOW_CONFIDENCE]
-    return OcrResult(text=text, confidence=confidence, words=record_words, low_confidence_words=low, tsv=tsv,
-                     steps=list(steps or []))
+    return OcrResult(
+        text=text, confidence=confidence, words=record_words, low_confidence_words=low, tsv=tsv, steps=list(steps or [])
+    )
 
 
 # --- TSV -> words ---------------------------------------------------------------------------------
@@ -85,5 +96,3 @@ def to_model_word(word: TsvWord, line_no: int, scale: float) -> Word:
 
 
 # --- reading order --------------------------------------------------------------------------------
-
-

@@ -46,9 +46,19 @@ def parse_tsv(tsv: str) -> list[TsvWord]:
         conf = float(row.get("conf") or -1)
         if not text or conf < 0:
             continue
-        words.append(TsvWord(text=text, conf=conf, left=int(row["left"]), top=int(row["top"]),
-                             width=int(row["width"]), height=int(row["height"]),
-                             block=int(row["block_num"]), par=int(row["par_num"]), line=int(row["line_num"])))
+        words.append(
+            TsvWord(
+                text=text,
+                conf=conf,
+                left=int(row["left"]),
+                top=int(row["top"]),
+                width=int(row["width"]),
+                height=int(row["height"]),
+                block=int(row["block_num"]),
+                par=int(row["par_num"]),
+                line=int(row["line_num"]),
+            )
+        )
     return words
 
 
@@ -178,7 +188,7 @@ def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height
     end, split_rows, closed_to_left = start + 1, 1, False
     while end < len(rows):
         candidate = rows[end]
-        gutter = find_gutter(rows[start:end + 1], gutter_width)  # the band left if the row joins
+        gutter = find_gutter(rows[start : end + 1], gutter_width)  # the band left if the row joins
         if gutter is None:
             break
         region_bottom = max(w.bottom for row in rows[start:end] for w in row)

@@ -121,8 +121,13 @@ def run_tesseract(image: np.ndarray, options: Options, psm: int = DEFAULT_PSM) -
         cpu_before = children_cpu_seconds()
         started = time.perf_counter()
         try:
-            proc = subprocess.Popen(command, stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=pass_fds,
+            )
         except FileNotFoundError:
             raise DependencyError(f"tesseract is not installed; {INSTALL_HINT}") from None
         return finish_tesseract(proc, data, options, started, cpu_before, encode_seconds)
@@ -143,22 +148,30 @@ def page_file_for_tesseract(pnm: bytes) -> Iterator[tuple[str, bytes | None, tup
     try:
         view = memoryview(pnm)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.lseek(fd, 0, os.SEEK_SET)
         yield f"/dev/fd/{fd}", None, (fd,)
     finally:
         os.close(fd)
 
 
-def finish_tesseract(proc: subprocess.Popen, data: bytes | None, options: Options, started: float, cpu_before: float,
-                     encode_seconds: float) -> TesseractRun:
+def finish_tesseract(
+    proc: subprocess.Popen,
+    data: bytes | None,
+    options: Options,
+    started: float,
+    cpu_before: float,
+    encode_seconds: float,
+) -> TesseractRun:
     try:
         out, err = proc.communicate(data, timeout=options.page_timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        raise PageTimeoutError(f"Tesseract took longer than {options.page_timeout:g} s on this page "
-                               "(raise --page-timeout for very dense pages)") from None
+        raise PageTimeoutError(
+            f"Tesseract took longer than {options.page_timeout:g} s on this page "
+            "(raise --page-timeout for very dense pages)"
+        ) from None
     except BaseException:
         proc.kill()  # interrupted: never leave a Tesseract running
         proc.wait()
@@ -171,5 +184,9 @@ def finish_tesseract(proc: subprocess.Popen, data: bytes | None, options: Option
             raise DependencyError(f"Tesseract language data for {options.lang!r} is missing; {INSTALL_HINT}")
         detail = " ".join(message.split())[:200] or f"exit status {proc.returncode}"
         raise PlanocrError(f"Tesseract failed: {detail}")
-    return TesseractRun(tsv=out.decode("utf-8", errors="replace"), seconds=seconds,
-                        cpu_seconds=cpu if cpu >= 0 else None, encode_seconds=encode_seconds)
+    return TesseractRun(
+        tsv=out.decode("utf-8", errors="replace"),
+        seconds=seconds,
+        cpu_seconds=cpu if cpu >= 0 else None,
+        encode_seconds=encode_seconds,
+    )

@@ -67,7 +67,7 @@ def parse_parts(text: str) -> ParsedFields:
     title_from = type_index + 1 if type_index is not None else None
     if title_from is not None:
         title_from = guarded("header", warnings, title_from, header_parts_after, lines, title_from)
-    late = lines[type_index + 1:title_from] if type_index is not None else []
+    late = lines[type_index + 1 : title_from] if type_index is not None else []
     header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end] + late)
     warnings.extend(header.warnings)
 
@@ -92,8 +92,15 @@ def parse_parts(text: str) -> ParsedFields:
     bodies = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
     fields["issuer"] = bodies[0] if bodies else None
     fields["co_issuers"] = bodies[1:]
-    fields.update(national_title=header.national_title, motto=header.motto, number=header.number,
-                  serial=header.serial, symbol=header.symbol, place=header.place, date=header.date)
+    fields.update(
+        national_title=header.national_title,
+        motto=header.motto,
+        number=header.number,
+        serial=header.serial,
+        symbol=header.symbol,
+        place=header.place,
+        date=header.date,
+    )
     fields["doc_type_code"] = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
 
     closing_hint = last_closing_line(lines, body_start)
@@ -102,14 +109,20 @@ def parse_parts(text: str) -> ParsedFields:
     body_end = tail_start if tail_start is not None else len(lines)
 
     body: Body = guarded("body", warnings, Body([], [], [], None), build_body, lines[body_start:body_end])
-    fields.update(bases=body.bases, preamble=body.preamble, addressees=body.addressees,
-                  sections=body.sections, closing=body.closing)
+    fields.update(
+        bases=body.bases,
+        preamble=body.preamble,
+        addressees=body.addressees,
+        sections=body.sections,
+        closing=body.closing,
+    )
 
     if tail_start is not None:
         tail_end = guarded("tail", warnings, len(lines), find_tail_end, lines, tail_start)
         tail: Tail = guarded("tail", warnings, Tail(), read_tail, lines[tail_start:tail_end])
-        fields.update(recipients=tail.recipients, storage=tail.storage, signature=tail.signature,
-                      signatures=tail.signatures)
+        fields.update(
+            recipients=tail.recipients, storage=tail.storage, signature=tail.signature, signatures=tail.signatures
+        )
         stacked = stacked_joint_bodies(header.issuer_parts, fields, len(tail.signatures))
         if stacked:
             fields["issuer"], fields["co_issuers"] = stacked[0], stacked[1:]
@@ -117,10 +130,18 @@ def parse_parts(text: str) -> ParsedFields:
             annex: Body = guarded("annex", warnings, Body([], [], [], None), build_body, lines[tail_end:])
             fields["sections"] = list(fields["sections"]) + annex_sections(annex)
 
-    fields["references"] = guarded("references", warnings, [], read_references,
-                                   "\n".join(line.text for line in lines if not line.blank), header.number)
+    fields["references"] = guarded(
+        "references",
+        warnings,
+        [],
+        read_references,
+        "\n".join(line.text for line in lines if not line.blank),
+        header.number,
+    )
     warnings.extend(missing_warnings(fields))
-    return guarded("record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings))
+    return guarded(
+        "record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings)
+    )
 
 
 def stacked_joint_bodies(parts: list[str], fields: dict, n_signatures: int) -> list[Issuer] | None:

@@ -23,19 +23,48 @@ from .lines import (
 )
 
 CLOSING_BREAKERS = ("annex", "part", "chapter", "mục", "upper", "roman")
-BASES_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "theo de xuat", "xet to trinh",
-              "theo chi dao", "xet tinh hinh", "trien khai", "theo", "xet")
+BASES_KEYS = (
+    "can cu",
+    "thuc hien",
+    "theo de nghi",
+    "xet de nghi",
+    "theo de xuat",
+    "xet to trinh",
+    "theo chi dao",
+    "xet tinh hinh",
+    "trien khai",
+    "theo",
+    "xet",
+)
 CLOSING_KEY = "tren day"
 
 # Label kinds from the outermost to the innermost; a heading nests under the nearest open heading of a
 # lower rank, so missing levels ("1." directly under a title) and unusual orders still give a tree.
-RANKS = {"annex": -1, "part": 0, "chapter": 1, "mục": 2, "upper": 3, "article": 4, "roman": 5,
-         "arabic": 6, "arabic2": 7, "arabic3": 8, "arabic4": 9, "letter": 10}
+RANKS = {
+    "annex": -1,
+    "part": 0,
+    "chapter": 1,
+    "mục": 2,
+    "upper": 3,
+    "article": 4,
+    "roman": 5,
+    "arabic": 6,
+    "arabic2": 7,
+    "arabic3": 8,
+    "arabic4": 9,
+    "letter": 10,
+}
 
 ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("annex", re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+|số\s*\d+))?)(?=$|\s*[.:\-–]?\s)\s*[.:\-–]?\s*")),
-    ("part", re.compile(r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\S+|(?:PHẦN|Phần)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
+    (
+        "annex",
+        re.compile(r"^(?P<label>(?:PHỤ LỤC|Phụ lục)(?:\s+(?:[IVX]+|\d+|số\s*\d+))?)(?=$|\s*[.:\-–]?\s)\s*[.:\-–]?\s*"),
+    ),
+    (
+        "part",
+        re.compile(r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\S+|(?:PHẦN|Phần)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*"),
+    ),
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
@@ -60,8 +89,9 @@ class Block:
     """One paragraph being re-flowed: its lines are kept as pieces (joined once at the end) and its letter
     case is counted as lines arrive, so a very long paragraph costs linear time."""
 
-    def __init__(self, kind: str, text: str, label: str | None = None, label_kind: str | None = None,
-                 last_line: str = ""):
+    def __init__(
+        self, kind: str, text: str, label: str | None = None, label_kind: str | None = None, last_line: str = ""
+    ):
         self.kind = kind  # "heading", "text", "dash", "table", "base", "closing", "addressee"
         self.label = label
         self.label_kind = label_kind
@@ -113,7 +143,7 @@ def match_label(text: str) -> tuple[str, str, str] | None:
         label = match.group("label") or (match.groupdict().get("label2") or "")
         if not label:
             continue
-        rest = text[match.end():].strip()
+        rest = text[match.end() :].strip()
         if kind == "upper" and not is_upper_line(rest):
             continue  # "A. Nguyễn …" is not a part heading; "A. KẾT QUẢ …" is
         if kind == "roman_ocr":
@@ -225,7 +255,9 @@ def bare_table_rows(lines: list[Line]) -> set[int]:
             continue
         before = content[position - 1] if position else None
         after = content[position + 1] if position + 1 < len(content) else None
-        if (after in numbers and numbers[after] == numbers[i] + 1) or (before in numbers and numbers[before] == numbers[i] - 1):
+        if (after in numbers and numbers[after] == numbers[i] + 1) or (
+            before in numbers and numbers[before] == numbers[i] - 1
+        ):
             rows.add(i)
             if before is not None and before not in numbers and ROW_HEAD.match(lines[before].flat):
                 rows.add(before)

@@ -33,14 +33,44 @@ MOTTO = "doc lap - tu do - hanh phuc"
 # Decree 30/2020/NĐ-CP appendix III (type names and their abbreviations), plus the Party's own types
 # (Hướng dẫn 36-HD/VPTW) and normative types that appear in the same archives.
 DOC_TYPES: dict[str, str] = {
-    "nghi quyet": "NQ", "quyet dinh": "QĐ", "chi thi": "CT", "quy che": "QC", "quy dinh": "QyĐ",
-    "thong cao": "TC", "thong bao": "TB", "huong dan": "HD", "chuong trinh": "CTr", "ke hoach": "KH",
-    "phuong an": "PA", "de an": "ĐA", "du an": "DA", "bao cao": "BC", "bien ban": "BB", "to trinh": "TTr",
-    "hop dong": "HĐ", "cong dien": "CĐ", "ban ghi nho": "GNh", "ban thoa thuan": "TTh",
-    "giay uy quyen": "GUQ", "giay moi": "GM", "giay gioi thieu": "GGT", "giay nghi phep": "GNP",
-    "phieu gui": "PG", "phieu chuyen": "PC", "phieu bao": "PB", "giay xac nhan": "GXN",
-    "ket luan": "KL", "thong tri": "TT", "thong tu": "TT", "thong tu lien tich": "TTLT", "nghi dinh": "NĐ",
-    "luat": "Luật", "phap lenh": "PL", "dieu le": "ĐL", "quy trinh": "QT", "de cuong": "ĐC",
+    "nghi quyet": "NQ",
+    "quyet dinh": "QĐ",
+    "chi thi": "CT",
+    "quy che": "QC",
+    "quy dinh": "QyĐ",
+    "thong cao": "TC",
+    "thong bao": "TB",
+    "huong dan": "HD",
+    "chuong trinh": "CTr",
+    "ke hoach": "KH",
+    "phuong an": "PA",
+    "de an": "ĐA",
+    "du an": "DA",
+    "bao cao": "BC",
+    "bien ban": "BB",
+    "to trinh": "TTr",
+    "hop dong": "HĐ",
+    "cong dien": "CĐ",
+    "ban ghi nho": "GNh",
+    "ban thoa thuan": "TTh",
+    "giay uy quyen": "GUQ",
+    "giay moi": "GM",
+    "giay gioi thieu": "GGT",
+    "giay nghi phep": "GNP",
+    "phieu gui": "PG",
+    "phieu chuyen": "PC",
+    "phieu bao": "PB",
+    "giay xac nhan": "GXN",
+    "ket luan": "KL",
+    "thong tri": "TT",
+    "thong tu": "TT",
+    "thong tu lien tich": "TTLT",
+    "nghi dinh": "NĐ",
+    "luat": "Luật",
+    "phap lenh": "PL",
+    "dieu le": "ĐL",
+    "quy trinh": "QT",
+    "de cuong": "ĐC",
 }
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
@@ -49,45 +79,175 @@ JOINT_SUFFIXES = ("lt", "ph")
 # Scan specks and stray marks OCR leaves at the ends of a line ("-KẾ HOẠCH", "Phú Trung -.")
 EDGE_JUNK = " -–—_.,;|~'`^¡!·"
 # Marks printed in the header that are not the issuing body: draft, urgency and secrecy stamps
-NOT_ISSUER = {"du thao", "mat", "toi mat", "tuyet mat", "khan", "thuong khan", "hoa toc", "hoa toc hen gio",
-              "ban chinh", "sao y ban chinh", "ban sao"}
+NOT_ISSUER = {
+    "du thao",
+    "mat",
+    "toi mat",
+    "tuyet mat",
+    "khan",
+    "thuong khan",
+    "hoa toc",
+    "hoa toc hen gio",
+    "ban chinh",
+    "sao y ban chinh",
+    "ban sao",
+}
 # Real words one OCR edit away from a type name ("HỘI ĐỒNG" ~ "hợp đồng"): never a garbled type name
 NOT_TYPES = {"hoi dong", "thong tin", "bao dam", "chi bo", "ke toan", "to chuc", "quy che"}
 
 # First words of a body's name in the header (Decree 30 and Party forms). A capital header line that begins
 # with none of them, nor with a place ("XÃ …"), goes on the name above it ("BAN QUẢN LÝ DỰ ÁN" / "ĐẦU TƯ
 # XÂY DỰNG"); two names joined by a dash are a joint document's bodies ("HỘI NÔNG DÂN XÃ A - CÔNG AN XÃ A").
-BODY_HEADS = ("uy ban", "ubnd", "ubmttq", "mttq", "mat tran", "hoi dong", "hdnd", "so ", "ban ", "phong ", "bo ",
-              "cuc ", "tong cuc", "vu ", "vien ", "truong ", "trung tam", "van phong", "cong an", "dang ", "chi bo",
-              "chi cuc", "chi doan", "doan ", "hoi ", "lien doan", "lien hiep", "lien minh", "tinh uy", "huyen uy",
-              "thanh uy", "thi uy", "quan uy", "bch ", "btv ", "bo chi huy", "ban chi huy", "toa an", "kho bac",
-              "ngan hang", "bao hiem", "cong ty", "tong cong ty", "benh vien", "dai hoc", "hoc vien", "thanh doan",
-              "tinh doan", "huyen doan", "hop tac xa", "thanh tra", "chinh phu", "quoc hoi", "bo tu lenh", "khoi ",
-              "thu vien", "xi nghiep", "nha xuat ban", "dai phat thanh", "ky tuc xa", "cong doan", "chi hoi",
-              "chi nhanh", "co quan", "tap chi", "bao ", "quy ", "doi ", "to ", "nha van hoa", "nha thieu nhi",
-              "trung doan", "su doan", "lu doan", "tieu doan", "don ", "hai doi", "cang vu", "phan vien",
-              "tram ", "dai ", "khoa ", "phan hieu", "lien chi", "canh sat", "cau lac bo", "clb", "dien luc",
-              "buu dien", "nha may",
-              # abbreviations printed in headers
-              "ldld", "cdcs", "bql", "ttyt", "tt ", "ubkt", "hlhpn", "hoi lhpn", "hnd", "hccb", "ccb", "dtn",
-              "bhxh", "vks", "tand", "ca ", "bchqs", "chqs", "pgd", "sgd", "ubmt")
+BODY_HEADS = (
+    "uy ban",
+    "ubnd",
+    "ubmttq",
+    "mttq",
+    "mat tran",
+    "hoi dong",
+    "hdnd",
+    "so ",
+    "ban ",
+    "phong ",
+    "bo ",
+    "cuc ",
+    "tong cuc",
+    "vu ",
+    "vien ",
+    "truong ",
+    "trung tam",
+    "van phong",
+    "cong an",
+    "dang ",
+    "chi bo",
+    "chi cuc",
+    "chi doan",
+    "doan ",
+    "hoi ",
+    "lien doan",
+    "lien hiep",
+    "lien minh",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "thi uy",
+    "quan uy",
+    "bch ",
+    "btv ",
+    "bo chi huy",
+    "ban chi huy",
+    "toa an",
+    "kho bac",
+    "ngan hang",
+    "bao hiem",
+    "cong ty",
+    "tong cong ty",
+    "benh vien",
+    "dai hoc",
+    "hoc vien",
+    "thanh doan",
+    "tinh doan",
+    "huyen doan",
+    "hop tac xa",
+    "thanh tra",
+    "chinh phu",
+    "quoc hoi",
+    "bo tu lenh",
+    "khoi ",
+    "thu vien",
+    "xi nghiep",
+    "nha xuat ban",
+    "dai phat thanh",
+    "ky tuc xa",
+    "cong doan",
+    "chi hoi",
+    "chi nhanh",
+    "co quan",
+    "tap chi",
+    "bao ",
+    "quy ",
+    "doi ",
+    "to ",
+    "nha van hoa",
+    "nha thieu nhi",
+    "trung doan",
+    "su doan",
+    "lu doan",
+    "tieu doan",
+    "don ",
+    "hai doi",
+    "cang vu",
+    "phan vien",
+    "tram ",
+    "dai ",
+    "khoa ",
+    "phan hieu",
+    "lien chi",
+    "canh sat",
+    "cau lac bo",
+    "clb",
+    "dien luc",
+    "buu dien",
+    "nha may",
+    # abbreviations printed in headers
+    "ldld",
+    "cdcs",
+    "bql",
+    "ttyt",
+    "tt ",
+    "ubkt",
+    "hlhpn",
+    "hoi lhpn",
+    "hnd",
+    "hccb",
+    "ccb",
+    "dtn",
+    "bhxh",
+    "vks",
+    "tand",
+    "ca ",
+    "bchqs",
+    "chqs",
+    "pgd",
+    "sgd",
+    "ubmt",
+)
 JOINT_DASH = re.compile(r"\s+[-–—]\s+")
 
 BODY_START_KEYS = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui")
 
 NUMBER_MARK = re.compile(r"(?:^|(?<=[\s|,]))s[o06qe]\s*[:.;,]?\s*")
-NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
-                         r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)")
+NUMBER_BODY = re.compile(
+    r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
+    r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)"
+)
 DATE_JUNK = r"[\s,.\-_–—~:;'\"|…]*"  # blanks left for the day or month, and scan specks on them
-DATE_WORDS = re.compile(rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
-                        rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})")
+DATE_WORDS = re.compile(
+    rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
+    rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})"
+)
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 VV_MARK = re.compile(r"(?:^|(?<=\s))(?:v\s*/\s*v|ve\s+viec)\b\s*[:.]?\s*")
 ADMIN_UNITS = ("xa ", "phuong ", "thi tran ", "huyen ", "quan ", "thi xa ", "thanh pho ", "tinh ", "dac khu ", "tp")
-GENERIC_BODIES = {"uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "dang uy", "dang bo", "chi bo",
-                  "uy ban mat tran to quoc viet nam", "uy ban mttq viet nam", "mat tran to quoc viet nam",
-                  "ban chap hanh dang bo", "ban thuong vu", "doan thanh nien cong san ho chi minh",
-                  "ban chap hanh doan", "hoi lien hiep phu nu", "hoi nong dan", "hoi cuu chien binh"}
+GENERIC_BODIES = {
+    "uy ban nhan dan",
+    "ubnd",
+    "hoi dong nhan dan",
+    "hdnd",
+    "dang uy",
+    "dang bo",
+    "chi bo",
+    "uy ban mat tran to quoc viet nam",
+    "uy ban mttq viet nam",
+    "mat tran to quoc viet nam",
+    "ban chap hanh dang bo",
+    "ban thuong vu",
+    "doan thanh nien cong san ho chi minh",
+    "ban chap hanh doan",
+    "hoi lien hiep phu nu",
+    "hoi nong dan",
+    "hoi cuu chien binh",
+}
 
 
 @dataclass
@@ -112,6 +272,7 @@ class Span:
 
 
 # --- small readers ----------------------------------------------------------------------------------------
+
 
 def iso_date(day: str | None, month: str | None, year: str | None) -> str | None:
     """ISO date; 'YYYY-MM' when the day is blank, 'YYYY' when the month is blank too; None when impossible."""
@@ -154,7 +315,7 @@ def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
     for mark in NUMBER_MARK.finditer(line.key):
         if not line.text[mark.start()].isupper() and mark.start() != len(line.text) - len(line.text.lstrip()):
             continue  # "số" in running text is not the header's "Số:"
-        parsed = read_number(line.text[mark.end():])
+        parsed = read_number(line.text[mark.end() :])
         if parsed:
             number, serial, symbol, end = parsed
             return Span(mark.start(), mark.end() + end, "number"), (number, serial, symbol)
@@ -167,7 +328,11 @@ def find_date(line: Line, lower_bound: int = 0) -> tuple[Span, str | None, int] 
     match = DATE_WORDS.search(key, lower_bound) or DATE_SLASH.search(key, lower_bound)
     if not match:
         return None
-    return Span(match.start(), match.end(), "date"), iso_date(match.group("d"), match.group("m"), match.group("y")), match.start()
+    return (
+        Span(match.start(), match.end(), "date"),
+        iso_date(match.group("d"), match.group("m"), match.group("y")),
+        match.start(),
+    )
 
 
 def look_alike_digits_safe(key: str) -> str:
@@ -205,6 +370,7 @@ def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
 
 
 # --- the header region ------------------------------------------------------------------------------------
+
 
 def doc_type_of(line: Line) -> tuple[str, str] | None:
     """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH')."""
@@ -296,6 +462,7 @@ def header_end(lines: list[Line], type_index: int | None) -> int:
 
 # --- reading the header ------------------------------------------------------------------------------------
 
+
 def read_header(lines: list[Line]) -> Header:
     """Read the header parts from the lines before the type name line (or before the body of a công văn)."""
     header = Header()
@@ -313,17 +480,20 @@ def read_header(lines: list[Line]) -> Header:
         spans: list[Span] = []
         # every title or motto found is cut out of the line (a page may print both the Party's and the
         # State's title); the first one found is the record's
-        span = (find_phrase(line, NATIONAL_TITLE, 85) or find_phrase(line, PARTY_TITLE, 88)
-                or find_phrase(line, YOUTH_TITLE, 90))
+        span = (
+            find_phrase(line, NATIONAL_TITLE, 85)
+            or find_phrase(line, PARTY_TITLE, 88)
+            or find_phrase(line, YOUTH_TITLE, 90)
+        )
         if span:
             spans.append(span)
             if header.national_title is None:
-                header.national_title = collapse(line.text[span.start:span.end])
+                header.national_title = collapse(line.text[span.start : span.end])
         span = find_phrase(line, MOTTO, 78)
         if span and not overlaps(span, spans):
             spans.append(span)
             if header.motto is None:
-                header.motto = collapse(line.text[span.start:span.end])
+                header.motto = collapse(line.text[span.start : span.end])
         if header.number is None:
             found = find_number(line)
             if found and not overlaps(found[0], spans):
@@ -335,16 +505,16 @@ def read_header(lines: list[Line]) -> Header:
                 date_span, iso, start = found_date
                 place_span = place_before(line, start, spans)
                 if place_span:
-                    header.place = collapse(line.text[place_span.start:place_span.end]).strip(" ,.*")
+                    header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*")
                     date_span = Span(place_span.start, date_span.end, "date")
                 spans.append(date_span)
                 header.date = iso
                 if iso is None:
                     header.warnings.append(f"line {line.number}: date not understood")
         vv = VV_MARK.search(line.key)
-        if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start():]):
+        if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start() :]):
             spans.append(Span(vv.start(), len(line.text), "subject"))
-            subject_parts = [line.text[vv.start():]]
+            subject_parts = [line.text[vv.start() :]]
             in_subject = True
             continue
         for piece in leftovers(line.text, spans):
@@ -410,7 +580,7 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
     """Pieces of a line outside the found spans, whitespace-collapsed, punctuation-trimmed."""
     pieces, cursor = [], 0
     for span in sorted(spans, key=lambda s: s.start):
-        pieces.append(text[cursor:span.start])
+        pieces.append(text[cursor : span.start])
         cursor = max(cursor, span.end)
     pieces.append(text[cursor:])
     out = []
@@ -418,7 +588,7 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
         # wide gaps separate columns that were merged into one line
         for part in re.split(r"\s{3,}", piece):
             flat = collapse(part)
-            part = flat.strip(EDGE_JUNK + ":*\"“”")
+            part = flat.strip(EDGE_JUNK + ':*"“”')
             if part and re.search(r"\s[-–—]$", flat) and is_upper_line(part):
                 part += " -"  # "LIÊN ĐOÀN LAO ĐỘNG … -" above the other body of a joint document
             if part:
@@ -521,6 +691,7 @@ def header_parts_after(lines: list[Line], start: int, reach: int = 6) -> int:
 
 
 # --- type name and subject line ------------------------------------------------------------------------------
+
 
 def code_for(type_key: str | None, symbol: str | None) -> str | None:
     """The type code: as printed in the symbol when it shows it ('KH' in 'KH-UBND', 'QĐ' in 'QĐ/TW'),

@@ -16,8 +16,24 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 # Look-alikes OCR produces for letters of the form's keywords (applied to keys only, for matching).
-LOOK_ALIKES = str.maketrans({"0": "o", "6": "o", "q": "o", "1": "l", "|": "l", "!": "l", "5": "s",
-                             "$": "s", "@": "d", "4": "a", "&": "a", "w": "u", "ư": "u", "8": "b"})
+LOOK_ALIKES = str.maketrans(
+    {
+        "0": "o",
+        "6": "o",
+        "q": "o",
+        "1": "l",
+        "|": "l",
+        "!": "l",
+        "5": "s",
+        "$": "s",
+        "@": "d",
+        "4": "a",
+        "&": "a",
+        "w": "u",
+        "ư": "u",
+        "8": "b",
+    }
+)
 
 TERMINAL_PUNCT = ".;:!?…"
 DASH_CHARS = "-–—−•+*"
@@ -133,12 +149,12 @@ LABEL_AHEAD = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}\.|[a-zđ]\))
 
 
 def strip_leading_specks(text: str) -> str:
-    """". Căn cứ …", "-_2. Mục tiêu", "_- 100% …": scan specks before the first word go; a dash among them
+    """ ". Căn cứ …", "-_2. Mục tiêu", "_- 100% …": scan specks before the first word go; a dash among them
     stays a dash item unless a heading label follows."""
     match = LEADING_SPECKS.match(text)
     if not match:
         return text
-    rest = text[match.end():]
+    rest = text[match.end() :]
     if "-" in match.group() or "–" in match.group():
         return rest if LABEL_AHEAD.match(rest) else "- " + rest
     return rest
@@ -237,4 +253,3 @@ def blank_running_heads(lines: list[Line], page_breaks: list[int]) -> None:
         if len(indexes) >= 2:
             for index in indexes:
                 lines[index] = Line(lines[index].number, "", "")
-

@@ -24,8 +24,10 @@ from .lines import (
 )
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
-ACTING = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,-]\s*(?=[A-ZĐÀ-Ỹ]{2})"
-                    r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})")
+ACTING = re.compile(
+    r"(?:^|(?<=[\s,;.]))(?P<mark>KT|K\s?/\s?T|K\.T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,-]\s*(?=[A-ZĐÀ-Ỹ]{2})"
+    r"|(?:^|(?<=[\s,;.]))(?P<mark2>KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ)\s+(?=[A-ZĐÀ-Ỹ]{2})"
+)
 RECIPIENTS_MARK = re.compile(r"^\W{0,3}n\S{1,2}i\s*nh\S{1,3}\s*[:;.]?", re.I)
 # "Sai nhận:", "Nei nhận:": a short first word, then "nhận", alone on its line
 GARBLED_MARK = re.compile(r"^\W{0,2}\S{2,4}\s+nh\S{1,2}n\s*:\s*$")
@@ -35,12 +37,71 @@ DASH_LEAD = re.compile(r"^\s*[-–—−•+*·]\s*")
 # Column pieces of an OCR'd line: a wide gap separates them.
 GAP = re.compile(r"\s{3,}")
 # Family names that open most Vietnamese names: a capital-letters line starting with one is the signer
-SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho",
-            "ngo", "duong", "ly", "truong", "dinh", "doan", "lam", "mai", "trinh", "cao", "luong", "ha", "ta",
-            "quach", "luu", "thai", "chau", "to", "tong", "kieu", "la", "dao", "trieu", "van", "giang", "au"}
-POSITION_WORDS = ("chu tich", "bi thu", "giam doc", "truong", "pho", "chanh", "tong", "uy vien", "thu truong",
-                  "hieu truong", "chi huy", "tham muu", "quyen", "cuc truong", "vu truong", "chu nhiem", "thuong truc",
-                  "thu ky", "chu tri", "chu toa", "dai dien", "nguoi lap")
+SURNAMES = {
+    "nguyen",
+    "tran",
+    "le",
+    "pham",
+    "hoang",
+    "huynh",
+    "phan",
+    "vu",
+    "vo",
+    "dang",
+    "bui",
+    "do",
+    "ho",
+    "ngo",
+    "duong",
+    "ly",
+    "truong",
+    "dinh",
+    "doan",
+    "lam",
+    "mai",
+    "trinh",
+    "cao",
+    "luong",
+    "ha",
+    "ta",
+    "quach",
+    "luu",
+    "thai",
+    "chau",
+    "to",
+    "tong",
+    "kieu",
+    "la",
+    "dao",
+    "trieu",
+    "van",
+    "giang",
+    "au",
+}
+POSITION_WORDS = (
+    "chu tich",
+    "bi thu",
+    "giam doc",
+    "truong",
+    "pho",
+    "chanh",
+    "tong",
+    "uy vien",
+    "thu truong",
+    "hieu truong",
+    "chi huy",
+    "tham muu",
+    "quyen",
+    "cuc truong",
+    "vu truong",
+    "chu nhiem",
+    "thuong truc",
+    "thu ky",
+    "chu tri",
+    "chu toa",
+    "dai dien",
+    "nguoi lap",
+)
 
 
 @dataclass
@@ -54,8 +115,11 @@ class Tail:
 
 def is_recipients_mark(line_key: str) -> bool:
     key = look_alike(line_key)
-    return (starts_like(line_key.lstrip(" -*#"), "noi nhan", 1) or bool(RECIPIENTS_MARK.match(key))
-            or bool(GARBLED_MARK.match(key)))
+    return (
+        starts_like(line_key.lstrip(" -*#"), "noi nhan", 1)
+        or bool(RECIPIENTS_MARK.match(key))
+        or bool(GARBLED_MARK.match(key))
+    )
 
 
 def signature_mark_at(text: str) -> int | None:
@@ -102,7 +166,7 @@ def after_end_mark(lines: list[Line], search_from: int) -> int | None:
     content = [i for i in range(search_from, len(lines)) if not lines[i].blank]
     for position in range(len(content) - 1, -1, -1):
         if END_MARK.search(lines[content[position]].flat):
-            rest = content[position + 1:]
+            rest = content[position + 1 :]
             return rest[0] if rest and len(rest) <= MAX_TAIL_LINES else None
     return None
 
@@ -171,7 +235,7 @@ def block_follows(lines: list[Line], index: int, reach: int = 4) -> bool:
     if match_label(first) or not (signature_mark_at(first) == 0 or is_position(first)):
         return False
     seen = 0
-    for line in lines[index + 1:]:
+    for line in lines[index + 1 :]:
         if line.blank:
             continue
         seen += 1
@@ -251,11 +315,14 @@ def split_columns(text: str) -> list[str]:
     # one space between the columns: "- UBND tỉnh; PHÓ CHỦ TỊCH", "- Lưu: VT. Nguyễn Văn An"
     if DASH_LEAD.match(text):
         for cut in re.finditer(r"[;,.]\s+(?=\S)", text):
-            right = text[cut.end():]
+            right = text[cut.end() :]
             plain = not re.search(r"[;,:]|\.\s", right)
-            if plain and ((is_upper_line(right) and is_position_words(right)) or looks_like_name(right)
-                          or looks_like_capital_name(right)):
-                return [text[:cut.start() + 1], right]
+            if plain and (
+                (is_upper_line(right) and is_position_words(right))
+                or looks_like_name(right)
+                or looks_like_capital_name(right)
+            ):
+                return [text[: cut.start() + 1], right]
     return [text]
 
 
@@ -289,23 +356,89 @@ def signature_columns(text: str) -> list[str] | None:
     for piece in pieces:
         if is_signed_note(piece) or STORAGE_MARK.match(fold(piece)):
             return None
-        if not (signature_mark_at(piece) == 0 or is_position(piece) or looks_like_name(piece)
-                or looks_like_capital_name(piece)):
+        if not (
+            signature_mark_at(piece) == 0
+            or is_position(piece)
+            or looks_like_name(piece)
+            or looks_like_capital_name(piece)
+        ):
             return None
     return pieces
 
 
 # Words an office's title begins with: where a line of two titles printed side by side splits
-POSITION_HEADS = ("chu tich", "giam doc", "bi thu", "pho ", "truong ", "chanh ", "hieu truong", "tong ", "thu ky",
-                  "chu tri", "chu toa", "chi huy", "vien truong", "cuc truong", "uy vien", "thu truong", "dai dien",
-                  "to truong", "doi truong", "chu nhiem")
+POSITION_HEADS = (
+    "chu tich",
+    "giam doc",
+    "bi thu",
+    "pho ",
+    "truong ",
+    "chanh ",
+    "hieu truong",
+    "tong ",
+    "thu ky",
+    "chu tri",
+    "chu toa",
+    "chi huy",
+    "vien truong",
+    "cuc truong",
+    "uy vien",
+    "thu truong",
+    "dai dien",
+    "to truong",
+    "doi truong",
+    "chu nhiem",
+)
 TITLE_MODIFIERS = {"pho", "quyen", "q"}  # "PHÓ" alone is half of a title
 # Family names a second signer's name may begin with (wider than SURNAMES: only used to split a line that is
 # already known to hold two names)
-SPLIT_SURNAMES = SURNAMES | {"lo", "quang", "ca", "vi", "nong", "hua", "ma", "sung", "thach", "danh", "son", "ksor",
-                             "rah", "nie", "cu", "khuat", "lai", "lac", "lieu", "mac", "nghiem", "ong", "phung",
-                             "quan", "tang", "ton", "ung", "vuong", "cam", "chu", "dam", "diep", "han", "kha",
-                             "khong", "ninh", "phi", "y", "a", "h", "ka", "bui", "dieu", "lu", "tieu"}
+SPLIT_SURNAMES = SURNAMES | {
+    "lo",
+    "quang",
+    "ca",
+    "vi",
+    "nong",
+    "hua",
+    "ma",
+    "sung",
+    "thach",
+    "danh",
+    "son",
+    "ksor",
+    "rah",
+    "nie",
+    "cu",
+    "khuat",
+    "lai",
+    "lac",
+    "lieu",
+    "mac",
+    "nghiem",
+    "ong",
+    "phung",
+    "quan",
+    "tang",
+    "ton",
+    "ung",
+    "vuong",
+    "cam",
+    "chu",
+    "dam",
+    "diep",
+    "han",
+    "kha",
+    "khong",
+    "ninh",
+    "phi",
+    "y",
+    "a",
+    "h",
+    "ka",
+    "bui",
+    "dieu",
+    "lu",
+    "tieu",
+}
 
 
 def split_merged_marks(text: str) -> list[str] | None:
@@ -361,8 +494,11 @@ def split_names(text: str) -> list[str] | None:
 def two_column_signatures(lines: list[Line]) -> bool:
     """Do two signature blocks stand side by side in this tail (a wide gap, a second mark in a capital line,
     or a line of two titles above a line of two names)?"""
-    candidates = [line.text for line in lines if not line.blank and not DASH_LEAD.match(line.text)
-                  and not is_recipients_mark(line.key)]
+    candidates = [
+        line.text
+        for line in lines
+        if not line.blank and not DASH_LEAD.match(line.text) and not is_recipients_mark(line.key)
+    ]
     if any(signature_columns(text) or split_merged_marks(text) for text in candidates):
         return True
     return any(map(split_positions, candidates)) and any(map(split_names, candidates))
@@ -378,8 +514,9 @@ def read_tail(lines: list[Line]) -> Tail:
         if line.blank:
             continue
         text = line.text
-        side_by_side = signature_columns(text) or (two_columns and (
-            split_merged_marks(text) or split_positions(text) or split_names(text)))
+        side_by_side = signature_columns(text) or (
+            two_columns and (split_merged_marks(text) or split_positions(text) or split_names(text))
+        )
         if side_by_side:
             place_side_by_side(side_by_side, left_columns, signature_pieces)
             mode = "after" if mode == "recipients" else mode
@@ -388,7 +525,7 @@ def read_tail(lines: list[Line]) -> Tail:
             tail.found_recipients_mark = True
             mode = "recipients"
             cut = RECIPIENTS_MARK.match(look_alike(line.key))
-            rest = (text[cut.end():] if cut else text.split(":", 1)[1] if ":" in text else "").strip()
+            rest = (text[cut.end() :] if cut else text.split(":", 1)[1] if ":" in text else "").strip()
             pieces = split_columns(rest) if rest.strip() else []
             if pieces and not is_upper_line(pieces[0]) and signature_mark_at(pieces[0]) != 0:
                 add_recipient(tail, pieces.pop(0))
@@ -402,7 +539,11 @@ def read_tail(lines: list[Line]) -> Tail:
         if mode == "recipients" and take_recipient(tail, left, line):
             pass
         else:
-            if mode == "recipients" and not DASH_LEAD.match(left) and (is_upper_line(left) or signature_mark_at(left) == 0):
+            if (
+                mode == "recipients"
+                and not DASH_LEAD.match(left)
+                and (is_upper_line(left) or signature_mark_at(left) == 0)
+            ):
                 mode = "after"
             signature_pieces.append(left)
         signature_pieces.extend(rest)
@@ -422,7 +563,7 @@ def place_side_by_side(pieces: list[str], left_columns: list[list[str]], right: 
     while len(left_columns) < len(pieces) - 1:
         left_columns.insert(0, [])
     right.append(pieces[-1])
-    for column, piece in zip(left_columns[len(left_columns) - (len(pieces) - 1):], pieces[:-1]):
+    for column, piece in zip(left_columns[len(left_columns) - (len(pieces) - 1) :], pieces[:-1]):
         column.append(piece)
 
 

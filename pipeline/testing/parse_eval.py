@@ -17,8 +17,18 @@ from ..model import ParsedFields, Section
 from ..parse.lines import collapse
 from ..parse.references import number_key
 
-HEADER_FIELDS = ("national_title", "motto", "number", "serial", "symbol", "doc_type", "doc_type_code",
-                 "place", "date", "title")
+HEADER_FIELDS = (
+    "national_title",
+    "motto",
+    "number",
+    "serial",
+    "symbol",
+    "doc_type",
+    "doc_type_code",
+    "place",
+    "date",
+    "title",
+)
 SIGNATURE_FIELDS = ("authority", "acting", "position", "signer")
 
 
@@ -63,8 +73,9 @@ def compare_header(parsed: ParsedFields, expected: dict) -> list[Check]:
         for index, body in enumerate(want):
             for part in ("name", "parent"):
                 value = getattr(got[index], part) if index < len(got) else None
-                checks.append(Check("header", f"co_issuers[{index}].{part}", same(body.get(part), value),
-                                    body.get(part), value))
+                checks.append(
+                    Check("header", f"co_issuers[{index}].{part}", same(body.get(part), value), body.get(part), value)
+                )
     for name in HEADER_FIELDS:
         if name in expected:
             value = getattr(parsed, name)
@@ -81,8 +92,15 @@ def compare_tail(parsed: ParsedFields, expected: dict) -> list[Check]:
             value = got[index] if index < len(got) else None
             checks.append(Check("tail", f"recipients[{index}]", same(item, value), item, value))
     if "storage" in expected:
-        checks.append(Check("tail", "storage", [norm(s) for s in expected["storage"]] == [norm(s) for s in parsed.storage],
-                            expected["storage"], parsed.storage))
+        checks.append(
+            Check(
+                "tail",
+                "storage",
+                [norm(s) for s in expected["storage"]] == [norm(s) for s in parsed.storage],
+                expected["storage"],
+                parsed.storage,
+            )
+        )
     if "signature" in expected:
         want = expected["signature"] or {}
         for part in SIGNATURE_FIELDS:
@@ -94,15 +112,26 @@ def compare_tail(parsed: ParsedFields, expected: dict) -> list[Check]:
         for index, block in enumerate(want):
             for part in SIGNATURE_FIELDS:
                 value = getattr(got[index], part) if index < len(got) else None
-                checks.append(Check("tail", f"signatures[{index}].{part}", same(block.get(part), value),
-                                    block.get(part), value))
+                checks.append(
+                    Check("tail", f"signatures[{index}].{part}", same(block.get(part), value), block.get(part), value)
+                )
     closing = norm(parsed.closing or "")
     if "closing_start" in expected:
-        checks.append(Check("tail", "closing.start", closing.startswith(expected["closing_start"]),
-                            expected["closing_start"], closing[:80]))
+        checks.append(
+            Check(
+                "tail",
+                "closing.start",
+                closing.startswith(expected["closing_start"]),
+                expected["closing_start"],
+                closing[:80],
+            )
+        )
     if "closing_end" in expected:
-        checks.append(Check("tail", "closing.end", closing.endswith(expected["closing_end"]),
-                            expected["closing_end"], closing[-80:]))
+        checks.append(
+            Check(
+                "tail", "closing.end", closing.endswith(expected["closing_end"]), expected["closing_end"], closing[-80:]
+            )
+        )
     return checks
 
 
@@ -119,11 +148,25 @@ def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
         checks.append(Check("sections", f"{field}.count", len(want) == len(got), len(want), len(got)))
         for index, prefix in enumerate(want):
             value = norm(got[index]) if index < len(got) else None
-            checks.append(Check("sections", f"{field}[{index}]", bool(value) and value.startswith(norm(prefix)),
-                                prefix, (value or "")[: len(prefix) + 20]))
+            checks.append(
+                Check(
+                    "sections",
+                    f"{field}[{index}]",
+                    bool(value) and value.startswith(norm(prefix)),
+                    prefix,
+                    (value or "")[: len(prefix) + 20],
+                )
+            )
     if "addressees" in expected:
-        checks.append(Check("sections", "addressees", [norm(a) for a in expected["addressees"]] ==
-                            [norm(a) for a in parsed.addressees], expected["addressees"], parsed.addressees))
+        checks.append(
+            Check(
+                "sections",
+                "addressees",
+                [norm(a) for a in expected["addressees"]] == [norm(a) for a in parsed.addressees],
+                expected["addressees"],
+                parsed.addressees,
+            )
+        )
     if "sections" in expected:
         checks += compare_tree(parsed.sections, expected["sections"], "sections")
     for path, count in expected.get("paragraph_counts", {}).items():
@@ -138,12 +181,26 @@ def compare_tree(got: list[Section], want: list[Any], where: str) -> list[Check]
     for index, item in enumerate(want):
         section = got[index] if index < len(got) else None
         label = child_label(item)
-        checks.append(Check("sections", f"{where}[{index}].label", section is not None and section.label == label,
-                            label, section.label if section else None))
+        checks.append(
+            Check(
+                "sections",
+                f"{where}[{index}].label",
+                section is not None and section.label == label,
+                label,
+                section.label if section else None,
+            )
+        )
         if isinstance(item, dict):
             heading = section.heading if section else None
-            checks.append(Check("sections", f"{where}[{index}].heading", same(item.get("heading"), heading),
-                                item.get("heading"), heading))
+            checks.append(
+                Check(
+                    "sections",
+                    f"{where}[{index}].heading",
+                    same(item.get("heading"), heading),
+                    item.get("heading"),
+                    heading,
+                )
+            )
             children = item.get("children", [])
             if section is None:
                 checks.append(Check("sections", f"{where}[{index}].children", False, len(children), None))
@@ -151,8 +208,9 @@ def compare_tree(got: list[Section], want: list[Any], where: str) -> list[Check]
                 checks += compare_tree(section.children, children, f"{where}[{index}]")
             else:
                 labels = [c.label for c in section.children]
-                checks.append(Check("sections", f"{where}[{index}].children", labels == list(children),
-                                    children, labels))
+                checks.append(
+                    Check("sections", f"{where}[{index}].children", labels == list(children), children, labels)
+                )
     return checks
 
 
@@ -180,7 +238,9 @@ def compare_references(parsed: ParsedFields, expected: dict, loose_numbers: bool
         for part in ("kind", "date", "issuer"):
             if part in want:
                 value = getattr(ref, part) if ref else None
-                checks.append(Check("references", f"{want['number']}.{part}", same(want[part], value), want[part], value))
+                checks.append(
+                    Check("references", f"{want['number']}.{part}", same(want[part], value), want[part], value)
+                )
     wanted = {key(w["number"]) for w in expected["references"]}
     extra = [ref.number for ref in parsed.references if key(ref.number) not in wanted]
     checks.append(Check("references", "no_extra", not extra, [], extra))

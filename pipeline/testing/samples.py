@@ -56,10 +56,34 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 # Document type names of Decree 30/2020/NĐ-CP, Appendix III (the form, not any one document's wording).
 DOC_TYPES = (
-    "NGHỊ QUYẾT", "QUYẾT ĐỊNH", "CHỈ THỊ", "QUY CHẾ", "QUY ĐỊNH", "THÔNG CÁO", "THÔNG BÁO", "HƯỚNG DẪN",
-    "CHƯƠNG TRÌNH", "KẾ HOẠCH", "PHƯƠNG ÁN", "ĐỀ ÁN", "DỰ ÁN", "BÁO CÁO", "BIÊN BẢN", "TỜ TRÌNH",
-    "HỢP ĐỒNG", "CÔNG ĐIỆN", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "GIẤY ỦY QUYỀN", "GIẤY MỜI",
-    "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP", "PHIẾU GỬI", "PHIẾU CHUYỂN", "PHIẾU BÁO", "THƯ CÔNG",
+    "NGHỊ QUYẾT",
+    "QUYẾT ĐỊNH",
+    "CHỈ THỊ",
+    "QUY CHẾ",
+    "QUY ĐỊNH",
+    "THÔNG CÁO",
+    "THÔNG BÁO",
+    "HƯỚNG DẪN",
+    "CHƯƠNG TRÌNH",
+    "KẾ HOẠCH",
+    "PHƯƠNG ÁN",
+    "ĐỀ ÁN",
+    "DỰ ÁN",
+    "BÁO CÁO",
+    "BIÊN BẢN",
+    "TỜ TRÌNH",
+    "HỢP ĐỒNG",
+    "CÔNG ĐIỆN",
+    "BẢN GHI NHỚ",
+    "BẢN THỎA THUẬN",
+    "GIẤY ỦY QUYỀN",
+    "GIẤY MỜI",
+    "GIẤY GIỚI THIỆU",
+    "GIẤY NGHỈ PHÉP",
+    "PHIẾU GỬI",
+    "PHIẾU CHUYỂN",
+    "PHIẾU BÁO",
+    "THƯ CÔNG",
 )
 
 
@@ -234,8 +258,9 @@ def _leading_header_end(lines: list[str]) -> int:
         line = re.sub(r"\s+", " ", raw).strip()
         if not line:
             continue
-        anchor = bool(_NATIONAL_RE.search(line) or _MOTTO_RE.search(line) or line.startswith("Số")
-                      or _PLACE_DATE_RE.match(line))
+        anchor = bool(
+            _NATIONAL_RE.search(line) or _MOTTO_RE.search(line) or line.startswith("Số") or _PLACE_DATE_RE.match(line)
+        )
         if not (anchor or line.startswith("V/v") or (_is_upper_line(line) and len(line) <= 60)):
             break
         anchored |= anchor
@@ -278,8 +303,8 @@ def _split_tail(paragraphs: list[str], structure: DocumentStructure) -> list[str
         return paragraphs
     head = _RECIPIENTS_RE.match(paragraphs[start])
     structure.recipients_heading = "Nơi nhận:"
-    rest = paragraphs[start][head.end():].strip()
-    tail = ([rest] if rest else []) + paragraphs[start + 1:]
+    rest = paragraphs[start][head.end() :].strip()
+    tail = ([rest] if rest else []) + paragraphs[start + 1 :]
     index = 0
     while index < len(tail) and _LIST_ITEM_RE.match(tail[index]):
         structure.recipients.append(tail[index])
@@ -343,6 +368,7 @@ def structure_text(structure: DocumentStructure) -> str:
 # --------------------------------------------------------------------------------------------------
 # 3. Composition: drawing the structure on A4 pages
 # --------------------------------------------------------------------------------------------------
+
 
 def mm_to_px(mm: float) -> int:
     return round(mm / 25.4 * DPI)
@@ -426,8 +452,10 @@ class LayoutStyle:
             paragraph_gap_pt=float(rng.uniform(4.0, 9.0)),
             justify=bool(rng.random() < 0.8),
             margins_mm=(
-                float(rng.uniform(20, 25)), float(rng.uniform(20, 25)),
-                float(rng.uniform(30, 35)), float(rng.uniform(15, 20)),
+                float(rng.uniform(20, 25)),
+                float(rng.uniform(20, 25)),
+                float(rng.uniform(30, 35)),
+                float(rng.uniform(15, 20)),
             ),
             indent_mm=float(rng.uniform(10, 12.7)),
             ink=int(rng.integers(10, 35)),
@@ -498,8 +526,9 @@ class PageComposer:
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         self.pages[-1].lines.append(TruthLine(text=_truth(text), box=tuple(int(v) for v in box), region=region))
 
-    def draw_line(self, text: str, font, x0: float, width: float, align: str, region: str,
-                  baseline: int | None = None) -> int:
+    def draw_line(
+        self, text: str, font, x0: float, width: float, align: str, region: str, baseline: int | None = None
+    ) -> int:
         """Draw one line (align: left, centre, justify) at the cursor or at ``baseline``; returns its baseline."""
         if baseline is None:
             baseline = self.y + font.getmetrics()[0]
@@ -556,8 +585,15 @@ def wrap_words(text: str, font, first_width: float, width: float) -> list[str]:
     return lines
 
 
-def _draw_paragraph(page: PageComposer, text: str, font, align_last: str = "left", centred: bool = False,
-                    indent: int | None = None, width: int | None = None) -> None:
+def _draw_paragraph(
+    page: PageComposer,
+    text: str,
+    font,
+    align_last: str = "left",
+    centred: bool = False,
+    indent: int | None = None,
+    width: int | None = None,
+) -> None:
     style = page.style
     indent = mm_to_px(style.indent_mm) if indent is None else indent
     width = page.text_width if width is None else width
@@ -733,10 +769,12 @@ def _draw_signature(page: PageComposer, x_centre: float, y_centre: float) -> Non
     length = mm_to_px(rng.uniform(30, 45))
     t = np.linspace(0, 1, 400)
     x = x_centre - length / 2 + length * t
-    y = y_centre + sum(rng.uniform(-1, 1) * mm_to_px(4) * np.sin(2 * np.pi * (k + rng.random()) * t + rng.uniform(0, 6))
-                       for k in range(1, 4))
+    y = y_centre + sum(
+        rng.uniform(-1, 1) * mm_to_px(4) * np.sin(2 * np.pi * (k + rng.random()) * t + rng.uniform(0, 6))
+        for k in range(1, 4)
+    )
     loop = rng.uniform(0.15, 0.4)
-    x = x + mm_to_px(3) * np.exp(-((t - loop) / 0.05) ** 2) * np.sin(2 * np.pi * t * 12)
+    x = x + mm_to_px(3) * np.exp(-(((t - loop) / 0.05) ** 2)) * np.sin(2 * np.pi * t * 12)
     points = [(float(a), float(b)) for a, b in zip(x, y)]
     width = int(rng.integers(3, 6))
     page.draw.line(points, fill=int(rng.integers(30, 80)), width=width, joint="curve")
@@ -755,12 +793,17 @@ def _draw_seal(page: PageComposer, x_centre: float, y_centre: float, ring_text: 
     box = lambda r: (x_centre - r, y_centre - r, x_centre + r, y_centre + r)  # noqa: E731
     draw.ellipse(box(radius), outline=grey, width=7)
     draw.ellipse(box(radius * 0.62), outline=grey, width=4)
-    star = [(x_centre + radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.sin(np.pi * i / 5),
-             y_centre - radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.cos(np.pi * i / 5)) for i in range(10)]
+    star = [
+        (
+            x_centre + radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.sin(np.pi * i / 5),
+            y_centre - radius * 0.22 * (1 if i % 2 == 0 else 0.4) * np.cos(np.pi * i / 5),
+        )
+        for i in range(10)
+    ]
     draw.polygon(star, fill=grey)
     font = load_font("bold", 9)
     text = ring_text.upper()
-    ring = (radius * 0.81)
+    ring = radius * 0.81
     start = rng.uniform(-0.3, 0.3) - np.pi * 0.85
     step = 1.7 * np.pi / max(len(text), 1)
     for index, char in enumerate(text):
@@ -798,6 +841,7 @@ def compose_pages(structure: DocumentStructure, seed: int = 0, max_pages: int | 
 # 4. Degradation profiles
 # --------------------------------------------------------------------------------------------------
 
+
 def _rotate(arr: np.ndarray, degrees: float, fill: float) -> np.ndarray:
     h, w = arr.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
@@ -825,7 +869,7 @@ def _lighting(shape: tuple[int, int], rng: np.random.Generator, strength: float)
     gh, gw = max(2, h // 8), max(2, w // 8)
     yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
     angle = rng.uniform(0, 2 * np.pi)
-    ramp = (np.cos(angle) * xx / gw + np.sin(angle) * yy / gh)
+    ramp = np.cos(angle) * xx / gw + np.sin(angle) * yy / gh
     ramp = (ramp - ramp.min()) / (ramp.max() - ramp.min() + 1e-6)
     light = 1.0 - strength * 0.45 * ramp
     edge = int(rng.integers(0, 4))
@@ -944,7 +988,9 @@ def degrade(image: Image.Image, profile: str, rng: np.random.Generator) -> Image
     return Image.fromarray(np.clip(out, 0, 255).round().astype(np.uint8), mode="L")
 
 
-def render_document(text: str, profile: str = "clean", seed: int = 0, max_pages: int | None = None) -> list[RenderedPage]:
+def render_document(
+    text: str, profile: str = "clean", seed: int = 0, max_pages: int | None = None
+) -> list[RenderedPage]:
     """Render a Decree-30 style text to degraded A4 pages, each with the exact text drawn on it."""
     pages = compose_pages(derive_structure(text), seed=seed, max_pages=max_pages)
     for page in pages:
@@ -977,11 +1023,21 @@ def encode_pages(pages: list[RenderedPage], fmt: str, profile: str) -> bytes:
     quality = JPEG_QUALITY.get(profile, 85)
     if fmt == "pdf":
         # No creation/modification dates: the same pages give byte-identical files.
-        images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi[0]),
-                       quality=quality, creationDate=None, modDate=None)
+        images[0].save(
+            buffer,
+            "PDF",
+            save_all=True,
+            append_images=images[1:],
+            resolution=float(dpi[0]),
+            quality=quality,
+            creationDate=None,
+            modDate=None,
+        )
     elif fmt == "tiff":
         # JPEG-in-TIFF, as scanners write greyscale multi-page TIFF; Deflate would be ~10x larger on noise.
-        images[0].save(buffer, "TIFF", save_all=True, append_images=images[1:], dpi=dpi, compression="jpeg", quality=quality)
+        images[0].save(
+            buffer, "TIFF", save_all=True, append_images=images[1:], dpi=dpi, compression="jpeg", quality=quality
+        )
     elif fmt in ("png", "jpg"):
         if len(images) != 1:
             raise SampleError(f"{fmt} holds one page; got {len(images)}")
@@ -994,8 +1050,9 @@ def encode_pages(pages: list[RenderedPage], fmt: str, profile: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_sample(pages: list[RenderedPage], out_dir: Path, name: str, profile: str, fmt: str,
-                 truth_dir: Path | None = None) -> list[Path]:
+def write_sample(
+    pages: list[RenderedPage], out_dir: Path, name: str, profile: str, fmt: str, truth_dir: Path | None = None
+) -> list[Path]:
     """Write ``<name>.<profile>.<fmt>`` (PNG/JPEG: one file per page, ``.p0001`` before the suffix when the
     document has several pages) and ``<truth_dir>/<name>.<profile>.p0001.txt`` per page. Returns the files."""
     written: list[Path] = []
@@ -1022,8 +1079,15 @@ def write_truth(pages: list[RenderedPage], truth_dir: Path, name: str, profile: 
         _atomic_write(truth_path(truth_dir, name, profile, page.number), page.truth_text.encode("utf-8"))
 
 
-def render_folder(seeds: Path, out: Path, profiles: list[str], formats: list[str], max_pages: int | None,
-                  seed: int, truth_dir: Path | None) -> int:
+def render_folder(
+    seeds: Path,
+    out: Path,
+    profiles: list[str],
+    formats: list[str],
+    max_pages: int | None,
+    seed: int,
+    truth_dir: Path | None,
+) -> int:
     """Render every ``*.txt`` under ``seeds``; texts that are not clean Vietnamese are skipped with a note."""
     count = 0
     for source in sorted(seeds.glob("*.txt")):
