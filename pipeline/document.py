@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PlanocrError
 from .load import count_pages, detect_kind, load_page
-from .model import Correction, Document, Page, Provenance, Source
+from .model import Correction, Document, InputKind, Page, Provenance, Source
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
@@ -36,7 +36,7 @@ DOCUMENT_LEVEL_CATEGORIES = ("encrypted", "missing", "unsupported", "dependency"
 @dataclass(frozen=True)
 class DocumentPlan:
     path: Path
-    kind: str
+    kind: InputKind
     sha256: str
     pages: int
 
@@ -44,7 +44,7 @@ class DocumentPlan:
 @dataclass(frozen=True)
 class PageTask:
     path: Path
-    kind: str
+    kind: InputKind
     number: int
     options: Options
 
@@ -123,8 +123,10 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         from .ocr import ocr_page
         from .preprocess import preprocess_page
 
+        image = page_input.image
+        assert image is not None  # a page without text is an image to OCR
         t0 = time.perf_counter()
-        pre = preprocess_page(page_input.image, options) if options.preprocess else None
+        pre = preprocess_page(image, options) if options.preprocess else None
         timings["preprocess"] = time.perf_counter() - t0
         if options.restore:
             from .restore import start_warm_up
@@ -133,7 +135,7 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
             # earlier would compete for the GIL with loading and preprocessing the page)
             start_warm_up()
         t0 = time.perf_counter()
-        result = ocr_page(pre.image if pre else page_input.image, options, scale=pre.scale if pre else 1.0)
+        result = ocr_page(pre.image if pre else image, options, scale=pre.scale if pre else 1.0)
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence

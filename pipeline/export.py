@@ -383,7 +383,7 @@ def walk_sections(
 
 def mean_confidence(doc: Document) -> float | None:
     """Mean of the pages' OCR confidences (pages without one, e.g. text input, are left out)."""
-    values = [p.confidence for p in doc.pages if finite(p.confidence) is not None]
+    values = [p.confidence for p in doc.pages if p.confidence is not None and finite(p.confidence) is not None]
     return round(sum(values) / len(values), 4) if values else None
 
 
@@ -492,7 +492,7 @@ def fill_sheet(sheet, columns: list[str], rows: list[Row], to: Path) -> None:
         for column in columns:
             value = row.get(column)
             if isinstance(value, str):
-                value = xlsx_text(value, where=lambda column=column: f"{to}: {row.get('file')}: {column}")
+                value = xlsx_text(value, where=functools.partial(str, f"{to}: {row.get('file')}: {column}"))
                 if value.startswith("="):  # openpyxl would write it as a formula: force a string cell
                     value = WriteOnlyCell(sheet, value=value)
                     value.data_type = "s"

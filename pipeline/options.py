@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def _default_jobs() -> int:
@@ -79,7 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser, model: type[BaseModel] = Opti
             dest=name,
             default=default,
             choices=choices,
-            type=None if choices else _scalar_type(default),
+            type=None if choices else _scalar_type(default),  # type: ignore[arg-type]
             help=f"{help_text} (default: {default})",
         )
 
@@ -90,7 +92,7 @@ def _scalar_type(default):
     return type(default)
 
 
-def from_namespace(ns: argparse.Namespace, model: type[BaseModel] = Options) -> BaseModel:
+def from_namespace(ns: argparse.Namespace, model: type[ModelT]) -> ModelT:
     """Validated options; a bad value is a one-line usage error naming the flag (exit 2), not a traceback."""
     from pydantic import ValidationError
 

@@ -78,9 +78,9 @@ def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") ->
         if scale != 1.0:
             done.append(f"upscale:x{scale:.2f}")
     if "orientation" in steps:
-        gray, angle = fix_orientation(gray)
-        if angle:
-            done.append(f"orientation:{angle}")
+        gray, quarter_turns = fix_orientation(gray)
+        if quarter_turns:
+            done.append(f"orientation:{quarter_turns}")
     if "deskew" in steps:
         gray, angle = deskew(gray)
         if angle:
@@ -191,10 +191,10 @@ def fix_orientation(gray: np.ndarray, min_confidence: float = 3.0) -> tuple[np.n
         osd = pytesseract.image_to_osd(small, config="--psm 0", timeout=60)
     except Exception:  # OSD fails on pages with too few letters: leave the page as it is
         return gray, 0
-    rotate = int(re.search(r"Rotate: (\d+)", osd).group(1)) if "Rotate:" in osd else 0
-    confidence = (
-        float(re.search(r"Orientation confidence: ([\d.]+)", osd).group(1)) if "Orientation confidence" in osd else 0.0
-    )
+    rotate_match = re.search(r"Rotate: (\d+)", osd)
+    confidence_match = re.search(r"Orientation confidence: ([\d.]+)", osd)
+    rotate = int(rotate_match.group(1)) if rotate_match else 0
+    confidence = float(confidence_match.group(1)) if confidence_match else 0.0
     if rotate == 0 or confidence < min_confidence:
         return gray, 0
     turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -395,7 +395,7 @@ def remove_specks(gray: np.ndarray, components: tuple[np.ndarray, np.ndarray] | 
 def large_ink(labels: np.ndarray, stats: np.ndarray, small_ids: np.ndarray) -> np.ndarray:
     """The ink (255) of every component except ``small_ids``: all ink, less the few pixels of the small ones
     (a full-page label lookup, ``lookup[labels]``, cost ~30 ms a 300-DPI page; this ~4 ms)."""
-    ink = cv2.compare(labels, 0, cv2.CMP_NE)
+    ink = cv2.compare(labels, 0, cv2.CMP_NE)  # type: ignore[call-overload]  # a scalar operand is allowed
     ink.reshape(-1)[component_pixels(labels, stats, small_ids)] = 0
     return ink
 

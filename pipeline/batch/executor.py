@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,13 @@ class DocJob:
     plan: DocumentPlan | None = None
     outcome: DocOutcome | None = None
 
+    @property
+    def planned(self) -> DocumentPlan:
+        """The plan of a job that is to be processed (only those reach the executors' work)."""
+        if self.plan is None:
+            raise RuntimeError(f"{self.path}: no plan (the job was decided while planning)")
+        return self.plan
+
 
 def failed_outcome(job: DocJob, err: BaseException, seconds: float = 0.0, pages_processed: int = 0) -> DocOutcome:
     category, reason = describe_error(err)
@@ -119,10 +126,10 @@ def failed_outcome(job: DocJob, err: BaseException, seconds: float = 0.0, pages_
         path=job.path,
         name=job.name,
         status="failed",
-        sha256=job.plan.sha256 if job.plan else None,
+        sha256=job.planned.sha256 if job.plan else None,
         error=reason,
         category=category,
-        pages=job.plan.pages if job.plan else 0,
+        pages=job.planned.pages if job.plan else 0,
         pages_processed=pages_processed,
         seconds=seconds,
     )
@@ -243,7 +250,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=worker_main, args=(child_end,), daemon=True)
+        process = self.context.Process(target=worker_main, args=(child_end,), daemon=True)  # type: ignore[attr-defined]
         process.start()
         child_end.close()
         return _Worker(process=process, conn=parent_end)
@@ -321,7 +328,7 @@ class WorkerPool:
             worker.process.join(timeout=5)
         if worker.process.is_alive():
             try:
-                os.killpg(worker.process.pid, signal.SIGKILL)  # the worker and its Tesseract
+                os.killpg(worker.process.pid or 0, signal.SIGKILL)  # the worker and its Tesseract
             except (ProcessLookupError, PermissionError):
                 worker.process.kill()
             worker.process.join(timeout=5)
@@ -365,7 +372,9 @@ class LocalExecutor:
         self.stats: dict[str, float] = {}
         self.idle_at_end = 0.0
 
-    def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
+    def run(
+        self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None
+    ) -> Generator[DocOutcome, None, None]:
         source = iter(jobs)
         open_docs: deque[_OpenDoc] = deque()
         by_index: dict[int, _OpenDoc] = {}
@@ -388,7 +397,7 @@ class LocalExecutor:
                 while open_docs and open_docs[0].outcome is not None:
                     doc = open_docs.popleft()
                     by_index.pop(doc.job.index, None)
-                    yield doc.outcome
+                    yield doc.outcome  # type: ignore[misc]  # not None: checked by the loop's condition
                 if exhausted and not open_docs:
                     return
                 self._feed(open_docs)
@@ -428,7 +437,7 @@ class LocalExecutor:
     def _open(self, job: DocJob) -> _OpenDoc:
         doc = _OpenDoc(job=job, outcome=job.outcome, started=time.monotonic())
         if doc.outcome is None:
-            doc.pending.extend(page_tasks(job.plan, self.options))
+            doc.pending.extend(page_tasks(job.planned, self.options))
         return doc
 
     def _feed(self, open_docs: deque[_OpenDoc]) -> None:
@@ -454,8 +463,8 @@ class LocalExecutor:
             else:
                 doc.assembling = True
                 results = [doc.results[n] for n in sorted(doc.results)]
-                limit = hard_page_limit(self.options) + doc.job.plan.pages
-                self.pool.submit((doc.job.index, 0), assemble_task, (doc.job.plan, results, self.options), limit)
+                limit = hard_page_limit(self.options) + doc.job.planned.pages
+                self.pool.submit((doc.job.index, 0), assemble_task, (doc.job.planned, results, self.options), limit)
 
     def _complete(self, completion: Completion, by_index: dict[int, _OpenDoc], on_page: Callable[[int], None]) -> None:
         index, page = completion.key
@@ -479,10 +488,10 @@ class LocalExecutor:
                     path=job.path,
                     name=job.name,
                     status="ok",
-                    sha256=job.plan.sha256,
+                    sha256=job.planned.sha256,
                     document=document,
                     results=results,
-                    pages=job.plan.pages,
+                    pages=job.planned.pages,
                     pages_processed=len(results),
                     seconds=seconds,
                     timings=timings,
@@ -594,7 +603,7 @@ class RayExecutor:
         self.ray = ray
         self.options = options
         self.started_here = False
-        self._task = None
+        self._task: Any = None  # the remote function, made on first use
 
     def _connect(self) -> None:
         ray = self.ray
@@ -614,7 +623,9 @@ class RayExecutor:
             remote = remote.options(runtime_env={"env_vars": {FAULTS_VARIABLE: hook}})
         self._task = remote
 
-    def run(self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None) -> Iterator[DocOutcome]:
+    def run(
+        self, jobs: Iterable[DocJob], on_page: Callable[[int], None] = lambda n: None
+    ) -> Generator[DocOutcome, None, None]:
         ray = self.ray
         window = 2  # unfinished documents in flight; 2 × the cluster's CPUs once connected
         source = iter(jobs)
@@ -634,12 +645,12 @@ class RayExecutor:
                             window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
                         doc.stream = self._task.remote(str(job.path), job.name, self.options)
                         doc.submitted = time.monotonic()
-                        doc.budget = document_deadline(job.plan.pages, self.options)
+                        doc.budget = document_deadline(job.planned.pages, self.options)
                         doc.queue_budget = queue_deadline([d.budget for d in self._unfinished(queue)] + [doc.budget])
                     queue.append(doc)
                 self._settle(self._unfinished(queue), on_page)
                 while queue and queue[0].outcome is not None:
-                    yield queue.popleft().outcome
+                    yield queue.popleft().outcome  # type: ignore[misc]  # not None: checked by the loop's condition
                 if exhausted and not queue:
                     return
                 unfinished = self._unfinished(queue)
@@ -678,7 +689,7 @@ class RayExecutor:
                     )
                 else:
                     err = PageTimeoutError(
-                        f"document not finished {doc.budget:.0f} s after it started ({doc.job.plan.pages} page(s) × "
+                        f"document not finished {doc.budget:.0f} s after it started ({doc.job.planned.pages} page(s) × "
                         f"{hard_page_limit(self.options):.0f} s + {COLD_START_SECONDS:.0f} s start-up); Ray task cancelled"
                     )
                 doc.outcome = failed_outcome(doc.job, err, now - doc.submitted)
@@ -698,9 +709,9 @@ class RayExecutor:
             doc.started = time.monotonic()
             return
         if not reply["ok"]:
-            err = PlanocrError(reply["error"])
-            err.category = reply["category"]
-            doc.outcome = failed_outcome(job, err, seconds)
+            failure = PlanocrError(reply["error"])
+            failure.category = reply["category"]
+            doc.outcome = failed_outcome(job, failure, seconds)
             return
         results = reply["results"]
         on_page(len(results))
@@ -709,10 +720,10 @@ class RayExecutor:
             path=job.path,
             name=job.name,
             status="ok",
-            sha256=job.plan.sha256,
+            sha256=job.planned.sha256,
             document=reply["document"],
             results=results,
-            pages=job.plan.pages,
+            pages=job.planned.pages,
             pages_processed=len(results),
             seconds=seconds,
             timings=sum_timings(results),

@@ -23,9 +23,10 @@ import shutil
 import signal
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..document import plan_document, sha256_file
 from ..errors import DependencyError, UsageError
@@ -129,14 +130,9 @@ def preflight(inputs: list[Path], options: Options) -> None:
     if suffixes & PDF_SUFFIXES and shutil.which("pdftoppm") is None:
         raise DependencyError("poppler's pdftoppm is not installed (needed for PDFs); apt-get install poppler-utils")
     if suffixes & (PDF_SUFFIXES | IMAGE_SUFFIXES):
-        try:
-            from ..ocr import check_tesseract
-        except ImportError:
-            check_tesseract = None
-        if check_tesseract is not None:
-            check_tesseract(options.lang)
-        elif shutil.which("tesseract") is None:
-            raise DependencyError("tesseract is not installed; apt-get install tesseract-ocr tesseract-ocr-vie")
+        from ..ocr import check_tesseract
+
+        check_tesseract(options.lang)  # raises DependencyError naming what to install
 
 
 # --- the batch ------------------------------------------------------------------------------------
@@ -232,6 +228,7 @@ def account(summary: BatchSummary, outcome: DocOutcome, entry: dict) -> None:
         summary.ok += 1
         summary.pages += outcome.pages
         document = outcome.document
+        assert document is not None  # an ok outcome carries its record
         summary.confidences.extend(p.confidence for p in document.pages if p.confidence is not None)
         summary.needs_review += int(document.needs_review)
         for stage, seconds in outcome.timings.items():
@@ -256,7 +253,7 @@ class StopSignals:
     def __init__(self):
         self.critical = False
         self.pending = False
-        self.previous: dict[int, object] = {}
+        self.previous: dict[int, Any] = {}
 
     def __enter__(self) -> StopSignals:
         try:
@@ -288,6 +285,10 @@ class StopSignals:
             raise KeyboardInterrupt
 
 
+def no_outcomes() -> Generator[DocOutcome, None, None]:
+    yield from ()
+
+
 def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Reporter | None = None) -> BatchSummary:
     reporter = reporter or Reporter(log_json=options.log_json)
     inputs = expand_inputs(paths, exclude=outdir)
@@ -315,7 +316,7 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
         done = manifest.completed() if options.resume else {}
         reporter.start(len(inputs), outdir=str(outdir), jobs=options.jobs, executor=options.executor, run=run)
         jobs = plan_jobs(inputs, names, options, done, outdir, keys)
-        outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else jobs  # no inputs: no workers started
+        outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else no_outcomes()  # no workers started
         with StopSignals() as stop, contextlib.closing(outcomes):
             for outcome in outcomes:
                 with stop.deferred():

@@ -14,6 +14,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from .page import (
 class PageFacts:
     """What the page dictionary says, read once per page."""
 
-    page: object  # pikepdf.Page
+    page: Any  # pikepdf.Page
     box: tuple[float, float, float, float]  # MediaBox, normalised (x0, y0, x1, y1), points
     poppler_box: tuple[float, float, float, float]  # the same numbers as poppler reads them (poppler_real)
     rotate: int  # /Rotate, 0/90/180/270 (anything else is refused by the direct path)
@@ -185,7 +186,7 @@ GENERIC_FILTERS = {"/FlateDecode", "/LZWDecode", "/RunLengthDecode", "/ASCIIHexD
 @dataclass
 class PlacedImage:
     image: object  # pikepdf.Stream of the image XObject
-    ctm: tuple[float, float, float, float, float, float]  # user space, from the cm operands as floats
+    ctm: tuple[float, ...]  # six numbers, user space, from the cm operands as floats
     cm_operands: list  # the cm operand lists in force, outermost first (for poppler's own arithmetic)
 
 
@@ -403,7 +404,7 @@ def find_single_image(page) -> PlacedImage:
         raise NotAPlainScan(f"content stream unreadable ({type(err).__name__})") from None
     resources = inherited(page.obj, "/Resources")
     xobjects = resources.get("/XObject") if resources is not None else None
-    ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    ctm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     cm_operands: list = []
     text_mode = 0
     saved: list[tuple[tuple[float, ...], list, int]] = []
@@ -552,7 +553,7 @@ def read_colour_space(value, bpc: int) -> tuple[str, np.ndarray | None]:
         return "rgb", None
     if isinstance(value, pikepdf.Array) and len(value) == 4 and value[0] == "/Indexed":
         base, hival, lookup = value[1], int(value[2]), value[3]
-        channels = {"/DeviceGray": 1, "/DeviceRGB": 3}.get(base if isinstance(base, pikepdf.Name) else None)
+        channels = {"/DeviceGray": 1, "/DeviceRGB": 3}.get(str(base)) if isinstance(base, pikepdf.Name) else None
         if channels is None or not 0 <= hival <= 255 or bpc not in (1, 2, 4, 8):
             raise NotAPlainScan("palette over an unsupported colour space")
         table = bytes(lookup.read_bytes() if isinstance(lookup, pikepdf.Stream) else lookup)
@@ -659,7 +660,7 @@ def decode_samples(
         samples = (bits.reshape(height, width, bpc) * weights).sum(axis=2, dtype=np.uint8)
     if space == "rgb":
         return poppler_gray(samples.reshape(height, width, 3))
-    if space == "indexed":
+    if space == "indexed" and palette is not None:
         return palette[samples]
     return samples * np.uint8(255 // (2**bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
 

@@ -78,9 +78,9 @@ def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = N
     words = parse_tsv(tsv)
     text, numbered = render_lines(order_lines(words))
     record_words = [to_model_word(w, line_no, scale) for line_no, w in numbered]
-    real = [w for w in record_words if is_real_word(w.text)]
-    confidence = round(statistics.fmean(w.confidence for w in real), 4) if real else None
-    low = [w for w in real if w.confidence < LOW_CONFIDENCE]
+    real = [w for w in record_words if is_real_word(w.text) and w.confidence is not None]
+    confidence = round(statistics.fmean(w.confidence or 0.0 for w in real), 4) if real else None
+    low = [w for w in real if (w.confidence or 0.0) < LOW_CONFIDENCE]
     return OcrResult(
         text=text, confidence=confidence, words=record_words, low_confidence_words=low, tsv=tsv, steps=list(steps or [])
     )

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..model import Issuer, ParsedFields, Section
 from .body import Body, build_body, starts_closing
@@ -33,7 +33,7 @@ from .tail import Tail, find_tail_end, find_tail_start, read_tail
 T = TypeVar("T")
 
 
-def guarded(stage: str, warnings: list[str], default: T, func: Callable[..., T], *args) -> T:
+def guarded(stage: str, warnings: list[str], default: Any, func: Callable[..., T], *args: Any) -> T:
     """Run one part of the parser; a bug in it costs that part's fields and a warning, never the record."""
     try:
         return func(*args)

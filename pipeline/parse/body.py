@@ -179,7 +179,7 @@ def starts_closing(line_key: str, text: str) -> bool:
 
 def wrap_width(lines: list[Line]) -> int:
     """Typical full-line width: hard-wrapped text has most lines near it; a short heading line is below it."""
-    lengths = sorted(len(l.flat) for l in lines if not l.blank)
+    lengths = sorted(len(line.flat) for line in lines if not line.blank)
     if not lengths:
         return 80
     return lengths[int(len(lengths) * 0.75)]

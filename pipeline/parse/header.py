@@ -296,7 +296,7 @@ def iso_date(day: str | None, month: str | None, year: str | None) -> str | None
 
 def read_number(text: str) -> tuple[str, str | None, str, int] | None:
     """'36  /KH-UBND…' → ('36/KH-UBND', '36', 'KH-UBND', end offset); Party style '383-QĐ/TW' too."""
-    skipped = NUMBER_JUNK.match(text).end()  # scan specks between "Số:" and a blank serial ("Số: —_ /KH")
+    skipped = NUMBER_JUNK.match(text).end()  # type: ignore[union-attr]  # matches any text (all optional); scan specks between "Số:" and a blank serial ("Số: —_ /KH")
     match = NUMBER_BODY.match(text, skipped)
     if not match:
         return None

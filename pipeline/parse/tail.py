@@ -533,7 +533,7 @@ def read_tail(lines: list[Line]) -> Tail:
             continue
         pieces = split_columns(text)
         left = pieces[0]
-        rest = pieces[1:]
+        right_pieces = pieces[1:]
         if mode == "before" and DASH_LEAD.match(left) and signature_mark_at(left) != 0:
             mode = "recipients"  # the list without its "Nơi nhận" line (lost by OCR)
         if mode == "recipients" and take_recipient(tail, left, line):
@@ -546,7 +546,7 @@ def read_tail(lines: list[Line]) -> Tail:
             ):
                 mode = "after"
             signature_pieces.append(left)
-        signature_pieces.extend(rest)
+        signature_pieces.extend(right_pieces)
     if left_columns:
         # lines of one piece in a side-by-side layout belong to the right-hand block (the usual place)
         blocks = [*left_columns, signature_pieces]

@@ -68,11 +68,13 @@ def compare_header(parsed: ParsedFields, expected: dict) -> list[Check]:
             value = getattr(got, part) if got else None
             checks.append(Check("header", f"issuer.{part}", same(want.get(part), value), want.get(part), value))
     if "co_issuers" in expected:  # the other bodies of a joint document
-        want, got = expected["co_issuers"], parsed.co_issuers
-        checks.append(Check("header", "co_issuers.count", len(want) == len(got), len(want), len(got)))
-        for index, body in enumerate(want):
+        want_bodies, got_bodies = expected["co_issuers"], parsed.co_issuers
+        checks.append(
+            Check("header", "co_issuers.count", len(want_bodies) == len(got_bodies), len(want_bodies), len(got_bodies))
+        )
+        for index, body in enumerate(want_bodies):
             for part in ("name", "parent"):
-                value = getattr(got[index], part) if index < len(got) else None
+                value = getattr(got_bodies[index], part) if index < len(got_bodies) else None
                 checks.append(
                     Check("header", f"co_issuers[{index}].{part}", same(body.get(part), value), body.get(part), value)
                 )
@@ -107,11 +109,13 @@ def compare_tail(parsed: ParsedFields, expected: dict) -> list[Check]:
             value = getattr(parsed.signature, part) if parsed.signature else None
             checks.append(Check("tail", f"signature.{part}", same(want.get(part), value), want.get(part), value))
     if "signatures" in expected:  # every block, in reading order
-        want, got = expected["signatures"], parsed.signatures
-        checks.append(Check("tail", "signatures.count", len(want) == len(got), len(want), len(got)))
-        for index, block in enumerate(want):
+        want_blocks, got_blocks = expected["signatures"], parsed.signatures
+        checks.append(
+            Check("tail", "signatures.count", len(want_blocks) == len(got_blocks), len(want_blocks), len(got_blocks))
+        )
+        for index, block in enumerate(want_blocks):
             for part in SIGNATURE_FIELDS:
-                value = getattr(got[index], part) if index < len(got) else None
+                value = getattr(got_blocks[index], part) if index < len(got_blocks) else None
                 checks.append(
                     Check("tail", f"signatures[{index}].{part}", same(block.get(part), value), block.get(part), value)
                 )
@@ -152,7 +156,7 @@ def compare_sections(parsed: ParsedFields, expected: dict) -> list[Check]:
                 Check(
                     "sections",
                     f"{field}[{index}]",
-                    bool(value) and value.startswith(norm(prefix)),
+                    value is not None and bool(value) and value.startswith(norm(prefix)),
                     prefix,
                     (value or "")[: len(prefix) + 20],
                 )

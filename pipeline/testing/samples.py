@@ -302,6 +302,7 @@ def _split_tail(paragraphs: list[str], structure: DocumentStructure) -> list[str
     if start is None:
         return paragraphs
     head = _RECIPIENTS_RE.match(paragraphs[start])
+    assert head is not None  # start was found by this pattern
     structure.recipients_heading = "Nơi nhận:"
     rest = paragraphs[start][head.end() :].strip()
     tail = ([rest] if rest else []) + paragraphs[start + 1 :]
@@ -414,13 +415,13 @@ class RenderedPage:
         """The same lines in row order (columns side by side joined left to right), which is how plain
         Tesseract reads a two-column header; for telling reading-order errors from recognition errors."""
         rows: list[list[TruthLine]] = []
-        for line in sorted(self.lines, key=lambda l: (l.box[1] + l.box[3]) / 2):
+        for line in sorted(self.lines, key=lambda truth: (truth.box[1] + truth.box[3]) / 2):
             centre = (line.box[1] + line.box[3]) / 2
             if rows and abs(centre - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2) < (line.box[3] - line.box[1]) / 2:
                 rows[-1].append(line)
             else:
                 rows.append([line])
-        return "\n".join(" ".join(l.text for l in sorted(row, key=lambda l: l.box[0])) for row in rows) + "\n"
+        return "\n".join(" ".join(t.text for t in sorted(row, key=lambda t: t.box[0])) for row in rows) + "\n"
 
     @property
     def truth_text(self) -> str:
@@ -524,7 +525,9 @@ class PageComposer:
             self.draw.text((x, baseline), word, font=font, fill=self.style.ink, anchor="ls")
             boxes.append(self.draw.textbbox((x, baseline), word, font=font, anchor="ls"))
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        self.pages[-1].lines.append(TruthLine(text=_truth(text), box=tuple(int(v) for v in box), region=region))
+        self.pages[-1].lines.append(
+            TruthLine(text=_truth(text), box=(int(box[0]), int(box[1]), int(box[2]), int(box[3])), region=region)
+        )
 
     def draw_line(
         self, text: str, font, x0: float, width: float, align: str, region: str, baseline: int | None = None
@@ -769,7 +772,7 @@ def _draw_signature(page: PageComposer, x_centre: float, y_centre: float) -> Non
     length = mm_to_px(rng.uniform(30, 45))
     t = np.linspace(0, 1, 400)
     x = x_centre - length / 2 + length * t
-    y = y_centre + sum(
+    y: np.ndarray = y_centre + sum(  # type: ignore[assignment]  # a sum of arrays
         rng.uniform(-1, 1) * mm_to_px(4) * np.sin(2 * np.pi * (k + rng.random()) * t + rng.uniform(0, 6))
         for k in range(1, 4)
     )
@@ -820,7 +823,8 @@ def _draw_seal(page: PageComposer, x_centre: float, y_centre: float, ring_text: 
     page.pages[-1].image.paste(Image.fromarray(np.minimum(np.asarray(page.pages[-1].image), faded.astype(np.uint8))))
     page.draw = ImageDraw.Draw(page.pages[-1].image)
     reach = radius + 8
-    page.pages[-1].marks.append(("seal", tuple(int(v) for v in box(reach))))
+    left, top, right, bottom = (int(v) for v in box(reach))
+    page.pages[-1].marks.append(("seal", (left, top, right, bottom)))
 
 
 def compose_pages(structure: DocumentStructure, seed: int = 0, max_pages: int | None = None) -> list[RenderedPage]:
@@ -851,7 +855,9 @@ def _rotate(arr: np.ndarray, degrees: float, fill: float) -> np.ndarray:
 def _jpeg_roundtrip(arr: np.ndarray, quality: int) -> np.ndarray:
     ok, encoded = cv2.imencode(".jpg", np.clip(arr, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
-    return cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE).astype(np.float32)
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+    assert decoded is not None
+    return decoded.astype(np.float32)
 
 
 def _smooth_field(shape: tuple[int, int], rng: np.random.Generator, cells: int) -> np.ndarray:
@@ -888,8 +894,8 @@ def _salt_and_pepper(arr: np.ndarray, rng: np.random.Generator, amount: float) -
 
 def _perspective(arr: np.ndarray, rng: np.random.Generator, amount: float, fill: float) -> np.ndarray:
     h, w = arr.shape
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    jitter = rng.uniform(-amount, amount, (4, 2)) * np.float32([w, h])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    jitter = rng.uniform(-amount, amount, (4, 2)) * np.array([w, h], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(src, (src + jitter).astype(np.float32))
     return cv2.warpPerspective(arr, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
 
@@ -926,7 +932,7 @@ def _degrade_photocopy(arr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     h, w = arr.shape
     ink = (255.0 - arr) / 255.0
     # Thin strokes: erode the ink, then lose it where the toner field is weak, so strokes break.
-    ink = cv2.erode(ink, np.ones((2, 2), np.uint8))
+    ink = cv2.erode(ink, np.ones((2, 2), np.uint8))  # type: ignore[assignment]
     toner = PHOTOCOPY_TONER[0] + (1 - PHOTOCOPY_TONER[0]) * _smooth_field((h, w), rng, 40)
     ink = (cv2.GaussianBlur(ink * toner, (0, 0), 0.8) > PHOTOCOPY_TONER[1]).astype(np.float32)
     background = rng.uniform(190, 210) + 12 * (_smooth_field((h, w), rng, 8) - 0.5)
