@@ -1,3 +1,3 @@
 """planocr: Vietnamese administrative plans from paper to clean text and JSON records."""
 
-__version__ = "0.2.1"
+__version__ = "0.3.0"

@@ -19,28 +19,28 @@ from .errors import (
     DependencyError,
     MissingInputError,
     PlanocrError,
-    UnreadableInputError,
     UsageError,
 )
 
 
-def _read_input(source: str | None) -> str:
-    """Read UTF-8 text from FILE or stdin ('-'); anything else is a one-line error, never a traceback."""
-    name = "<stdin>" if source in (None, "-") else source
+def _read_bytes(source: str | None) -> bytes:
+    """The bytes of FILE or stdin ('-'); a missing file is a one-line error, never a traceback."""
     if source in (None, "-"):
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:  # already text (an embedding caller or a test replaced stdin)
-            return sys.stdin.read()
-        data = stream.read()
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise MissingInputError("no such file", path=source)
-        data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UnreadableInputError(f"not UTF-8 text (invalid byte at offset {err.start})", path=name) from None
+            return sys.stdin.read().encode("utf-8")
+        return stream.read()
+    path = Path(source)
+    if not path.is_file():
+        raise MissingInputError("no such file", path=source)
+    return path.read_bytes()
+
+
+def _read_input(source: str | None) -> str:
+    """UTF-8 text from FILE or stdin ('-'), decoded as text inputs are (BOM, line ends, NFC)."""
+    from .load.text import decode_text
+
+    return decode_text(_read_bytes(source), "<stdin>" if source in (None, "-") else source)
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
@@ -80,20 +80,13 @@ def cmd_restore(ns: argparse.Namespace) -> int:
 
 
 def cmd_parse(ns: argparse.Namespace) -> int:
-    import hashlib
+    from .document import text_document
+    from .options import Options
 
-    from .model import Document, Source
-    from .parse import parse_text
-
-    text = _read_input(ns.file)
-    parsed = parse_text(text)
     name = "-" if ns.file in (None, "-") else Path(ns.file).name
-    doc = Document(
-        source=Source(file=name, sha256=hashlib.sha256(text.encode()).hexdigest(), kind="text", pages=1),
-        **parsed.model_dump(),
-        text=text,
-    )
-    doc.needs_review = bool(doc.warnings)
+    # parse reads already repaired text: restoration off, so the record equals `planocr run --no-restore`'s
+    where = "<stdin>" if ns.file in (None, "-") else ns.file
+    doc = text_document(_read_bytes(ns.file), name, Options(jobs=1, restore=False), where=where)
     sys.stdout.write(doc.to_json())
     return EXIT_OK
 

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import PlanocrError
-from .load import count_pages, detect_kind, load_page
-from .model import Correction, Document, InputKind, Page, Provenance, Source
+from .load import PageInput, count_pages, detect_kind, load_page
+from .load.text import decode_text
+from .model import Correction, Document, InputKind, Page, PageKind, Provenance, Source, Word
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
@@ -108,12 +109,21 @@ def failed_page(number: int, category: str, reason: str, timings: dict[str, floa
 
 
 def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
-    options = task.options
     started = time.perf_counter()
     cpu_started = time.process_time()
-    page_input = load_page(task.path, task.kind, task.number, options)
+    page_input = load_page(task.path, task.kind, task.number, task.options)
     timings["load"] = time.perf_counter() - started
-    words = []
+    result = process_loaded_page(page_input, task.options, timings)
+    timings["total"] = time.perf_counter() - started
+    timings["python_cpu"] = time.process_time() - cpu_started  # this process's CPU on the page (Tesseract's is apart)
+    return result
+
+
+def process_loaded_page(page_input: PageInput, options: Options, timings: dict[str, float]) -> PageResult:
+    """The page stages after loading: (preprocess → OCR when the page is an image) → restore."""
+    words: list[Word] = []  # every OCR word, in reading order
+    low_confidence: list[Word] = []
+    size: tuple[int, int] | None = None
     tsv = None
     confidence = None
     steps: list[str] = []
@@ -138,7 +148,9 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         result = ocr_page(pre.image if pre else image, options, scale=pre.scale if pre else 1.0)
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
-        raw, words, tsv, confidence = result.text, result.low_confidence_words, result.tsv, result.confidence
+        raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
+        low_confidence = result.low_confidence_words
+        size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = load_steps + (pre.steps if pre else []) + list(result.steps)
     text, corrections = raw, []
@@ -146,21 +158,49 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
         from .restore import restore_page
 
         t0 = time.perf_counter()
-        restored = restore_page(raw, task.number, words=words, from_ocr=page_input.text_path == "ocr")
+        restored = restore_page(raw, page_input.number, words=low_confidence, from_ocr=page_input.text_path == "ocr")
         timings["restore"] = time.perf_counter() - t0
         text, corrections = restored.text, restored.corrections
+        words = words_as_restored(words, text)
     page = Page(
-        number=task.number,
+        number=page_input.number,
         text=text,
         raw_text=raw,
         confidence=confidence,
         text_path=page_input.text_path,
-        low_confidence_words=words,
+        low_confidence_words=low_confidence,
+        kind=PAGE_KIND_OF_PATH[page_input.text_path],
+        size=size,
+        words=words,
         steps=steps,
     )
-    timings["total"] = time.perf_counter() - started
-    timings["python_cpu"] = time.process_time() - cpu_started  # this process's CPU on the page (Tesseract's is apart)
     return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
+
+
+# What a page is, by how its text was obtained (the load stage refines this: blank pages, scans with a text layer).
+PAGE_KIND_OF_PATH: dict[str, PageKind] = {"ocr": "scan", "text-layer": "born-digital", "text": "text"}
+
+
+def words_as_restored(words: list[Word], text: str) -> list[Word]:
+    """The OCR words with restoration's changes: the page text's line N holds the words of line N joined by
+    single spaces, and restoration changes letters within words, never the spaces, so the i-th word of a
+    line becomes the i-th space-separated piece of the restored line. A line whose piece count no longer
+    matches keeps its OCR words (never a misplaced change)."""
+    lines = text.split("\n")
+    by_line: dict[int, list[int]] = {}
+    for index, word in enumerate(words):
+        if word.line is not None:
+            by_line.setdefault(word.line, []).append(index)
+    result = list(words)
+    for line_no, indices in by_line.items():
+        pieces = lines[line_no - 1].split(" ") if 0 < line_no <= len(lines) else []
+        if len(pieces) != len(indices):
+            continue
+        for index, piece in zip(indices, pieces):
+            word = words[index]
+            if piece != word.text:
+                result[index] = word.model_copy(update={"text": piece, "original": word.original or word.text})
+    return result
 
 
 def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Options) -> Document:
@@ -197,6 +237,15 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     )
     doc.needs_review = bool(doc.warnings)
     return doc
+
+
+def text_document(data: bytes, name: str, options: Options, *, where: str | None = None) -> Document:
+    """The record of a text input given as bytes (``planocr parse`` of a file or stdin): the same decoding,
+    page stages and record builder as ``planocr run`` on a .txt file, so the two give the same record."""
+    text = decode_text(data, where or name)  # where: how errors name the input (a path, "<stdin>")
+    plan = DocumentPlan(path=Path(name), kind="text", sha256=hashlib.sha256(data).hexdigest(), pages=1)
+    result = process_loaded_page(PageInput(number=1, text_path="text", text=text), options, {})
+    return assemble_document(plan, [result], options)
 
 
 def tesseract_version(lang: str) -> str | None:

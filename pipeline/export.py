@@ -85,6 +85,18 @@ TABLES: dict[str, dict[str, str]] = {
         "co_issuers": "str",
         "n_signatures": "int",
         "signers": "str",
+        "n_assignments": "int",
+        "n_targets": "int",
+        "n_tables": "int",
+        "n_digital_signatures": "int",
+        "digital_signers": "str",
+        "signatures_intact": "bool",
+        "received_number": "str",
+        "received_date": "str",
+        "reviewed": "bool",
+        "n_review_changes": "int",
+        "pdf": "str",
+        "alto": "str",
     },
     "sections": {
         **PROVENANCE,
@@ -354,7 +366,27 @@ def document_row(doc: Document, prov: Row, record_name: str | None, *, n_section
         "co_issuers": join([body.name for body in doc.co_issuers if body.name], ITEM_SEPARATOR),
         "n_signatures": len(doc.signatures),
         "signers": join([s.signer for s in doc.signatures if s.signer], ITEM_SEPARATOR),
+        "n_assignments": len(doc.assignments),
+        "n_targets": len(doc.targets),
+        "n_tables": len(doc.tables),
+        "n_digital_signatures": len(doc.digital_signatures),
+        "digital_signers": join([s.signer for s in doc.digital_signatures if s.signer], ITEM_SEPARATOR),
+        # every signature intact: true; any broken: false; none, or one that could not be checked: null
+        "signatures_intact": all_intact(doc),
+        "received_number": doc.received.number if doc.received else None,
+        "received_date": doc.received.date if doc.received else None,
+        "reviewed": doc.reviewed,
+        "n_review_changes": len(doc.review),
+        "pdf": doc.outputs.pdf if doc.outputs else None,
+        "alto": doc.outputs.alto if doc.outputs else None,
     }
+
+
+def all_intact(doc: Document) -> bool | None:
+    states = [s.intact for s in doc.digital_signatures]
+    if False in states:
+        return False
+    return True if states and None not in states else None
 
 
 def walk_sections(

@@ -68,12 +68,29 @@ class Signature(Model):
 
 
 class Word(Model):
-    """One OCR word with its box, kept for provenance and low-confidence review."""
+    """One OCR word with its box: what the page's text is made of, for provenance, review, ALTO and the PDF text layer."""
 
-    text: str
+    text: str = Field(description="The word as it stands in the page text (after restoration).")
+    original: str | None = Field(
+        default=None, description="What OCR read, when restoration or a reviewer changed the word; null when unchanged."
+    )
     confidence: float | None = Field(default=None, ge=0, le=1)
     box: tuple[int, int, int, int] | None = Field(default=None, description="left, top, width, height in page pixels")
     line: int | None = Field(default=None, description="1-based line number in the page text")
+
+
+# What a page is, as the load stage decided from evidence (Page.steps gives the reason).
+PageKind = Literal["scan", "born-digital", "blank", "text"]
+OverlayKind = Literal["e-signature", "received-stamp", "portal-stamp", "seal", "handwritten-signature", "other"]
+
+
+class Overlay(Model):
+    """Something placed on the page that is not the document's text: a portal's e-signature box, a received
+    stamp, a seal. Kept out of the text, recorded as what it is."""
+
+    kind: OverlayKind
+    text: str | None = Field(default=None, description="Its text as read (a PDF text layer or OCR), when it has any.")
+    box: tuple[int, int, int, int] | None = Field(default=None, description="left, top, width, height in page pixels")
 
 
 class Page(Model):
@@ -85,6 +102,18 @@ class Page(Model):
     )
     text_path: TextPath | None = Field(default=None, description="How the text was obtained.")
     low_confidence_words: list[Word] = Field(default_factory=list)
+    kind: PageKind | None = Field(
+        default=None, description="scan (OCR'd), born-digital (text layer kept), blank, or text input."
+    )
+    size: tuple[int, int] | None = Field(
+        default=None, description="width, height in pixels of the page image the word boxes refer to"
+    )
+    words: list[Word] = Field(
+        default_factory=list, description="Every word of the page in reading order, with its box (OCR'd pages)."
+    )
+    overlays: list[Overlay] = Field(
+        default_factory=list, description="E-signature boxes, stamps and seals found on the page, kept out of its text."
+    )
     steps: list[str] = Field(default_factory=list, description="Preprocessing / OCR steps applied, in order.")
     error: str | None = Field(default=None, description="Why this page has no text, when it failed.")
 
@@ -95,6 +124,105 @@ class Correction(Model):
     original: str
     corrected: str
     confidence: float = Field(ge=0, le=1)
+
+
+TrustStatus = Literal["trusted", "untrusted", "not checked"]
+
+
+class DigitalSignature(Model):
+    """A PDF digital signature (PAdES/CMS) of the input file, read offline."""
+
+    field: str | None = Field(default=None, description="The signature field's name in the PDF.")
+    signer: str | None = Field(default=None, description="The signing certificate's subject common name.")
+    organisation: str | None = Field(default=None, description="The certificate subject's organisation (O).")
+    issuer: str | None = Field(default=None, description="The certificate's issuer (the CA), common name.")
+    signed_at: str | None = Field(default=None, description="Signing time the signature claims, ISO 8601 with offset.")
+    intact: bool | None = Field(
+        default=None,
+        description="The signed bytes are unchanged (digest and signature verify); null when it could not be checked.",
+    )
+    coverage: str | None = Field(
+        default=None,
+        description="What it covers: 'entire file', 'entire revision' (later revisions were appended), or 'partial'.",
+    )
+    trusted: TrustStatus = Field(
+        default="not checked",
+        description="Whether the certificate chains to a root given with --trust-roots; 'not checked' without roots.",
+    )
+    page: int | None = Field(default=None, description="Page of the signature's visible box, if it has one.")
+
+
+class Received(Model):
+    """A received stamp ("CV ĐẾN / Số… / Ngày…"): the receiving office's register entry."""
+
+    number: str | None = Field(default=None, description="Incoming register number as read; null when unreadable.")
+    date: str | None = Field(default=None, description="Date received, ISO 8601; null when unreadable.")
+    text: str | None = Field(default=None, description="The stamp's text as read.")
+    page: int | None = None
+
+
+class Deadline(Model):
+    text: str = Field(description="The deadline as printed: 'trước ngày 30/6/2025', 'Quý III/2025', 'Thường xuyên'.")
+    date: str | None = Field(
+        default=None, description="The deadline as an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD) when it is one."
+    )
+
+
+class Assignment(Model):
+    """What a document makes one body do: its duties, its role and deadlines."""
+
+    body: str = Field(description="The body as printed: 'Sở Tài chính', 'UBND các xã, phường'.")
+    canonical: str | None = Field(
+        default=None, description="Canonical name for comparing documents: 'Sở Tài chính', 'UBND cấp xã'."
+    )
+    role: Literal["chủ trì", "phối hợp"] | None = Field(
+        default=None, description="Lead (chủ trì) or co-operating (phối hợp) body, when the text says."
+    )
+    request: bool = Field(default=False, description="True when the body is asked ('Đề nghị …'), not instructed.")
+    duties: list[str] = Field(default_factory=list, description="The duty items assigned to the body.")
+    deadlines: list[Deadline] = Field(default_factory=list)
+    section: str | None = Field(default=None, description="Path of the section it was read from ('IV.2'), or 'table'.")
+
+
+class Target(Model):
+    """A quantified objective: 'Tỷ lệ … đạt 85% vào năm 2025'."""
+
+    indicator: str = Field(description="What is measured, as printed.")
+    value: str = Field(description="The value as printed: '85%', 'tối thiểu 20 - 30%', '≥ 30%'.")
+    number: float | None = Field(default=None, description="The value as a number (the lower bound of a range).")
+    upper: float | None = Field(default=None, description="The upper bound of a range, when the value is one.")
+    unit: str | None = Field(default=None, description="'%', 'km', 'người', …")
+    by: str | None = Field(default=None, description="Year or date by which it is due, ISO 8601.")
+    section: str | None = None
+
+
+class Table(Model):
+    """A table of the document: a text table, or a ruled table found on a scanned page."""
+
+    page: int | None = None
+    section: str | None = None
+    header: list[str] = Field(default_factory=list)
+    rows: list[list[str | None]] = Field(
+        default_factory=list, description="Cells row by row; a merged cell repeats its value in each row it spans."
+    )
+    source: Literal["text", "scan"] = "text"
+
+
+class Outputs(Model):
+    """Files written beside the record for this document (names in OUTDIR)."""
+
+    pdf: str | None = Field(default=None, description="The searchable PDF/A-2b with the corrected text layer.")
+    alto: str | None = Field(default=None, description="ALTO 4 XML of the pages.")
+
+
+class ReviewEntry(Model):
+    """One change a person made in the review page."""
+
+    time: str = Field(description="When, ISO 8601 UTC.")
+    who: str
+    what: str = Field(description="What was changed: 'field number', 'word 1/17', 'correction 3 rejected'.")
+    before: str | None = None
+    after: str | None = None
 
 
 class Provenance(Model):
@@ -170,6 +298,17 @@ class Document(Model):
         default_factory=list,
         description="Every signature block in reading order (left to right when side by side): a Biên bản's secretary and chair, a joint document's signers; `signature` is the last of them.",
     )
+    assignments: list[Assignment] = Field(
+        default_factory=list, description="Bodies the document assigns duties to, one entry per body."
+    )
+    targets: list[Target] = Field(default_factory=list, description="Quantified objectives.")
+    tables: list[Table] = Field(
+        default_factory=list, description="Tables of the document (text tables, ruled tables of scanned pages)."
+    )
+    digital_signatures: list[DigitalSignature] = Field(
+        default_factory=list, description="The input PDF's digital signatures, read offline."
+    )
+    received: Received | None = Field(default=None, description="The received stamp on the document, if any.")
     text: str = Field(default="", description="Full repaired text of the document (pages joined by a blank line).")
     pages: list[Page] = Field(default_factory=list, description="One entry per page, in page order.")
     corrections: list[Correction] = Field(
@@ -181,6 +320,14 @@ class Document(Model):
         examples=[["page 2: confidence 0.41", "signer not found"]],
     )
     needs_review: bool = Field(default=False, description="True when a warning asks a human to check this record.")
+    reviewed: bool = Field(
+        default=False,
+        description="True once a person reviewed the record (planocr review); --resume never overwrites it.",
+    )
+    review: list[ReviewEntry] = Field(default_factory=list, description="Every change a person made, in order.")
+    outputs: Outputs | None = Field(
+        default=None, description="Archive files written beside the record (--pdf, --alto)."
+    )
     provenance: Provenance | None = None
 
     def to_json(self) -> str:
@@ -213,4 +360,7 @@ class ParsedFields(Model):
     storage: list[str] = Field(default_factory=list)
     signature: Signature | None = None
     signatures: list[Signature] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -69,3 +69,25 @@ def test_the_workers_forkserver_starts_first_only_for_runs_on_the_local_pool():
     assert runs_local_pool(["run", "scans", "-o", "out"]) and runs_local_pool(["run", "x", "--executor", "process"])
     assert not runs_local_pool(["run", "x", "--executor", "ray"]) and not runs_local_pool(["run", "x", "--executor=ray"])
     assert not runs_local_pool(["restore", "f.txt"]) and not runs_local_pool([])
+
+
+def test_parse_and_run_give_the_same_record_for_one_text_file(tmp_path):
+    """One record builder: a .txt with a BOM, CRLF and lone CR line ends and decomposed letters gives the same
+    record through `planocr parse` as through `planocr run --no-restore` (NFC, no CR or BOM, same hash and
+    provenance). It once kept the CRs and the decomposed letters and hashed the decoded text."""
+    import json
+    import unicodedata
+
+    text = "ỦY BAN NHÂN DÂN XÃ AN HÒA\r\nSố: 12/KH-UBND\rKẾ HOẠCH\r\nTổ chức hội nghị\r\n"
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).encode("utf-8"))
+    parsed = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(path)], capture_output=True, check=True)
+    subprocess.run([sys.executable, "-m", "pipeline", "run", "--no-restore", str(path), "-o", str(tmp_path / "out")],
+                   capture_output=True, check=True)
+    written = (tmp_path / "out" / "plan.json").read_text(encoding="utf-8")
+    assert parsed.stdout.decode("utf-8") == written
+    record = json.loads(written)
+    assert "\r" not in record["text"] and "\ufeff" not in record["text"]
+    assert record["text"] == unicodedata.normalize("NFC", record["text"]) and "Số: 12/KH-UBND" in record["text"]
+    assert record["source"]["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+    assert record["provenance"]["planocr"] and record["number"] == "12/KH-UBND"
