@@ -3,7 +3,7 @@
 A set is a folder laid out as ``../shared/realscans`` is: ``fields.json`` (one entry per document: the fields
 read by eye, ``scan`` paths, ``file`` = its transcription or null, ``handwritten`` parts, optionally
 ``blind``), ``scans/`` and ``truth/``. The shared set is found at ``../shared/realscans`` from the project root
-(or ``$PLANOCR_REALSCANS``); more sets (real scans the team gathered) are passed as folders of the same layout.
+(or ``$PLANOCR_SHARED/realscans``, or ``$PLANOCR_REALSCANS``); more sets (real scans the team gathered) are passed as folders of the same layout.
 
 Scoring rules (benchmarks/README.md, "Real scans"):
 - CER: the record's ``text`` against the transcription, both NFC with every run of whitespace made one space
@@ -34,8 +34,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def shared_realscans() -> Path | None:
     """The shared set, or None when this checkout has no ../shared/realscans."""
-    configured = os.environ.get("PLANOCR_REALSCANS")
-    folder = Path(configured) if configured else PROJECT_ROOT.parent / "shared" / "realscans"
+    shared = Path(os.environ.get("PLANOCR_SHARED", PROJECT_ROOT.parent / "shared"))
+    folder = Path(os.environ.get("PLANOCR_REALSCANS", shared / "realscans"))
     return folder if (folder / "fields.json").is_file() else None
 
 
