@@ -112,8 +112,17 @@ def read_back(to: Path) -> dict[str, pd.DataFrame]:
     if to.suffix == ".xlsx":
         return {t: pd.read_excel(to, sheet_name=t, **exact(t)) for t in TABLES}
     if to.suffix == ".csv":
-        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", **exact(t)) for t in TABLES}
+        return {t: unescape_csv(pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", **exact(t)), t)
+                for t in TABLES}
     return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
+
+
+def unescape_csv(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The schemas README's recipe: a text cell's first apostrophe is the formula guard, not the value."""
+    for column, kind in TABLES[table].items():
+        if kind == "str":
+            frame[column] = frame[column].str.removeprefix("'")
+    return frame
 
 
 def no_nan_strings(frame: pd.DataFrame) -> None:
@@ -398,7 +407,10 @@ def test_any_text_survives_every_format_exactly(tmp_path, recipients):
     outdir = write_outdir(run / "out", {"x.json": doc})
     exact = {"dtype": {"recipient": str}, "keep_default_na": False, "na_values": [""]}  # the README's recipe
     export_tables(outdir, run / "t.csv")
-    assert pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact)["recipient"].tolist() == recipients
+    written = pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact)["recipient"].tolist()
+    assert written == [("'" + r) if r.startswith(("=", "+", "-", "@", "\t", "\r", "'")) else r for r in recipients]
+    assert unescape_csv(pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact),
+                        "recipients")["recipient"].tolist() == recipients
     export_tables(outdir, run / "t.xlsx")
     assert pd.read_excel(run / "t.xlsx", sheet_name="recipients", **exact)["recipient"].tolist() == recipients
     export_tables(outdir, run / "t.parquet")
