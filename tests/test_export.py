@@ -18,6 +18,7 @@ from pipeline import export
 from pipeline.cli import main
 from pipeline.errors import MissingInputError, PlanocrError, UsageError
 from pipeline.export import TABLES, export_tables
+from pipeline.testing.batch import run_cli
 from pipeline.model import (
     Correction, Document, Issuer, Page, Provenance, Reference, Section, Signature, Source, Word,
 )
@@ -454,3 +455,40 @@ def test_sheet_names_fit_excel():
     assert export.sheet_name("corrections_12") == "corrections_12"
     long = export.sheet_name("low_confidence_words_per_page_2:[x]")
     assert len(long) == 31 and not set("[]:*?/\\") & set(long)
+
+
+def test_csv_cells_excel_would_run_as_formulas_get_an_apostrophe(tmp_path):
+    """`=cmd|' /C calc'!A0` was written verbatim (Excel runs it). Text starting with = + - @, a tab or a CR is
+    prefixed with an apostrophe, and so is text that starts with one, so dropping one leading apostrophe always
+    gives the value back; other text and numbers are untouched."""
+    import csv
+
+    doc = bare_record()
+    doc.recipients = ["=cmd|' /C calc'!A0", "+84 912", "- Sở Nội vụ", "@SUM(A1)", "\tTab", "\rCR", "'trích dẫn",
+                      "Sở Nội vụ", "a=b", "-"]
+    outdir = write_outdir(tmp_path / "out", {"x.json": doc})
+    export_tables(outdir, tmp_path / "t.csv")
+    with (tmp_path / "t_recipients.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][3] == "recipient" and [row[2] for row in rows[1:]] == [str(n) for n in range(1, 11)]
+    assert [row[3] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "'+84 912", "'- Sở Nội vụ", "'@SUM(A1)", "'\tTab",
+                                            "'\rCR", "''trích dẫn", "Sở Nội vụ", "a=b", "'-"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_export_to_a_target_that_cannot_be_written_is_one_line(outdir, tmp_path, tmpfs, suffix):
+    """A read-only or full target: one line naming it (category output, exit 4), no temp file left. An .xlsx once
+    printed its line and then a dozen tracebacks (its open sheets, collected)."""
+    read_only = tmpfs(64)
+    tmpfs.remount(read_only, "ro")
+    full = tmpfs(4)
+    (full / "filler").write_bytes(b"\0" * 3000)  # the rest of the one page: no table fits
+    for to in (read_only / f"t{suffix}", full / f"t{suffix}"):
+        proc = run_cli(str(outdir), "--to", str(to), command="export")
+        assert proc.returncode == 4, proc.stderr
+        assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+        lines = [line for line in proc.stderr.strip().splitlines() if "cell limit" not in line]  # the long text's warning
+        reason = "Read-only file system" if to.parent == read_only else "No space left on device"
+        assert len(lines) == 1 and lines[0].startswith(f"planocr: {to}: output: cannot write the tables: "), lines
+        assert reason in lines[0]
+        assert sorted(p.name for p in to.parent.iterdir()) == ([] if to.parent == read_only else ["filler"])
