@@ -20,6 +20,7 @@ Ray task per document; the driver keeps a bounded window of documents in flight.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -72,16 +73,17 @@ def hard_page_limit(options: Options) -> float:
     return 2 * options.page_timeout + 1
 
 
-# Set only by tests: the pages then go through pipeline.testing.faults (slow, failing, hanging, crashing pages).
+# Set only by tests: the pages then go through the fault injection of FAULTS_FUNCTION (slow, failing, hanging,
+# crashing pages). The product names it and imports it only then: it runs without pipeline/testing.
 FAULTS_VARIABLE = "PLANOCR_TEST_HOOK"
+FAULTS_FUNCTION = ("pipeline.testing.faults", "process_page_with_faults")
 
 
 def page_function() -> Callable[[PageTask], PageResult]:
     """The page stages' function the workers run: ``process_page``, or, in tests, the same behind injected faults."""
     if os.environ.get(FAULTS_VARIABLE):
-        from ..testing.faults import process_page_with_faults
-
-        return process_page_with_faults
+        module, name = FAULTS_FUNCTION
+        return getattr(importlib.import_module(module), name)
     return process_page
 
 
