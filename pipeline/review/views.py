@@ -47,6 +47,7 @@ MISSING_WARNING = {
     "signature.signer": "signer not found",
     "recipients": "recipients not found",
 }
+SHORT_NAMES = {"issuer.name": "issuer", "signature.signer": "signer"}
 LOCATE_SAME_AS = {"serial": "number", "symbol": "number", "doc_type_code": "doc_type"}
 
 
@@ -66,7 +67,7 @@ def missing_label(doc: Document, path: str) -> str:
         return f"serial blank ({doc.number})"
     if path == "date" and doc.date:
         return f"{'day' if len(doc.date) == 7 else 'day and month'} blank ({doc.date})"
-    return f"{path} missing"
+    return f"{SHORT_NAMES.get(path, path)} missing"
 
 
 def missing(doc: Document, path: str) -> bool:
@@ -225,10 +226,10 @@ def locations(doc: Document) -> dict[str, list[dict]]:
         return {}
     found: dict[str, list[dict]] = {}
     for path, _label, kind in FIELDS:
+        if not value_at(doc, path) or kind in ("json", "readonly"):
+            continue  # nothing read, nothing to show
         source = LOCATE_SAME_AS.get(path, path)
         value = value_at(doc, source)
-        if value is None or kind in ("json", "readonly"):
-            continue
         values = value if isinstance(value, list) else [value]
         spans = []
         for item in values:

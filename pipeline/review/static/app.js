@@ -135,7 +135,7 @@ function renderQueue() {
       el("td", {}, row.name),
       el("td", {}, row.number || "—"),
       el("td", {}, row.date || "—"),
-      el("td", { class: "title" }, row.title || row.error || "—"),
+      el("td", { class: "title", title: row.title || "" }, el("div", {}, row.title || row.error || "—")),
       needsCell(row),
       el("td", {}, tag(row.reviewed ? "reviewed" : row.changes ? row.changes + " change(s)" : "to review", row.reviewed ? "ok" : ""))
     );
