@@ -130,6 +130,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
     def dispatch(self, method: str) -> None:
         try:
             self.route(method)
+        except ConnectionError:  # the browser went away (a closed tab, a page left mid-load)
+            self.close_connection = True
         except Exception as err:  # a bug answers 500 and the server goes on
             print(f"planocr review: {method} failed: {type(err).__name__}: {err}", file=sys.stderr)
             self.send_json(500, {"error": "internal error"})
@@ -252,7 +254,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             doc, version = self.server.store.read(entry)
         except (OSError, ValidationError) as err:
             return self.send_json(500, {"error": f"the record cannot be read ({type(err).__name__})"})
-        images = {p.number: doc.source.kind != "text" and p.size is not None for p in doc.pages}
+        images = {p.number: doc.source.kind != "text" for p in doc.pages}
         payload = document_payload(entry.name, doc, version, images=images)
         return self.send_json(200, payload, {"ETag": f'"{version}"'})
 
@@ -302,7 +304,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             )
         except EditError as err:
             return self.send_json(err.status, {"error": err.message})
-        images = {p.number: doc.source.kind != "text" and p.size is not None for p in doc.pages}
+        images = {p.number: doc.source.kind != "text" for p in doc.pages}
         payload = {
             "document": document_payload(entry.name, doc, new_version, images=images),
             "entries": [e.model_dump(mode="json") for e in added],

@@ -273,6 +273,12 @@ function renderPage() {
   $("#prev-page").disabled = pageInfo.number <= doc.pages[0].number;
   $("#next-page").disabled = pageInfo.number >= doc.pages[doc.pages.length - 1].number;
   if (!pageInfo.size || !page.words.length) {
+    // a page read from a PDF's text layer, or a text input: the image (when there is one) above its text
+    if (pageInfo.image) {
+      const img = el("img", { src: pageInfo.image, alt: "page " + pageInfo.number, class: "plain" });
+      img.addEventListener("error", () => img.remove());
+      holder.append(img);
+    }
     holder.append(textPage(page));
     return;
   }
