@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -100,6 +101,22 @@ def test_cli_prints_the_url_with_its_token_first_and_serves_the_manifest_records
     assert proc.returncode == 0 and "2 record(s)" in err and "for Lan" in err
 
 
+def test_cli_refuses_a_folder_without_manifest_and_a_busy_port(tmp_path):
+    def review(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline", "review", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+        )
+
+    done = review(str(tmp_path))
+    assert done.returncode == 2 and "no manifest.jsonl here" in done.stderr and done.stdout == ""
+    outdir = make_outdir(tmp_path / "out")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = review(str(outdir), "--port", str(taken.getsockname()[1]))
+    assert done.returncode == 2 and "cannot listen on 127.0.0.1:" in done.stderr and done.stdout == ""
+
+
 def test_the_api_lists_the_documents_most_in_need_first_with_progress(client):
     status, response, body = client.request("GET", "/api/documents")
     assert status == 200 and response.getheader("Cache-Control") == "no-store"
@@ -153,6 +170,7 @@ def test_nothing_changes_without_the_token(client):
     status, _, body = client.edit(change, version=version, token=False, headers=cookie)
     assert status == 403 and "X-Planocr-Token" in body["error"]
     assert client.request("GET", "/api/documents", token=False)[0] == 401
+    assert client.request("GET", f"/api/documents?token={client.token}", token=False)[0] == 401  # URL: first load only
     assert client.request("GET", f"/api/documents/{SCAN_NAME}/pages/1/image", token=False)[0] == 401
     assert (client.outdir / f"{SCAN_NAME}.json").read_bytes() == original
 
