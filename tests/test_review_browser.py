@@ -79,11 +79,10 @@ def test_fix_a_field_and_a_word_with_the_keyboard_reload_and_see_them_with_their
         page.screenshot(path=str(tmp_path / "queue.png"))
 
         # open it: the page image under its word boxes
-        page.keyboard.press("Enter")
+        with page.expect_response(lambda r: r.url.endswith(f"/api/documents/{SCAN_NAME}/pages/1/image")) as image:
+            page.keyboard.press("Enter")
+        assert image.value.status == 200 and image.value.header_value("content-type") == "image/jpeg"
         page.wait_for_selector("#page svg rect.w")
-        page.wait_for_function(
-            "() => { const i = document.querySelector('#page svg image'); return i && i.getBBox().width > 0; }"
-        )
         assert page.locator("#page svg rect.corr").count() == 2  # the two restoration corrections
         assert page.locator("#page svg rect.low").count() == 1  # "tháng", 45%
 
@@ -168,9 +167,7 @@ def take_screenshots(outdir: Path, dest: Path) -> None:
         page.screenshot(path=str(dest / "review-queue.png"))
         page.keyboard.press("Enter")
         page.wait_for_selector("#page svg rect.w")
-        page.wait_for_function(
-            "() => { const i = document.querySelector('#page svg image'); return i && i.getBBox().width > 0; }"
-        )
+        page.wait_for_load_state("networkidle")  # the page image
         for _ in range(6):
             page.keyboard.press("n")
             if current_kind(page).startswith(("restoration", "low-confidence")):
