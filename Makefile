@@ -46,6 +46,7 @@ samples: setup
 
 lm: setup
 	$(PY) tools/build_diacritics_data.py
+	$(PY) tools/build_lm.py
 
 schema: setup
 	$(PY) -m pipeline.schema --output schemas/plan.schema.json
