@@ -18,7 +18,7 @@ system-deps:
 	@bash tools/install_system_deps.sh $(APT_PACKAGES)
 
 # Installs exactly what requirements.lock pins (hashes checked), then planocr itself without dependencies.
-# Upgrading a dependency: `make lock` (see README, "Dependencies"), then commit requirements.lock.
+# Upgrading a dependency: `make lock` (docs/dependencies.md), then commit requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash tools/install_system_deps.sh python3-venv && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock

@@ -105,3 +105,29 @@ def test_diacritics_imports_nothing_from_pipeline():
     users = {name: sorted(m for m in imports(name, path, every) if m.startswith("pipeline"))
              for name, path in modules("diacritics").items()}
     assert {name: found for name, found in users.items() if found} == {}
+
+
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def module_map() -> list[str]:
+    """The paths in the first column of the README's module map."""
+    section = readme().split("\n## Where each stage lives", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE)
+
+
+def test_every_module_is_in_the_readme_map_and_every_line_names_one():
+    mapped = module_map()
+    files = sorted(p.relative_to(ROOT).as_posix() for package in ("pipeline", "diacritics")
+                   for p in (ROOT / package).rglob("*.py"))
+    assert [f for f in files if f not in mapped] == []  # a new module needs its line
+    assert [m for m in mapped if not (ROOT / m).exists()] == []  # and a line its module
+
+
+def test_readme_is_short_and_keeps_the_two_commands_and_its_links():
+    text = readme()
+    assert len(text) <= 12_000
+    assert "make demo" in text and "make test" in text
+    linked = re.findall(r"`((?:docs|benchmarks|schemas|diacritics/data|data)/[\w./-]+\.md)`", text)
+    assert len(linked) >= 8 and [p for p in linked if not (ROOT / p).is_file()] == []
