@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import ExitCode, MissingInputError, PlanocrError
@@ -177,12 +178,27 @@ def runs_local_pool(args: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """The command. Every error ends here: a PlanocrError as its one line and its class's exit status, Ctrl-C
     and SIGTERM (at any moment, from the first line on) as "interrupted" and 130; never a traceback."""
-    with sigterm_interrupts():
+    from .batch import stop
+
+    interrupted = False
+    with interrupts_handled():
         try:
             return int(_main(argv))
         except KeyboardInterrupt:
-            print("planocr: interrupted", file=sys.stderr)
-            return ExitCode.INTERRUPTED
+            interrupted = True
+        except BaseException:
+            if not stop.requested():
+                raise
+            interrupted = True  # the interrupt came out as another exception (raised in a C extension's import)
+        finally:
+            if (interrupted or stop.requested()) and argv is None:
+                # the command is ending: a second Ctrl-C (or a signal held until now) must not kill it half-way
+                # through its exit, when Python has put the default handlers back (seen: killed by SIGINT, -2)
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    with contextlib.suppress(ValueError):
+                        signal.signal(signum, signal.SIG_IGN)
+    print("planocr: interrupted", file=sys.stderr)
+    return ExitCode.INTERRUPTED
 
 
 def _main(argv: list[str] | None) -> int:
@@ -210,22 +226,26 @@ def _main(argv: list[str] | None) -> int:
 
 
 @contextlib.contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a scheduler stopping the job) is handled as Ctrl-C is: KeyboardInterrupt, so both end the same
-    way. Left alone outside the main thread, where handlers cannot be set (an embedding caller's thread)."""
+def interrupts_handled() -> Iterator[None]:
+    """SIGTERM (a scheduler stopping the job) is handled as Ctrl-C is, and both are noted as a stop
+    (``batch.stop.interrupt``), so every way they end the command is known for one. SIGINT is left alone when
+    it is ignored (a job started in the background by a shell), and both when this is not the main thread
+    (handlers cannot be set there: an embedding caller's thread)."""
+    from .batch.stop import interrupt
 
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
+    previous: dict[int, Any] = {}
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, interrupt)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     except ValueError:
-        yield
-        return
+        pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # main's exit may have set it so on purpose
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

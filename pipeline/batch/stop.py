@@ -12,6 +12,21 @@ from collections.abc import Iterator
 from typing import Any
 
 _active: StopSignals | None = None  # the running batch's, while it runs (signal handlers are per process)
+_requested = False  # a stop was asked for (Ctrl-C or SIGTERM), in this process, at some point
+
+
+def interrupt(signum: int | None = None, frame: Any = None) -> None:
+    """The handler the command uses for SIGTERM and SIGINT outside a batch: note the stop, raise
+    KeyboardInterrupt. (Noted, because an interrupt raised inside a C extension's import can come out as another
+    exception: pydantic-core turns it into a PanicException.)"""
+    global _requested
+    _requested = True
+    raise KeyboardInterrupt
+
+
+def requested() -> bool:
+    """Whether a stop was asked for: an exception that ends the command after that is the interrupt's doing."""
+    return _requested
 
 
 class StopSignals:
@@ -38,6 +53,8 @@ class StopSignals:
             _active = None
 
     def _handle(self, signum, frame) -> None:
+        global _requested
+        _requested = True
         if self.depth:
             self.pending = True
         else:
