@@ -22,6 +22,23 @@ from pipeline.options import Options
 from pipeline.testing.batch import PLAN, read_manifest, run_cli, write_texts
 
 
+@pytest.fixture
+def planocr(capsys):
+    """``planocr(command, *args)`` runs the CLI in this process (much faster than a new interpreter) and returns
+    what ``run_cli`` returns: returncode, stdout, stderr."""
+    from types import SimpleNamespace
+
+    from pipeline.cli import main
+
+    def run(command: str, *args: str) -> SimpleNamespace:
+        capsys.readouterr()
+        code = main([command, *args])
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return run
+
+
 def no_traceback(stderr: str) -> None:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
 
@@ -29,7 +46,7 @@ def no_traceback(stderr: str) -> None:
 # --- long file names --------------------------------------------------------------------------------
 
 
-def test_file_names_up_to_255_bytes_get_record_names_that_fit(tmp_path):
+def test_file_names_up_to_255_bytes_get_record_names_that_fit(tmp_path, planocr):
     """Names of 237 to 255 bytes (ASCII and Vietnamese) once crashed the batch: the temp file's name, built from
     the record's, went over 255 bytes. Two of them differ only past the point where names are cut."""
     inputs = tmp_path / "in"
@@ -43,7 +60,7 @@ def test_file_names_up_to_255_bytes_get_record_names_that_fit(tmp_path):
     (inputs / "short.txt").write_text(PLAN.format(n=99), encoding="utf-8")
     out = tmp_path / "out"
 
-    proc = run_cli(str(inputs), "-o", str(out), "--no-restore", "--jobs", "1")
+    proc = planocr("run", str(inputs), "-o", str(out), "--no-restore", "--jobs", "1")
 
     assert proc.returncode == 0, proc.stderr
     no_traceback(proc.stderr)
@@ -61,7 +78,7 @@ def test_file_names_up_to_255_bytes_get_record_names_that_fit(tmp_path):
     for output in outputs:
         assert json.loads((out / output).read_text(encoding="utf-8"))["source"]["file"] in entries
     # the same names on the next run: --resume finds every record
-    again = run_cli(str(inputs), "-o", str(out), "--no-restore", "--jobs", "1", "--resume")
+    again = planocr("run", str(inputs), "-o", str(out), "--no-restore", "--jobs", "1", "--resume")
     assert again.returncode == 0 and [e["status"] for e in read_manifest(out)[len(names) + 1:]] == ["skipped"] * 6
 
 
@@ -87,7 +104,7 @@ def outdir_state(out: Path) -> tuple[list[dict], list[str]]:
     return entries, files
 
 
-def test_a_full_disk_stops_the_batch_with_a_true_summary_and_nothing_partial(tmp_path, tmpfs):
+def test_a_full_disk_stops_the_batch_with_a_true_summary_and_nothing_partial(tmp_path, tmpfs, planocr):
     """Records stop fitting on a 40 KiB file system: the input whose record did not fit fails as `output`, the
     batch stops there (exit 4) with a summary that counts what was done, and --resume finishes the job once there
     is room. Before: a wrong '0 ok, 0 failed' summary, then a traceback."""
@@ -95,7 +112,7 @@ def test_a_full_disk_stops_the_batch_with_a_true_summary_and_nothing_partial(tmp
     disk = tmpfs(40)
     out = disk / "out"
 
-    proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "2")
+    proc = planocr("run", str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "2")
 
     assert proc.returncode == 4, proc.stderr
     no_traceback(proc.stderr)
@@ -113,7 +130,7 @@ def test_a_full_disk_stops_the_batch_with_a_true_summary_and_nothing_partial(tmp
     assert all(e["category"] == "output" for e in failed) and len(failed) <= 1
 
     tmpfs.remount(disk, "size=4m")
-    resumed = run_cli(str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "2", "--resume")
+    resumed = planocr("run", str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "2", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     entries, files = outdir_state(out)
     assert len([f for f in files if f.endswith(".json")]) == len(inputs)
@@ -186,14 +203,14 @@ def test_manifest_that_cannot_take_a_line_is_cut_back_whole(tmp_path, tmpfs):
     assert (disk / "manifest.jsonl").read_bytes() == before
 
 
-def test_read_only_outdir_is_one_line_and_exit_4(tmp_path, tmpfs):
+def test_read_only_outdir_is_one_line_and_exit_4(tmp_path, tmpfs, planocr):
     write_texts(tmp_path / "in", 2)
     disk = tmpfs(256)
-    first = run_cli(str(tmp_path / "in"), "-o", str(disk / "out"), "--no-restore", "--jobs", "1")
+    first = planocr("run", str(tmp_path / "in"), "-o", str(disk / "out"), "--no-restore", "--jobs", "1")
     assert first.returncode == 0, first.stderr
     tmpfs.remount(disk, "ro")
     for out in (disk / "out", disk / "new"):  # an OUTDIR with a manifest, and one that cannot even be made
-        proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "1", "--resume")
+        proc = planocr("run", str(tmp_path / "in"), "-o", str(out), "--no-restore", "--jobs", "1", "--resume")
         assert proc.returncode == 4, proc.stderr
         assert proc.stderr.strip().splitlines() == [
             f"planocr: {out}: output: cannot write to the output folder: Read-only file system"]
@@ -227,26 +244,26 @@ def test_outdir_without_write_permission_stops_cleanly(tmp_path, unprivileged):
 # --- a damaged manifest ------------------------------------------------------------------------------
 
 
-def test_damaged_manifest_lines_are_skipped_with_a_warning(tmp_path):
+def test_damaged_manifest_lines_are_skipped_with_a_warning(tmp_path, planocr):
     """A stray byte, a `[]`, a bare number and an object with fields of the wrong type in manifest.jsonl once
     broke every later run on that OUTDIR (export skipped them); now runs and --resume skip them too, with one
     warning naming the lines, and never rewrite them."""
     write_texts(tmp_path / "in", 2)
     out = tmp_path / "out"
-    assert run_cli(str(tmp_path / "in"), "-o", str(out), "--no-restore").returncode == 0
+    assert planocr("run", str(tmp_path / "in"), "-o", str(out), "--no-restore").returncode == 0
     manifest = out / "manifest.jsonl"
     damage = b'\xff\n[]\n42\n{"status": "ok", "output": ["x"], "sha256": {}, "resolved": 7}\n{"input": "x", "status": "ok", "output": ["x"], "sha256": {}, "resolved": 7}\n'
     manifest.write_bytes(manifest.read_bytes() + damage)
 
     for extra in ([], ["--resume"]):
-        proc = run_cli(str(tmp_path / "in"), "-o", str(out), "--no-restore", *extra)
+        proc = planocr("run", str(tmp_path / "in"), "-o", str(out), "--no-restore", *extra)
         assert proc.returncode == 0, proc.stderr
         no_traceback(proc.stderr)
         assert f"planocr: {manifest}: 4 line(s) not a manifest entry (line 3, 4, 5, 6); ignored" in proc.stderr
     assert damage in manifest.read_bytes()  # left as it was
     statuses = [json.loads(line)["status"] for line in manifest.read_bytes().split(b"\n")[7:] if line]
     assert statuses == ["ok", "ok", "skipped", "skipped"]
-    exported = run_cli(str(out), "--to", str(tmp_path / "t.csv"), command="export")
+    exported = planocr("export", str(out), "--to", str(tmp_path / "t.csv"))
     assert exported.returncode == 0 and "exported 2 record(s)" in exported.stderr
     no_traceback(exported.stderr)
 
@@ -258,17 +275,17 @@ def start_event(stderr: str) -> dict:
     return next(e for e in map(json.loads, stderr.splitlines()) if e["event"] == "start")
 
 
-def test_jobs_beyond_the_cores_are_cut_unless_forced(tmp_path):
+def test_jobs_beyond_the_cores_are_cut_unless_forced(tmp_path, planocr):
     """`--jobs 300` once forked 300 workers for one page (39 s on 2 cores): it is cut to the cores available."""
     cores = len(os.sched_getaffinity(0))
     write_texts(tmp_path / "in", 1)
     started = time.monotonic()
-    proc = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-restore", "--jobs", "300", "--log-json")
+    proc = planocr("run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-restore", "--jobs", "300", "--log-json")
     assert proc.returncode == 0, proc.stderr
     assert start_event(proc.stderr)["jobs"] == cores and time.monotonic() - started < 30
     messages = [e["message"] for e in map(json.loads, proc.stderr.splitlines()) if e["event"] == "message"]
     assert messages == [f"--jobs 300 is more than the {cores} core(s) available; using {cores} (--force-jobs to insist)"]
-    forced = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "forced"), "--no-restore", "--jobs", str(cores + 1),
+    forced = planocr("run", str(tmp_path / "in"), "-o", str(tmp_path / "forced"), "--no-restore", "--jobs", str(cores + 1),
                      "--force-jobs", "--log-json")
     assert forced.returncode == 0 and start_event(forced.stderr)["jobs"] == cores + 1
 
@@ -277,17 +294,17 @@ def test_jobs_beyond_the_cores_are_cut_unless_forced(tmp_path):
                                          ("--page-timeout", "0"), ("--page-timeout", "-1"),
                                          ("--page-timeout=-inf", None), ("--max-text-mb", "inf"),
                                          ("--max-text-mb", "0"), ("--jobs", "0")])
-def test_option_values_out_of_range_are_usage_errors(tmp_path, flag, value):
+def test_option_values_out_of_range_are_usage_errors(tmp_path, flag, value, planocr):
     """`--page-timeout inf` once ran and failed every page as `internal`."""
     write_texts(tmp_path / "in", 1)
-    proc = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), *([flag, value] if value else [flag]))
+    proc = planocr("run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), *([flag, value] if value else [flag]))
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"planocr: {flag.split('=')[0]}: ") and not (tmp_path / "out").exists()
 
 
-def test_help_says_jobs_are_capped_and_how_to_force_them():
-    proc = run_cli("--help")
+def test_help_says_jobs_are_capped_and_how_to_force_them(planocr):
+    proc = planocr("run", "--help")
     assert "--force-jobs" in proc.stdout and "cut to them unless --force-jobs" in " ".join(proc.stdout.split())
 
 
@@ -352,12 +369,12 @@ def test_unreadable_files_and_folders_are_reported_not_skipped(unprivileged):
 # --- sizes and names ------------------------------------------------------------------------------
 
 
-def test_text_inputs_over_the_size_limit_fail_with_the_reason(tmp_path):
+def test_text_inputs_over_the_size_limit_fail_with_the_reason(tmp_path, planocr):
     """A 20 MB .txt once gave a 99 MB record and took 738 MB of memory; text inputs now have a limit."""
     inputs = tmp_path / "in"
     write_texts(inputs, 1)
     (inputs / "huge.txt").write_text(PLAN.format(n=2) + "Nội dung kế hoạch.\n" * 60_000, encoding="utf-8")  # 1.5 MB
-    proc = run_cli(str(inputs), "-o", str(tmp_path / "out"), "--no-restore", "--max-text-mb", "1")
+    proc = planocr("run", str(inputs), "-o", str(tmp_path / "out"), "--no-restore", "--max-text-mb", "1")
     assert proc.returncode == 1, proc.stderr
     found = {Path(e["input"]).name: e for e in read_manifest(tmp_path / "out")}
     assert found["plan01.txt"]["status"] == "ok"
@@ -366,7 +383,7 @@ def test_text_inputs_over_the_size_limit_fail_with_the_reason(tmp_path):
     # the default limit is 10 MB; `planocr parse` has it too
     big = tmp_path / "big.txt"
     big.write_bytes(b"a" * 10_000_001)
-    parsed = run_cli(str(big), command="parse")
+    parsed = planocr("parse", str(big))
     assert parsed.returncode == 1 and parsed.stdout == ""
     assert parsed.stderr.strip() == f"planocr: {big}: unsupported: text file of 10.0 MB is over the 10 MB limit for text inputs (--max-text-mb)"
 
