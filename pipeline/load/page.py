@@ -92,8 +92,8 @@ def blank_boxes(image: np.ndarray, boxes: tuple[tuple[int, int, int, int], ...])
     if not boxes:
         return image
     out = image.copy()
-    paper = np.median(image[::8, ::8].reshape(-1, image.shape[2]) if image.ndim == 3 else image[::8, ::8], axis=0)
-    fill = paper.astype(np.uint8)
+    sample = image[::8, ::8].reshape(-1, image.shape[2]) if image.ndim == 3 else image[::8, ::8].reshape(-1)
+    fill = np.median(sample, axis=0).astype(np.uint8)
     for left, top, width, height in boxes:
         out[max(0, top) : top + height, max(0, left) : left + width] = fill
     return out
