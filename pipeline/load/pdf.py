@@ -47,7 +47,7 @@ from .pdf_evidence import (
     percent,
     read_page_content,
 )
-from .pdf_image import NotAPlainScan, decode_page_scan, inherited, read_page_facts
+from .pdf_image import NotAPlainScan, decode_page_colour, decode_page_scan, inherited, read_page_facts
 
 # A text layer is trusted when the page has at least this many letters, this share of its alphabetic
 # tokens are well-formed Vietnamese syllables (legacy TCVN3/VNI font encodings and "(cid:NN)" debris
@@ -205,6 +205,22 @@ def rasterise_pdf_page_colour(
     return image
 
 
+def page_colour(
+    path: Path, number: int, facts: Any, dpi: int, shape: tuple[int, ...], timeout: float, hide: bool
+) -> np.ndarray | None:
+    """The colour beside a rendered page: its one image decoded in colour when the page is one, else
+    poppler's rendering in colour."""
+    try:
+        with open_pdf(path) as pdf:
+            facts = read_page_facts(pdf, path, number)
+            return decode_page_colour(facts, capped_dpi_for_size(facts.size, dpi), shape)
+    except NotAPlainScan:
+        pass
+    except Exception:  # a damaged image: poppler may still draw it
+        pass
+    return rasterise_pdf_page_colour(path, number, dpi, timeout, facts.size, hide)
+
+
 def run_pdftoppm(
     path: Path, number: int, dpi: int, timeout: float, size: tuple[float, float] | None, mode: list[str], hide: bool
 ) -> bytes:
@@ -290,7 +306,7 @@ def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
         dpi = scan_resolution_for(path, number, options, facts.size)
         image = rasterise_pdf_page(path, number, dpi, options.page_timeout, facts.size, hide_annotations=hide)
         if colour_wanted:
-            colour = rasterise_pdf_page_colour(path, number, dpi, options.page_timeout, facts.size, hide)
+            colour = page_colour(path, number, facts, dpi, image.shape, options.page_timeout, hide)
         source = f"load:pdf-render:{capped_dpi_for_size(facts.size, dpi)}dpi ({fallback_reason})"
     pixels = (int(image.shape[1]), int(image.shape[0]))
     found = [as_overlay(o, view, pixels) for o in overlays]

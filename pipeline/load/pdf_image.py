@@ -789,3 +789,67 @@ def poppler_gray_table() -> np.ndarray:
         total += 0.5
         table[r << 16 : (r + 1) << 16] = to_byte[total.astype(np.int64)].ravel()
     return table
+
+
+def decode_page_colour(facts: PageFacts, dpi: int, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The colour of a page whose one image the direct path could not draw exactly (JPEG 2000, ICC or
+    CMYK colour, an image not quite covering the page...): the image decoded by Pillow (through pikepdf;
+    colour profiles are not applied) and warped where its matrix puts it on a raster of ``shape`` drawn
+    at ``dpi``. Raises NotAPlainScan when the page paints anything else; None when the image has no
+    colour. ~1.5 s less than a second poppler rendering of a JPEG 2000 page (decoding dominates)."""
+    import cv2
+    from pikepdf import PdfImage
+
+    from .image import is_grey
+
+    placed = find_single_image(facts.page)
+    frame = PdfImage(placed.image).as_pil_image()
+    if frame.mode not in ("RGB", "CMYK", "P", "LAB", "RGBA", "YCbCr"):
+        return None
+    rgb = np.asarray(frame.convert("RGB"))
+    if is_grey(rgb):
+        return None
+    pixels = np.ascontiguousarray(rgb[:, :, ::-1])
+    del rgb
+    view = inherited(facts.page.obj, "/CropBox")
+    box = facts.box
+    if view is not None:
+        c = [float(v) for v in view]
+        box = (
+            max(min(c[0], c[2]), box[0]),
+            max(min(c[1], c[3]), box[1]),
+            min(max(c[0], c[2]), box[2]),
+            min(max(c[1], c[3]), box[3]),
+        )
+    k = dpi / 72.0
+    width, height = max(1, math.ceil((box[2] - box[0]) * k)), max(1, math.ceil((box[3] - box[1]) * k))
+    a, b, c, d, e, f = placed.ctm
+    scale_x, scale_y = math.hypot(a, b) * k / pixels.shape[1], math.hypot(c, d) * k / pixels.shape[0]
+    if scale_x < 1 and scale_y < 1:  # shrink first with an area filter: warping alone would alias
+        pixels = cv2.resize(
+            pixels,
+            (max(1, round(pixels.shape[1] * scale_x)), max(1, round(pixels.shape[0] * scale_y))),
+            interpolation=cv2.INTER_AREA,
+        )
+    w, h = pixels.shape[1], pixels.shape[0]
+    # image pixel (i, j), rows top down -> unit square (i / w, 1 - j / h) -> user space -> raster pixels
+    matrix = np.array(
+        [
+            [k * a / w, -k * c / h, k * (c + e - box[0])],
+            [-k * b / w, k * d / h, k * (box[3] - d - f)],
+        ]
+    )
+    matrix[:, 2] += 0.5 * (matrix[:, 0] + matrix[:, 1]) - 0.5  # OpenCV maps pixel centres, not corners
+    colour = cv2.warpAffine(
+        pixels,
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(255, 255, 255),
+    )
+    if facts.rotate % 360:
+        colour = np.rot90(colour, k=-(facts.rotate % 360) // 90)
+    if colour.shape[:2] != shape[:2]:
+        colour = cv2.resize(colour, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.ascontiguousarray(colour)
