@@ -803,7 +803,7 @@ def decode_page_colour(facts: PageFacts, dpi: int, shape: tuple[int, ...]) -> np
     from .image import is_grey
 
     placed = find_single_image(facts.page)
-    frame = PdfImage(placed.image).as_pil_image()
+    frame = PdfImage(placed.image).as_pil_image()  # type: ignore[arg-type]  # an image XObject (a Stream)
     if frame.mode not in ("RGB", "CMYK", "P", "LAB", "RGBA", "YCbCr"):
         return None
     rgb = np.asarray(frame.convert("RGB"))
@@ -814,12 +814,12 @@ def decode_page_colour(facts: PageFacts, dpi: int, shape: tuple[int, ...]) -> np
     view = inherited(facts.page.obj, "/CropBox")
     box = facts.box
     if view is not None:
-        c = [float(v) for v in view]
+        crop = [float(v) for v in view]
         box = (
-            max(min(c[0], c[2]), box[0]),
-            max(min(c[1], c[3]), box[1]),
-            min(max(c[0], c[2]), box[2]),
-            min(max(c[1], c[3]), box[3]),
+            max(min(crop[0], crop[2]), box[0]),
+            max(min(crop[1], crop[3]), box[1]),
+            min(max(crop[0], crop[2]), box[2]),
+            min(max(crop[1], crop[3]), box[3]),
         )
     k = dpi / 72.0
     width, height = max(1, math.ceil((box[2] - box[0]) * k)), max(1, math.ceil((box[3] - box[1]) * k))
