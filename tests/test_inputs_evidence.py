@@ -357,3 +357,23 @@ def test_cli_refuses_two_text_layer_rules():
     proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "x.pdf", "-o", "out", "--force-ocr", "--redo-ocr"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "choose one of --force-ocr, --redo-ocr" in proc.stderr
+
+
+def test_text_under_the_image_is_a_hidden_layer_like_an_invisible_one(tmp_path):
+    """Some scanners write their OCR text in render mode 0 and paint the scan over it."""
+    image = scan_image(line_boxes(PLAN_LINES, 60, 760))
+    pdf = pikepdf.new()
+    font = Font(pdf, PLAN_LINES)
+    stream = pikepdf.Stream(pdf, zlib.compress(image.tobytes()), Type=pikepdf.Name.XObject,
+                            Subtype=pikepdf.Name.Image, Width=image.shape[1], Height=image.shape[0],
+                            BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray, Filter=pikepdf.Name.FlateDecode)
+    content = text_block(font, PLAN_LINES, 60, 760) + b"q %d 0 0 %d 0 0 cm /Im0 Do Q\n" % A4
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, *A4]), Contents=pikepdf.Stream(pdf, content),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font.dict), XObject=pikepdf.Dictionary(Im0=stream)))))
+    pdf.save(tmp_path / "under.pdf")
+    page = load_page(tmp_path / "under.pdf", "pdf", 1, OPTIONS)
+    assert page.kind == "scan" and page.text_path == "text-layer"  # complete and good: kept, as an invisible one
+    assert "invisible OCR layer of" in page.steps[0] and "kept" in page.steps[0]
+    redone = load_page(tmp_path / "under.pdf", "pdf", 1, Options(jobs=1, dpi=DPI, redo_ocr=True))
+    assert redone.text_path == "ocr"

@@ -9,8 +9,9 @@ summed up as evidence (``PageContent``):
 - the share of the page covered by images (the union of their placements, on a coarse grid), and whether
   any of them is in colour;
 - the text it shows, split by render mode: visible text (modes 0-2, 4-6) and invisible text (3 and 7, the
-  mode OCR layers are written in), each run with an approximate box (origin, font size and an average
-  glyph width: enough to say *where* text sits, not to typeset it);
+  mode OCR layers are written in, or text painted over by an image: "text under the image" layers), each
+  run with an approximate box (origin, font size and an average glyph width: enough to say *where* text
+  sits, not to typeset it);
 - the visible text's boxes merged into clusters, and the share of the page they cover;
 - vector ink (filled or stroked paths that are not white, shadings).
 
@@ -338,13 +339,14 @@ def walk(stream: Any, resources: Any, state: _State, content: PageContent, depth
                 continue
             subtype = xobject.get("/Subtype")
             if subtype == "/Image":
-                content.images.append(
-                    PlacedImageFacts(
-                        box=transform_box(state.ctm, 0, 0, 1, 1),
-                        colour=image_has_colour(xobject),
-                        mask=bool(xobject.get("/ImageMask", False)),
-                    )
+                placed = PlacedImageFacts(
+                    box=transform_box(state.ctm, 0, 0, 1, 1),
+                    colour=image_has_colour(xobject),
+                    mask=bool(xobject.get("/ImageMask", False)),
                 )
+                content.images.append(placed)
+                if not placed.mask:
+                    cover_text(content, placed.box)
             elif subtype == "/Form" and depth < MAX_FORM_DEPTH:
                 key = xobject.objgen if xobject.is_indirect else None
                 if key is not None and key in seen:
@@ -355,6 +357,21 @@ def walk(stream: Any, resources: Any, state: _State, content: PageContent, depth
                     inner.ctm = multiply([float(v) for v in matrix], state.ctm)
                 form_resources = xobject.get("/Resources", resources)
                 walk(xobject, form_resources, inner, content, depth + 1, seen | ({key} if key else set()))
+
+
+def cover_text(content: PageContent, box: Box) -> None:
+    """Text painted before an opaque image that covers it is hidden under the image: the "text under the
+    image" OCR layers some scanners write in render mode 0 are as invisible as mode 3 ones."""
+    tolerance = 2.0
+    for run in content.runs:
+        if (
+            run.visible
+            and run.box[0] >= box[0] - tolerance
+            and run.box[1] >= box[1] - tolerance
+            and run.box[2] <= box[2] + tolerance
+            and run.box[3] <= box[3] + tolerance
+        ):
+            run.visible = False
 
 
 def _copy(state: _State) -> _State:
