@@ -66,6 +66,13 @@ class Options(BaseModel):
         chosen = [f"--{k.replace('_', '-')}" for k in ("force_ocr", "skip_text", "redo_ocr") if getattr(self, k)]
         if len(chosen) > 1:
             raise ValueError(f"choose one of {', '.join(chosen)}")
+        if self.trust_roots is not None:
+            from .load.signatures import load_trust_roots
+
+            if not os.path.exists(self.trust_roots):
+                raise ValueError(f"--trust-roots: no such file or folder: {self.trust_roots}")
+            if not load_trust_roots(self.trust_roots):
+                raise ValueError(f"--trust-roots: no PEM or DER certificate in {self.trust_roots}")
         return self
 
     def fingerprint(self) -> str:

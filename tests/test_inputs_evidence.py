@@ -343,11 +343,17 @@ def test_text_layer_rules_are_exclusive_and_enter_the_resume_fingerprint(tmp_pat
     fingerprints = {Options(jobs=1, **flag).fingerprint() for flag in
                     ({}, {"force_ocr": True}, {"skip_text": True}, {"redo_ocr": True})}
     assert len(fingerprints) == 4
-    roots = tmp_path / "roots.pem"
-    roots.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    from test_signatures import make_ca, pem  # pytest puts tests/ on sys.path
+
+    roots = pem(tmp_path, "roots.pem", cert=make_ca("Root A")[1])
     with_roots = Options(jobs=1, trust_roots=str(roots)).fingerprint()
-    roots.write_bytes(b"-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n")
+    pem(tmp_path, "roots.pem", cert=make_ca("Root B")[1])  # same path, other roots
     assert with_roots != Options(jobs=1, trust_roots=str(roots)).fingerprint() != Options(jobs=1).fingerprint()
+    with pytest.raises(ValidationError, match="--trust-roots: no such file or folder"):
+        Options(jobs=1, trust_roots=str(tmp_path / "missing"))
+    (tmp_path / "notes.txt").write_text("not a certificate")
+    with pytest.raises(ValidationError, match="--trust-roots: no PEM or DER certificate"):
+        Options(jobs=1, trust_roots=str(tmp_path / "notes.txt"))
 
 
 def test_cli_refuses_two_text_layer_rules():
