@@ -282,6 +282,8 @@ def test_blank_page_is_not_rasterised(tmp_path, content):
     page = load_page(path, "pdf", 1, OPTIONS)
     assert page.kind == "blank" and page.text_path is None and page.image is None and page.text is None
     assert page.steps == ("page:blank (nothing painted: no image, no visible text, no ink)",)
+    forced = load_page(path, "pdf", 1, Options(jobs=1, dpi=DPI, force_ocr=True))
+    assert forced.text_path == "ocr" and forced.image.shape == (1170, 827) and forced.image.min() == 255
 
 
 def test_a_drawn_line_is_ink_not_blank(tmp_path):

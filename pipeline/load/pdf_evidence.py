@@ -502,13 +502,13 @@ def decide_page(
                 "born-digital", "text", f"content not read ({content.problem}); usable text layer{note}", text
             )
         return Decision("scan", "ocr", f"content not read ({content.problem}); no usable text layer{note}")
+    if mode == "force-ocr":  # every page rasterised, blank ones too (the review page shows each page's image)
+        return Decision("scan", "ocr", f"--force-ocr{note}")
     if not content.has_ink and not kept_annotations:
         nothing = "no image, no visible text, no ink"
         if content.invisible_glyphs:
             nothing += f"; {content.invisible_glyphs} invisible glyphs over nothing"
         return Decision("blank", "blank", f"nothing painted: {nothing}{note}")
-    if mode == "force-ocr":
-        return Decision("scan", "ocr", f"--force-ocr{note}")
     if mode == "skip-text":
         text, ok = usable()
         if ok:
