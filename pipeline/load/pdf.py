@@ -257,7 +257,10 @@ def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
         facts = read_page_facts(pdf, path, number)
         content = read_page_content(facts.page, facts.box)
         view = PageView.of(facts.page.obj, facts.box, facts.rotate)
-        overlays, kept, note = annotation_overlays(facts.page)
+        try:
+            overlays, kept, note = annotation_overlays(facts.page)
+        except Exception as err:  # damaged annotations never cost the page: it is judged without them
+            overlays, kept, note = [], [], f"annotations unreadable ({type(err).__name__})"
         drop = {o.annotation for o in overlays if o.annotation is not None and o.text}
         drop_lines = {line for o in overlays if o.text for line in o.text.split("\n")}
 
@@ -319,7 +322,8 @@ def load_pdf_page(path: Path, number: int, options: Options) -> PageInput:
         boxes = [pixel_corners(view.to_pixels(view.to_display(r.box), pixels)) for r in content.runs if not r.visible]
         coverage = line_coverage(image, boxes)
         verdict = "kept" if coverage >= LAYER_MIN_LINE_COVERAGE else "not used"
-        steps = [f"{steps[0][:-1]} {verdict}: its words cover {percent(coverage)} of the scan's text lines)"]
+        decision.reason += f" {verdict}: its words cover {percent(coverage)} of the scan's text lines"
+        steps = [decision.step]
         if coverage >= LAYER_MIN_LINE_COVERAGE:
             return PageInput(
                 number=number,

@@ -465,10 +465,11 @@ class Decision:
     reason: str
     text: str | None = None  # the text layer, when read is "text" or "layer?"
     content_overlays: list[Box] = field(default_factory=list)  # visible text boxes placed on a scan (PDF space)
+    note: str = ""  # the overlays found, for the reason: "2 e-signature boxes recorded as overlays"
 
     @property
     def step(self) -> str:
-        return f"page:{self.kind} ({self.reason})"
+        return f"page:{self.kind} ({self.reason}{'; ' + self.note if self.note else ''})"
 
 
 def percent(share: float) -> str:
@@ -487,9 +488,13 @@ def decide_page(
     ``text_layer`` returns the page's text without its overlays, or None when it has none). The annotations
     that are overlays are not the page's content; ``kept_annotations`` counts the others that show
     something (a field the signing system filled in), ``overlay_note`` names the overlays for the reason."""
-    from .pdf import text_layer_is_usable
+    decision = _decide(content, mode, text_layer, kept_annotations)
+    decision.note = overlay_note
+    return decision
 
-    note = f"; {overlay_note}" if overlay_note else ""
+
+def _decide(content: PageContent, mode: Mode, text_layer: Callable[[], str | None], kept_annotations: int) -> Decision:
+    from .pdf import text_layer_is_usable
 
     def usable() -> tuple[str | None, bool]:
         text = text_layer()
@@ -498,21 +503,19 @@ def decide_page(
     if not content.complete:
         text, ok = (None, False) if mode == "force-ocr" else usable()
         if ok:
-            return Decision(
-                "born-digital", "text", f"content not read ({content.problem}); usable text layer{note}", text
-            )
-        return Decision("scan", "ocr", f"content not read ({content.problem}); no usable text layer{note}")
+            return Decision("born-digital", "text", f"content not read ({content.problem}); usable text layer", text)
+        return Decision("scan", "ocr", f"content not read ({content.problem}); no usable text layer")
     if mode == "force-ocr":  # every page rasterised, blank ones too (the review page shows each page's image)
-        return Decision("scan", "ocr", f"--force-ocr{note}")
+        return Decision("scan", "ocr", "--force-ocr")
     if not content.has_ink and not kept_annotations:
         nothing = "no image, no visible text, no ink"
         if content.invisible_glyphs:
             nothing += f"; {content.invisible_glyphs} invisible glyphs over nothing"
-        return Decision("blank", "blank", f"nothing painted: {nothing}{note}")
+        return Decision("blank", "blank", f"nothing painted: {nothing}")
     if mode == "skip-text":
         text, ok = usable()
         if ok:
-            return Decision("born-digital", "text", f"--skip-text: the page has a usable text layer{note}", text)
+            return Decision("born-digital", "text", "--skip-text: the page has a usable text layer", text)
     share = content.image_share
     visible = content.visible_glyphs
     if share >= SCAN_IMAGE_SHARE:
@@ -521,35 +524,35 @@ def decide_page(
             if content.invisible_glyphs:
                 layer = f"invisible OCR layer of {content.invisible_glyphs} glyphs"
                 if mode == "redo-ocr":
-                    return Decision("scan", "ocr", f"{scanned}; {layer} dropped (--redo-ocr){note}")
+                    return Decision("scan", "ocr", f"{scanned}; {layer} dropped (--redo-ocr)")
                 text, ok = usable()
                 if not ok:
-                    return Decision("scan", "ocr", f"{scanned}; {layer} is not usable Vietnamese text{note}")
-                return Decision("scan", "layer?", f"{scanned}; {layer}{note}", text)
+                    return Decision("scan", "ocr", f"{scanned}; {layer} is not usable Vietnamese text")
+                return Decision("scan", "layer?", f"{scanned}; {layer}", text)
             if kept_annotations:
-                return Decision("scan", "ocr", f"{scanned}; {kept_annotations} annotation(s) filling its fields{note}")
-            return Decision("scan", "ocr", f"{scanned}; no text of its own{note}")
+                return Decision("scan", "ocr", f"{scanned}; {kept_annotations} annotation(s) filling its fields")
+            return Decision("scan", "ocr", f"{scanned}; no text of its own")
         clusters = content.visible_clusters()
         visible_share = grid_share(clusters, content.box)
         if visible_share <= OVERLAY_TEXT_MAX_SHARE:
             return Decision(
                 "scan",
                 "ocr",
-                f"{scanned}; visible text only in {len(clusters)} box(es) over {percent(visible_share)}{note}",
+                f"{scanned}; visible text only in {len(clusters)} box(es) over {percent(visible_share)}",
                 content_overlays=clusters,
             )
         text, ok = usable()
         if ok:
             return Decision(
-                "born-digital", "text", f"visible text over {percent(visible_share)} of a {scanned}; usable{note}", text
+                "born-digital", "text", f"visible text over {percent(visible_share)} of a {scanned}; usable", text
             )
-        return Decision("scan", "ocr", f"{scanned}; its visible text over {percent(visible_share)} is not usable{note}")
+        return Decision("scan", "ocr", f"{scanned}; its visible text over {percent(visible_share)} is not usable")
     if visible:
         text, ok = usable()
         spread = percent(content.visible_share())
         if ok:
-            return Decision("born-digital", "text", f"visible text over {spread} of the page; usable{note}", text)
-        return Decision("scan", "ocr", f"visible text over {spread} of the page is not usable Vietnamese text{note}")
+            return Decision("born-digital", "text", f"visible text over {spread} of the page; usable", text)
+        return Decision("scan", "ocr", f"visible text over {spread} of the page is not usable Vietnamese text")
     drawn = []
     if content.images:
         drawn.append(f"images over {percent(share)}")
@@ -557,7 +560,7 @@ def decide_page(
         drawn.append(f"{content.ink_paths} painted paths")
     if kept_annotations:
         drawn.append(f"{kept_annotations} annotation(s)")
-    return Decision("scan", "ocr", f"no text layer; {', '.join(drawn) or 'ink'} to read{note}")
+    return Decision("scan", "ocr", f"no text layer; {', '.join(drawn) or 'ink'} to read")
 
 
 # --- does an invisible OCR layer cover the scan? ----------------------------------------------------
