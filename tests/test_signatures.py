@@ -209,3 +209,38 @@ def test_appended_revision_leaves_the_signature_covering_its_revision(signed_pdf
     [signature], warnings = read_signatures(out)
     assert signature.intact is True and signature.coverage == "entire revision"
     assert any("changed after signing" in w for w in warnings)  # a catalog change is no form filling
+
+
+# --- the export table -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_signatures_table_one_row_per_signature(tmp_path, suffix):
+    from test_export import read_back, write_outdir
+
+    from pipeline.export import export_tables
+    from pipeline.model import DigitalSignature, Document, Source
+
+    doc = Document(source=Source(file="11.pdf", sha256="a" * 64, kind="pdf", pages=1), digital_signatures=[
+        DigitalSignature(field="Signature1", signer=ISSUER, organisation="Tỉnh Quảng Ngãi",
+                         issuer="Co quan chung thuc so Chinh phu", signed_at="2025-01-07T10:09:57+07:00",
+                         intact=True, coverage="entire revision", page=1),
+        DigitalSignature(field="Signature2", signer=PORTAL, intact=None, coverage=None, trusted="untrusted"),
+    ])
+    outdir = write_outdir(tmp_path / "out", {"11.json": doc, "none.json": Document(
+        source=Source(file="none.pdf", sha256="b" * 64, kind="pdf", pages=1))})
+    export_tables(outdir, tmp_path / f"t{suffix}")
+    table = read_back(tmp_path / f"t{suffix}")["digital_signatures"]
+    assert list(table.columns) == ["doc_id", "file", "order", "field", "signer", "organisation", "issuer",
+                                   "signed_at", "intact", "coverage", "trusted", "page"]
+    rows = table.to_dict("records")
+    assert len(rows) == 2 and [r["order"] for r in rows] == [1, 2] and {r["file"] for r in rows} == {"11.pdf"}
+    assert rows[0]["signer"] == ISSUER and rows[0]["signed_at"] == "2025-01-07T10:09:57+07:00"
+    assert bool(rows[0]["intact"]) is True and rows[0]["coverage"] == "entire revision" and rows[0]["page"] == 1
+    assert rows[0]["trusted"] == "not checked" and rows[1]["trusted"] == "untrusted"
+    assert pd_null(rows[1]["intact"]) and pd_null(rows[1]["page"]) and pd_null(rows[1]["coverage"])
+
+
+def pd_null(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
