@@ -39,7 +39,7 @@ class Options(BaseModel):
     force_ocr: bool = Field(default=False, description="OCR PDF pages even when they carry a usable text layer")
     skip_text: bool = Field(
         default=False,
-        description="keep the text layer of any PDF page that has usable text, even a scan's (the rule before 0.4)",
+        description="keep the text layer of any PDF page that has usable text, even a scan's (planocr 0.3's rule)",
     )
     redo_ocr: bool = Field(
         default=False,
