@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""The form parser on real documents (issue 16 item 6/7): header and tail fields of born-digital real documents
+against labels written by hand, separately for development and blind documents.
+
+Documents: the texts of /work/realtexts (or $PLANOCR_REALTEXTS): real documents of many issuers taken from public
+repositories, converted to text; they stay outside the repository. Labels: benchmarks/data/realtexts_labels.json
+(our own annotations, a copy of the set's labels.json; README of the set: labelling rules). A document marked
+``"blind": true`` is scored but its failures are never printed: the blind rows are the held-out measure.
+
+Fields (pipeline.testing.parse_eval.score_real): number, doc_type, place, date, title, issuer (printed lines
+joined, parent first), signer, signature position, signature authority (TM./KT./TL. lines joined ' / '). A blank
+or handwritten serial or day must come out null (or as its printed part alone: '/KH-UBND', '2025-12').
+
+    .venv/bin/python benchmarks/bench_parse_real.py [--texts DIR] [--labels FILE] [--verbose] [--json FILE]
+
+--verbose prints every failed check of the development documents (never of the blind ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.parse import parse_text  # noqa: E402
+from pipeline.testing.parse_eval import REAL_FIELDS, Check, score_real  # noqa: E402
+
+LABELS = ROOT / "benchmarks" / "data" / "realtexts_labels.json"
+
+
+def texts_folder(given: Path | None) -> Path | None:
+    for folder in (given, Path(os.environ["PLANOCR_REALTEXTS"]) if os.environ.get("PLANOCR_REALTEXTS") else None,
+                   Path("/work/realtexts")):
+        if folder is not None and (folder / "docs").is_dir():
+            return folder
+    return None
+
+
+def table(title: str, results: list[tuple[str, list[Check]]]) -> tuple[int, int]:
+    """Print per-field right/total over the documents; returns (right, total)."""
+    print(f"\n{title}: {len(results)} documents")
+    right_all = total_all = 0
+    for name in REAL_FIELDS:
+        checks = [c for _, cs in results for c in cs if c.field == name]
+        right = sum(c.ok for c in checks)
+        right_all += right
+        total_all += len(checks)
+        print(f"  {name:<10} {right:>3}/{len(checks):<3}")
+    share = 100 * right_all / total_all if total_all else 0.0
+    print(f"  {'all':<10} {right_all:>3}/{total_all:<3} {share:5.1f}%")
+    return right_all, total_all
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=Path, help="the realtexts folder (docs/ inside)")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--verbose", action="store_true", help="print the development documents' failed checks")
+    parser.add_argument("--json", type=Path, help="write per-document results (development documents only)")
+    args = parser.parse_args(argv)
+    folder = texts_folder(args.texts)
+    if folder is None:
+        print("skipped: the real texts are absent (set $PLANOCR_REALTEXTS to the realtexts folder, docs/ inside)")
+        return 0
+    labels = json.loads(args.labels.read_text(encoding="utf-8"))["documents"]
+    dev: list[tuple[str, list[Check]]] = []
+    blind: list[tuple[str, list[Check]]] = []
+    missing = []
+    for label in labels:
+        path = folder / label["file"]
+        if not path.is_file():
+            missing.append(label["file"])
+            continue
+        checks = score_real(parse_text(path.read_text(encoding="utf-8")), label)
+        (blind if label.get("blind") else dev).append((Path(label["file"]).stem, checks))
+    if missing:
+        print(f"missing texts (not scored): {', '.join(missing)}")
+    print("Header/tail fields of real documents, right/total")
+    table("development documents", dev)
+    table("blind documents", blind)
+    if args.verbose:
+        print("\nfailed checks, development documents:")
+        for name, checks in dev:
+            for check in checks:
+                if not check.ok:
+                    print(f"  {name}: {check.field}: expected {check.expected!r}, got {check.got!r}")
+    if args.json:
+        out = {name: {c.field: {"ok": c.ok, "expected": c.expected, "got": c.got} for c in checks}
+               for name, checks in dev}
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
