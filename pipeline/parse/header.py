@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from ..model import Issuer
 from .lines import (
     Line,
     collapse,
     fold,
+    guarded,
     is_upper_line,
     letters_only,
     look_alike,
@@ -760,3 +762,103 @@ SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Đi
 
 def starts_section(text: str) -> bool:
     return bool(SECTION_START.match(text))
+
+
+# --- the one entry point -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Head:
+    """Everything the head of a document gives the record, and where its body begins."""
+
+    issuers: list[Issuer] = field(default_factory=list)  # the issuing body first, a joint document's others after
+    issuer_parts: list[str] = field(default_factory=list)  # the capital lines the issuers were read from
+    national_title: str | None = None
+    motto: str | None = None
+    number: str | None = None
+    serial: str | None = None
+    symbol: str | None = None
+    place: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+    doc_type_code: str | None = None
+    title: str | None = None
+    body_start: int = 0
+
+    def fields(self) -> dict:
+        """The record's header fields (ParsedFields names)."""
+        return {
+            "issuer": self.issuers[0] if self.issuers else None,
+            "co_issuers": self.issuers[1:],
+            "national_title": self.national_title,
+            "motto": self.motto,
+            "number": self.number,
+            "serial": self.serial,
+            "symbol": self.symbol,
+            "place": self.place,
+            "date": self.date,
+            "doc_type": self.doc_type,
+            "doc_type_code": self.doc_type_code,
+            "title": self.title,
+        }
+
+
+def read_head(lines: list[Line], warnings: list[str]) -> Head:
+    """Read the header (issuer, national title, motto, number, place and date), the type name and the subject
+    line; each part is guarded: a failure costs its fields and adds a warning to ``warnings``."""
+    type_index = guarded("type name", warnings, None, find_doc_type, lines)
+    joined = None  # the type name and the subject on one capital line
+    if type_index is None:
+        joined = guarded("type name", warnings, None, find_type_with_title, lines)
+    head_end = guarded("header", warnings, 0, header_end, lines, type_index if joined is None else joined[0])
+    # header parts OCR read after the type name ("KẾ HOẠCH" / "Số: …" / "Độc lập …" / "X, ngày …")
+    title_from = type_index + 1 if type_index is not None else None
+    if title_from is not None:
+        title_from = guarded("header", warnings, title_from, header_parts_after, lines, title_from)
+    late = lines[type_index + 1 : title_from] if type_index is not None else []
+    header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end] + late)
+    warnings.extend(header.warnings)
+
+    head = Head(
+        issuer_parts=header.issuer_parts,
+        national_title=header.national_title,
+        motto=header.motto,
+        number=header.number,
+        serial=header.serial,
+        symbol=header.symbol,
+        place=header.place,
+        date=header.date,
+        body_start=head_end,
+    )
+    type_key = None
+    if type_index is not None:
+        found = doc_type_of(lines[type_index])
+        if found:
+            head.doc_type, type_key = found
+        head.title, head.body_start = guarded("title", warnings, (None, title_from), read_title, lines, title_from)
+    elif joined is not None:
+        index, head.doc_type, type_key, title = joined
+        more, after = guarded("title", warnings, (None, index + 1), read_title, lines, index + 1)
+        head.body_start = index + 1
+        if more and more.isupper():  # the capital subject goes on over the next line
+            title, head.body_start = f"{title} {more}", after
+        head.title = title
+    else:
+        head.title = header.subject
+    head.issuers = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
+    head.doc_type_code = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
+    return head
+
+
+def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
+    """A joint document whose bodies are stacked without a dash ('LIÊN ĐOÀN LAO ĐỘNG TỈNH' / 'SỞ Y TẾ') reads
+    like a parent over its unit; it is joint when the form says so (a liên tịch / phối hợp code such as
+    KHLT, or 'LIÊN TỊCH' in the type line) and each stacked body signs its own block."""
+    parts = head.issuer_parts
+    if len(head.issuers) > 1 or n_signatures < 2 or len(parts) != n_signatures:
+        return None
+    code = fold(head.doc_type_code or "")
+    joint = code.endswith(JOINT_SUFFIXES) and len(code) > 2 or "lien tich" in fold(head.doc_type or "")
+    if not joint or not all(starts_body(part) for part in parts):
+        return None
+    return [Issuer(name=part.removesuffix(" -"), parent=None) for part in parts]

@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
+
+T = TypeVar("T")
+
+
+def guarded(stage: str, warnings: list[str], default: Any, func: Callable[..., T], *args: Any) -> T:
+    """Run one part of the parser; a bug in it costs that part's fields and a warning, never the record."""
+    try:
+        return func(*args)
+    except Exception as exc:  # noqa: BLE001 - the archive run must go on; the warning names the failure
+        warnings.append(f"parser: {stage} failed ({type(exc).__name__}: {exc})"[:300])
+        return default
+
 
 # Look-alikes OCR produces for letters of the form's keywords (applied to keys only, for matching).
 LOOK_ALIKES = str.maketrans(

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Signature
-from .body import match_label
+from .body import match_label, starts_closing
 from .lines import (
     Line,
     collapse,
     fold,
+    guarded,
     is_upper_line,
     letters_only,
     look_alike,
@@ -701,3 +702,36 @@ def join_lone_marks(pieces: list[str]) -> list[str]:
 def is_position_words(text: str) -> bool:
     key = look_alike(fold(text))
     return any(word in key for word in POSITION_WORDS)
+
+
+# --- the one entry point -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TailRegion:
+    """Where the tail stands among the lines (start None: no tail found) and what it holds."""
+
+    start: int | None = None
+    end: int = 0
+    tail: Tail = field(default_factory=Tail)
+
+
+def last_closing_line(lines: list[Line], start: int) -> int | None:
+    """Index of the last 'Trên đây …' line: the tail is searched after it."""
+    for index in range(len(lines) - 1, start - 1, -1):
+        line = lines[index]
+        if not line.blank and starts_closing(line.key.lstrip(), line.flat):
+            return index
+    return None
+
+
+def find_tail(lines: list[Line], body_start: int, warnings: list[str]) -> TailRegion:
+    """Find and read the tail (recipients, storage, signature blocks) after the body, which begins at
+    ``body_start``; each step is guarded: a failure costs the tail's fields and adds a warning."""
+    closing = guarded("tail", warnings, None, last_closing_line, lines, body_start)
+    search_from = max(closing if closing is not None else body_start, body_start)
+    start = guarded("tail", warnings, None, find_tail_start, lines, search_from)
+    if start is None:
+        return TailRegion(None, len(lines))
+    end = guarded("tail", warnings, len(lines), find_tail_end, lines, start)
+    return TailRegion(start, end, guarded("tail", warnings, Tail(), read_tail, lines[start:end]))
