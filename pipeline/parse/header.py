@@ -519,14 +519,15 @@ def read_header(lines: list[Line]) -> Header:
             subject_parts = [line.text[vv.start() :]]
             in_subject = True
             continue
-        for piece in leftovers(line.text, spans):
+        for piece, printed in leftovers(line.text, spans):
             if letters_only(fold(piece)) in NOT_ISSUER:
                 continue
             if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
                 header.issuer_parts.append(piece)
                 in_subject = False
             elif in_subject and not is_upper_line(piece, 0.75):
-                subject_parts.append(piece)  # the subject goes on in the left column
+                # the subject goes on in the left column, its commas kept ("… hộ nghèo," / "hộ cận nghèo …")
+                subject_parts.append(printed.lstrip(EDGE_JUNK).rstrip(" -–—_|~"))
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
@@ -578,8 +579,9 @@ def place_before(line: Line, date_start: int, spans: list[Span]) -> Span | None:
     return Span(start, left_bound + len(stripped), "place")
 
 
-def leftovers(text: str, spans: list[Span]) -> list[str]:
-    """Pieces of a line outside the found spans, whitespace-collapsed, punctuation-trimmed."""
+def leftovers(text: str, spans: list[Span]) -> list[tuple[str, str]]:
+    """Pieces of a line outside the found spans, whitespace-collapsed and punctuation-trimmed, each with
+    the piece as printed (collapsed only)."""
     pieces, cursor = [], 0
     for span in sorted(spans, key=lambda s: s.start):
         pieces.append(text[cursor : span.start])
@@ -594,7 +596,7 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
             if part and re.search(r"\s[-–—]$", flat) and is_upper_line(part):
                 part += " -"  # "LIÊN ĐOÀN LAO ĐỘNG … -" above the other body of a joint document
             if part:
-                out.append(part)
+                out.append((part, flat))
     return out
 
 

@@ -129,14 +129,57 @@ def signature_mark_at(text: str) -> int | None:
     return min(offsets) if offsets else None
 
 
+MAX_QUOTED_BLOCKS = 20
+
+
 def find_tail_start(lines: list[Line], search_from: int) -> int | None:
-    """Index where the tail begins: 'Nơi nhận' or the first signature mark after ``search_from``."""
+    """Index where the tail begins: 'Nơi nhận' or the first signature mark after ``search_from``. A tail after
+    which the body goes on (a guide quoting sample signature blocks and 'Nơi nhận' lists) is a quotation when
+    another tail follows: the search goes on after it."""
+    start = first_tail_start(lines, search_from)
+    for _ in range(MAX_QUOTED_BLOCKS):
+        if start is None:
+            return None
+        end = find_tail_end(lines, start)
+        if not body_goes_on(lines, end):
+            return start
+        later = first_tail_start(lines, max(end, start + 1))
+        if later is None:
+            return start
+        start = later
+    return start
+
+
+def body_goes_on(lines: list[Line], end: int) -> bool:
+    """Does body text follow a tail that ends at ``end``: a mixed-case paragraph or numbered text, not an
+    annex ('PHỤ LỤC …', 'Mẫu số …'), a capital title or the end of the text?"""
+    following = next((line for line in lines[end:] if not line.blank), None)
+    if following is None:
+        return False
+    flat = following.flat
+    found = match_label(flat)
+    if found and found[0] == "annex" or is_upper_line(flat, 0.8) or starts_like(following.key, "mau so", 1):
+        return False
+    return True
+
+
+# "+ Nơi nhận bản sao trình bày …": the words in a sentence, not the mark (a lower-case word follows them)
+MARK_IN_SENTENCE = re.compile(r"^\W{0,3}\S{2,4}\s+[^\s:;.]{2,5}\s+(?P<next>\w)")
+
+
+def mark_in_sentence(text: str) -> bool:
+    match = MARK_IN_SENTENCE.match(text)
+    return bool(match and match.group("next").islower())
+
+
+def first_tail_start(lines: list[Line], search_from: int) -> int | None:
+    """Index of the first 'Nơi nhận' or signature mark line at or after ``search_from``."""
     candidates = []
     for index in range(search_from, len(lines)):
         line = lines[index]
         if line.blank:
             continue
-        if is_recipients_mark(line.key) and len(line.flat) < 200:
+        if is_recipients_mark(line.key) and len(line.flat) < 200 and not mark_in_sentence(line.flat):
             candidates.append(index)
             break
     for index in range(search_from, len(lines)):
@@ -655,8 +698,9 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if authority is None and AUTHORITY.match(flat):
             authority = flat
             continue
-        if acting is None and ACTING.match(flat):
-            acting = flat
+        if ACTING.match(flat) and signer is None and (acting is None or not capitals):
+            # "TL. CHỦ TỊCH" / "KT. CHÁNH VĂN PHÒNG" / "PHÓ CHÁNH VĂN PHÒNG": marks in a chain, joined
+            acting = flat if acting is None else f"{acting} / {flat}"
             continue
         if looks_like_name(flat) or (looks_like_capital_name(flat) and (capitals or acting or authority)):
             signer = flat
