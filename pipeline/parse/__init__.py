@@ -7,30 +7,45 @@
 
 from __future__ import annotations
 
-from ..model import ParsedFields, Section
+from ..model import Page, ParsedFields, Section
 from .body import Body, build_body
-from .header import read_head, stacked_joint_bodies
+from .header import Confidences, read_head, stacked_joint_bodies
 from .lines import Line, clean_lines, guarded
 from .references import read_references
 from .tail import find_tail
 
 
-def parse_text(text: str) -> ParsedFields:
+def parse_text(text: str, confidences: Confidences | None = None) -> ParsedFields:
     """Parse repaired text into the record's structured fields, with warnings for what was not found.
+    ``confidences`` (text read by OCR): line number → that line's words with their OCR confidence, as
+    ``line_confidences`` gives them from the pages; a serial or day read with low confidence is then dropped.
     Never raises: each part is guarded, and this is the last net under them."""
     try:
-        return parse_parts(text if isinstance(text, str) else str(text or ""))
+        return parse_parts(text if isinstance(text, str) else str(text or ""), confidences)
     except Exception as exc:  # noqa: BLE001 - a record with a warning beats a crashed batch
         return ParsedFields(warnings=[f"parser: failed ({type(exc).__name__}: {exc})"[:300]])
 
 
-def parse_parts(text: str) -> ParsedFields:
+def line_confidences(pages: list[Page]) -> Confidences | None:
+    """The OCR words of OCR'd pages by line number of the pages' texts joined by form feeds (a form feed
+    counts as one line, as in ``parse_text``); None when no page has words (text input, text layers)."""
+    out: dict[int, list[tuple[str, float | None]]] = {}
+    offset = 0
+    for page in pages:
+        for word in page.words:
+            if word.line is not None:
+                out.setdefault(offset + word.line, []).append((word.text, word.confidence))
+        offset += len(page.text.split("\n")) + 1
+    return out or None
+
+
+def parse_parts(text: str, confidences: Confidences | None = None) -> ParsedFields:
     warnings: list[str] = []
     lines: list[Line] = guarded("clean-up", warnings, [], clean_lines, text)
     if not any(not line.blank for line in lines):
         return ParsedFields(warnings=warnings + ["empty text: no fields to parse"])
 
-    head = read_head(lines, warnings)
+    head = read_head(lines, warnings, confidences)
     fields: dict = head.fields()
     tail = find_tail(lines, head.body_start, warnings)
     body_end = tail.start if tail.start is not None else len(lines)
@@ -95,4 +110,4 @@ def missing_warnings(fields: dict) -> list[str]:
     return out
 
 
-__all__ = ["parse_text"]
+__all__ = ["Confidences", "line_confidences", "parse_text"]

@@ -10,6 +10,7 @@ issuing body.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -223,9 +224,16 @@ NUMBER_BODY = re.compile(
     r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
     r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)"
 )
+# a serial OCR could not read: a handwritten number read as digits mixed with marks ("4‡", "$3", "3|", "2+5")
+UNREAD_SERIAL = re.compile(
+    r"(?P<serial>[^\s/\-–]{1,4}(?:\s[^\s/\-–]{1,4})?)\s*(?P<sep>[/\-])\s*"
+    r"(?P<symbol>[A-ZĐ][\w&.]*(?:\s*[-/]\s*[\w&.]+)*)"
+)
 DATE_JUNK = r"[\s,.\-_–—~:;'\"|…]*"  # blanks left for the day or month, and scan specks on them
+# a day or month as OCR read it: digits, or a handwritten one read as digits and marks ("0]", "3|", "$3")
+DATE_PART = r"[^\s,.;:'\"…\-–—_~]{1,3}"
 DATE_WORDS = re.compile(
-    rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
+    rf"ng[a4]y{DATE_JUNK}(?P<d>{DATE_PART})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>{DATE_PART})?"
     rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})"
 )
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
@@ -264,6 +272,9 @@ class Header:
     date: str | None = None
     subject: str | None = None  # a công văn's "V/v …" line(s)
     warnings: list[str] = field(default_factory=list)
+    number_line: int | None = None  # line numbers of the number and the date, for their words' confidences
+    date_line: int | None = None
+    date_read: DateRead | None = None
 
 
 @dataclass
@@ -296,45 +307,95 @@ def iso_date(day: str | None, month: str | None, year: str | None) -> str | None
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def read_number(text: str) -> tuple[str, str | None, str, int] | None:
-    """'36  /KH-UBND…' → ('36/KH-UBND', '36', 'KH-UBND', end offset); Party style '383-QĐ/TW' too."""
+DIGIT_LOOK_ALIKES = "OoIlSZ"
+CELL_BORDER = re.compile(r"(?:^|(?<=\s))\|(?=\s|$)")
+
+
+@dataclass
+class NumberRead:
+    number: str  # as printed, spaces removed; "/KH-UBND" when the serial is blank or could not be read
+    serial: str | None
+    symbol: str
+    end: int  # offset after the number in the text read
+    unread: str | None = None  # what OCR made of a serial it could not read ("4‡"), dropped from the number
+    serial_start: int | None = None  # offset of the serial in the text read
+
+
+def read_number(text: str) -> NumberRead | None:
+    """'36  /KH-UBND…' → 36/KH-UBND (serial 36, symbol KH-UBND); Party style '383-QĐ/TW' too. A serial read
+    as digits mixed with marks ('4‡ /KH-UBND', handwriting) is not guessed: the number keeps what is printed
+    ('/KH-UBND') and ``unread`` says what OCR made of the serial."""
     skipped = NUMBER_JUNK.match(text).end()  # type: ignore[union-attr]  # matches any text (all optional); scan specks between "Số:" and a blank serial ("Số: —_ /KH")
     match = NUMBER_BODY.match(text, skipped)
+    unread = None
+    if match and match.group("serial") and match.group("serial")[-1] in DIGIT_LOOK_ALIKES:
+        match = None  # "8O/QĐ-UBND": a letter OCR read for a digit, the serial's digits not to be trusted
     if not match:
-        return None
-    serial = match.group("serial")
+        match = UNREAD_SERIAL.match(text, skipped)
+        if not match or not unreadable(match.group("serial")):
+            return None
+        unread = collapse(match.group("serial"))
+    serial = match.group("serial") if unread is None else None
     symbol = re.sub(r"\s+", "", match.group("symbol")).rstrip(".")
     if not symbol or not re.search(r"[^\W\d_]", symbol):
         return None
     number = f"{serial or ''}{match.group('sep')}{symbol}"
-    return number, serial, symbol, match.end()
+    start = match.start("serial") if match.group("serial") else None
+    return NumberRead(number, serial, symbol, match.end(), unread, start)
+
+
+def unreadable(serial: str) -> bool:
+    """Between "Số:" and the symbol, anything but a word ('4‡', '$3', '3|', 'l5', '2+5', 'ZZ Ø') is a serial
+    written by hand that OCR could not read."""
+    return not (serial.isalpha() and serial.islower() and len(serial) >= 2)
 
 
 NUMBER_JUNK = re.compile(r"[\s—–_.,·'\"“”:;|~…]*")
 
 
-def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
+def find_number(line: Line) -> tuple[Span, NumberRead] | None:
     for mark in NUMBER_MARK.finditer(line.key):
         if not line.text[mark.start()].isupper() and mark.start() != len(line.text) - len(line.text.lstrip()):
             continue  # "số" in running text is not the header's "Số:"
+        if line.key[mark.start() + 2 : mark.start() + 3].isalpha():
+            continue  # "SƠN TỊNH": a word beginning with "Sơ", not the mark
         parsed = read_number(line.text[mark.end() :])
         if parsed:
-            number, serial, symbol, end = parsed
-            return Span(mark.start(), mark.end() + end, "number"), (number, serial, symbol)
+            return Span(mark.start(), mark.end() + parsed.end, "number"), parsed
     return None
 
 
-def find_date(line: Line, lower_bound: int = 0) -> tuple[Span, str | None, int] | None:
-    """Span of 'ngày … tháng … năm …' (or 'ngày d/m/yyyy'); returns the ISO date and the match start."""
+@dataclass
+class DateRead:
+    span: Span
+    iso: str | None  # YYYY-MM-DD; YYYY-MM when the day is blank or unread, YYYY when the month is too
+    start: int
+    unread: dict[str, str] = field(default_factory=dict)  # "day"/"month" → what OCR made of it ("0]")
+    day: str | None = None  # the day's digits as printed, when read
+    month: str | None = None
+
+
+def find_date(line: Line, lower_bound: int = 0) -> DateRead | None:
+    """'ngày … tháng … năm …' (or 'ngày d/m/yyyy'): the ISO date, its span and where it starts. A day or month
+    read as digits mixed with marks, or out of range (a handwritten '04' read as '0]' or '64'), is not
+    guessed: it is left out of the date and named in ``unread``."""
     key = look_alike_digits_safe(line.key)
     match = DATE_WORDS.search(key, lower_bound) or DATE_SLASH.search(key, lower_bound)
     if not match:
         return None
-    return (
-        Span(match.start(), match.end(), "date"),
-        iso_date(match.group("d"), match.group("m"), match.group("y")),
-        match.start(),
-    )
+    parts: dict[str, str | None] = {"day": match.group("d"), "month": match.group("m")}
+    unread = {}
+    for name, limit in (("day", 31), ("month", 12)):
+        value = parts[name]
+        if value is not None and not (value.isdigit() and len(value) <= 2 and 1 <= int(value) <= limit):
+            unread[name] = line.text[
+                match.start("d" if name == "day" else "m") : match.end("d" if name == "day" else "m")
+            ]
+            parts[name] = None
+    if "month" in unread:
+        parts["day"] = None  # a day without its month is no date
+    iso = iso_date(parts["day"], parts["month"], match.group("y"))
+    return DateRead(Span(match.start(), match.end(), "date"), iso, match.start(), unread, parts["day"], parts["month"])
 
 
 def look_alike_digits_safe(key: str) -> str:
@@ -474,8 +535,8 @@ def read_header(lines: list[Line]) -> Header:
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
             continue
-        if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps
-            line = Line(line.number, line.text.replace("|", " "), line.key.replace("|", " "))
+        if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps ("3|" is a mark)
+            line = Line(line.number, CELL_BORDER.sub(" ", line.text), CELL_BORDER.sub(" ", line.key))
         if motto_fragment(line):
             header.motto = join_motto(header.motto, line.flat)  # "Tự do - Hạnh phúc" / "Độc lập -" (OCR order)
             continue
@@ -500,18 +561,28 @@ def read_header(lines: list[Line]) -> Header:
             found = find_number(line)
             if found and not overlaps(found[0], spans):
                 spans.append(found[0])
-                header.number, header.serial, header.symbol = found[1]
+                read = found[1]
+                header.number, header.serial, header.symbol = read.number, read.serial, read.symbol
+                header.number_line = line.number
+                if read.unread is not None:
+                    header.warnings.append(
+                        f"number: serial not read (handwritten?): OCR read {read.unread!r}; kept {read.number!r}"
+                    )
         if header.date is None:
             found_date = find_date(line)
-            if found_date and not overlaps(found_date[0], spans):
-                date_span, iso, start = found_date
-                place_span = place_before(line, start, spans)
+            if found_date and not overlaps(found_date.span, spans):
+                date_span = found_date.span
+                place_span = place_before(line, found_date.start, spans)
                 if place_span:
                     header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*")
                     date_span = Span(place_span.start, date_span.end, "date")
                 spans.append(date_span)
-                header.date = iso
-                if iso is None:
+                header.date = found_date.iso
+                header.date_read = found_date
+                header.date_line = line.number
+                for part, seen in found_date.unread.items():
+                    header.warnings.append(f"date: {part} not read (handwritten?): OCR read {seen!r}")
+                if found_date.iso is None:
                     header.warnings.append(f"line {line.number}: date not understood")
         vv = VV_MARK.search(line.key)
         if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start() :]):
@@ -805,9 +876,10 @@ class Head:
         }
 
 
-def read_head(lines: list[Line], warnings: list[str]) -> Head:
+def read_head(lines: list[Line], warnings: list[str], confidences: Confidences | None = None) -> Head:
     """Read the header (issuer, national title, motto, number, place and date), the type name and the subject
-    line; each part is guarded: a failure costs its fields and adds a warning to ``warnings``."""
+    line; each part is guarded: a failure costs its fields and adds a warning to ``warnings``. With the OCR
+    words' ``confidences`` (text from a scan), a serial or day read with low confidence is dropped."""
     type_index = guarded("type name", warnings, None, find_doc_type, lines)
     joined = None  # the type name and the subject on one capital line
     if type_index is None:
@@ -819,6 +891,8 @@ def read_head(lines: list[Line], warnings: list[str]) -> Head:
         title_from = guarded("header", warnings, title_from, header_parts_after, lines, title_from)
     late = lines[type_index + 1 : title_from] if type_index is not None else []
     header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end] + late)
+    if confidences is not None:
+        guarded("header", warnings, None, doubt_handwriting, header, confidences)
     warnings.extend(header.warnings)
 
     head = Head(
@@ -864,3 +938,62 @@ def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
     if not joint or not all(starts_body(part) for part in parts):
         return None
     return [Issuer(name=part.removesuffix(" -"), parent=None) for part in parts]
+
+
+# --- serials and days written by hand ------------------------------------------------------------------------
+
+# line number (in the text parsed) → the OCR words of that line in order, with their confidence 0–1
+Confidences = Mapping[int, Sequence[tuple[str, "float | None"]]]
+# A serial or day read below this confidence is not trusted. Printed digits in real scans' headers read at
+# 0.90–0.97; handwritten ones at 0.5–0.8 (docs/parsing.md, "Handwritten serials and days").
+LOW_CONFIDENCE = 0.85
+
+
+def word_confidence(confidences: Confidences, line_number: int | None, token: str, after: str) -> float | None:
+    """Confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)."""
+    words = list(confidences.get(line_number, ())) if line_number is not None else []
+    start = next((i + 1 for i, (text, _) in enumerate(words) if fold(text).startswith(after)), 0)
+    for text, confidence in words[start:]:
+        if token in text:
+            return confidence
+    return None
+
+
+def doubt_handwriting(header: Header, confidences: Confidences) -> None:
+    """On a scan, a serial, day or month is kept only when OCR read it with confidence: otherwise it is dropped
+    (the number keeps what is printed, '/QĐ-UBND'; the date keeps month and year) with a warning naming it.
+    A blank one is named too: handwriting OCR did not see at all leaves a blank."""
+    if header.number is not None:
+        if header.serial is None:
+            if not any("serial not read" in w for w in header.warnings):
+                header.warnings.append(f"number: serial blank (handwritten and not read?); kept {header.number!r}")
+        else:
+            confidence = word_confidence(confidences, header.number_line, header.serial, "so")
+            if confidence is not None and confidence < LOW_CONFIDENCE:
+                kept = header.number[len(header.serial) :]
+                header.warnings.append(
+                    f"number: serial not read with confidence (handwritten?): OCR read {header.serial!r} "
+                    f"(confidence {confidence:.2f}); kept {kept!r}"
+                )
+                header.number, header.serial = kept, None
+    found = header.date_read
+    if found is None or header.date is None:
+        return
+    parts = {"day": found.day, "month": found.month}
+    for name in ("month", "day"):
+        value = parts[name]
+        if value is None:
+            if name not in found.unread and (name == "day" or parts["day"] is None):
+                header.warnings.append(f"date: {name} blank (handwritten and not read?)")
+            continue
+        after = "ngay" if name == "day" else "thang"
+        confidence = word_confidence(confidences, header.date_line, value, after)
+        if confidence is not None and confidence < LOW_CONFIDENCE:
+            header.warnings.append(
+                f"date: {name} not read with confidence (handwritten?): OCR read {value!r} (confidence {confidence:.2f})"
+            )
+            parts[name] = None
+            if name == "month":
+                parts["day"] = None
+    year = header.date[:4]
+    header.date = year if parts["month"] is None else iso_date(parts["day"], parts["month"], year)

@@ -1,0 +1,103 @@
+"""The parser on text read from real scans (issue 11 items 4-5): handwritten serials and days are never guessed,
+OCR word confidences drop a serial or day read without confidence, quoted signature blocks are not the tail."""
+
+from __future__ import annotations
+
+from pipeline.model import Page, Word
+from pipeline.parse import line_confidences, parse_text
+
+HEAD = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+
+Số: {serial} /TTr-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Quảng Ngãi, ngày {day} tháng 01 năm 2025
+
+TỜ TRÌNH
+Về việc miễn nhiệm chức danh Ủy viên
+
+Kính gửi: Hội đồng nhân dân tỉnh
+"""
+
+
+def head(serial: str = "01", day: str = "06") -> str:
+    return HEAD.format(serial=serial, day=day)
+
+
+def warned(parsed, field: str) -> list[str]:
+    return [w for w in parsed.warnings if w.startswith(field + ":")]
+
+
+def test_printed_serial_and_day_are_read():
+    parsed = parse_text(head())
+    assert (parsed.number, parsed.serial, parsed.date) == ("01/TTr-UBND", "01", "2025-01-06")
+    assert not warned(parsed, "number") and not warned(parsed, "date")
+
+
+def test_a_serial_read_as_digits_and_marks_is_null_with_a_warning_and_the_symbol_kept():
+    for junk in ("4‡", "$3", "3|", "0]", "2+5", "O{_", "ZZ Ø", "¿4|", "6ƒ", "2l J"):
+        parsed = parse_text(head(serial=junk))
+        assert (parsed.number, parsed.serial, parsed.symbol) == ("/TTr-UBND", None, "TTr-UBND"), junk
+        assert any("serial not read" in w for w in warned(parsed, "number")), (junk, parsed.warnings)
+        assert parsed.issuer and parsed.issuer.name == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", junk
+
+
+def test_a_day_read_as_marks_or_out_of_range_is_left_out_with_a_warning():
+    for junk in ("0]", "3|", "$3", "/2", "64", "0Ÿ", "2#"):
+        parsed = parse_text(head(day=junk))
+        assert parsed.date == "2025-01", (junk, parsed.date)
+        assert any("day not read" in w for w in warned(parsed, "date")), (junk, parsed.warnings)
+    glued = parse_text(head().replace("ngày 06 tháng", "ngàyltháng"))
+    assert glued.date == "2025-01" and warned(glued, "date")
+
+
+def test_a_blank_serial_or_day_of_a_draft_is_null_without_a_guess():
+    parsed = parse_text(head(serial="", day=""))
+    assert (parsed.number, parsed.serial, parsed.date) == ("/TTr-UBND", None, "2025-01")
+
+
+def ocr_page(text: str, low: dict[str, float]) -> Page:
+    """A page whose words carry confidence 0.96, except the words named in ``low``."""
+    words = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for piece in line.split():
+            words.append(Word(text=piece, confidence=low.get(piece, 0.96), line=number))
+    return Page(number=1, text=text, words=words)
+
+
+def test_a_serial_or_day_read_with_low_confidence_is_dropped_with_a_warning():
+    text = head(serial="899", day="08")
+    page = ocr_page(text, {"899": 0.62, "08": 0.71})
+    parsed = parse_text(text, confidences=line_confidences([page]))
+    assert (parsed.number, parsed.serial, parsed.date) == ("/TTr-UBND", None, "2025-01")
+    assert any("899" in w and "confidence 0.62" in w for w in warned(parsed, "number"))
+    assert any("day not read with confidence" in w for w in warned(parsed, "date"))
+    # the same text read with confidence keeps them
+    sure = parse_text(text, confidences=line_confidences([ocr_page(text, {})]))
+    assert (sure.number, sure.date) == ("899/TTr-UBND", "2025-01-08")
+    assert not warned(sure, "number") and not warned(sure, "date")
+
+
+def test_confidences_follow_the_pages_line_numbers():
+    first = ocr_page("TRANG MỘT\n", {})
+    second = ocr_page(head(serial="899"), {"899": 0.5})
+    confidences = line_confidences([first, second])
+    text = "\f".join(p.text for p in (first, second))
+    parsed = parse_text(text, confidences=confidences)
+    assert parsed.serial is None and parsed.number == "/TTr-UBND"
+    assert line_confidences([Page(number=1, text="no words")]) is None
+
+
+def test_on_a_scan_a_blank_serial_or_day_is_named_in_a_warning():
+    text = head(serial="", day="")
+    parsed = parse_text(text, confidences=line_confidences([ocr_page(text, {})]))
+    assert any("serial blank" in w for w in warned(parsed, "number"))
+    assert any("day blank" in w for w in warned(parsed, "date"))
+
+
+def test_a_number_with_a_letter_look_alike_serial_is_not_trusted():
+    parsed = parse_text(head(serial="8O"))
+    assert parsed.serial is None and parsed.number == "/TTr-UBND"
