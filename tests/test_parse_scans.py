@@ -101,3 +101,25 @@ def test_on_a_scan_a_blank_serial_or_day_is_named_in_a_warning():
 def test_a_number_with_a_letter_look_alike_serial_is_not_trusted():
     parsed = parse_text(head(serial="8O"))
     assert parsed.serial is None and parsed.number == "/TTr-UBND"
+
+
+def test_the_e_signature_box_is_not_the_issuer():
+    box = "TRUNG TÂM CÔNG\nBÁO VÀ TIN HỌC\nttcbth@quangngai.gov.vn\n07.01.2025 10:44:25\n+07:00\n\n"
+    box += "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nCơ quan: Tỉnh Quảng Ngãi\nThời gian ký: 07/01/2025 10:09:57\n"
+    parsed = parse_text(box + head())
+    assert parsed.issuer is not None and parsed.issuer.name == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert parsed.issuer.parent is None and parsed.number == "01/TTr-UBND"
+
+
+def test_a_number_whose_serial_and_symbol_are_on_two_lines_is_one():
+    parsed = parse_text(head().replace("Số: 01 /TTr-UBND", "Số: 565\n/TTr-UBND"))
+    assert (parsed.number, parsed.serial) == ("565/TTr-UBND", "565")
+    assert parsed.issuer is not None and parsed.issuer.name == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+
+
+def test_a_glued_printed_serial_is_judged_by_a_lower_bar_than_one_in_a_gap():
+    text = head().replace("Số: 01 /TTr-UBND", "Số: 985/TTr-UBND")
+    page = ocr_page(text, {"985/TTr-UBND": 0.90})
+    assert parse_text(text, confidences=line_confidences([page])).serial == "985"
+    gap = head(serial="44")
+    assert parse_text(gap, confidences=line_confidences([ocr_page(gap, {"44": 0.90})])).serial is None

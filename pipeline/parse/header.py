@@ -531,7 +531,7 @@ def read_header(lines: list[Line]) -> Header:
     header = Header()
     subject_parts: list[str] = []
     in_subject = False
-    for line in lines:
+    for line in join_split_numbers(lines):
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
             continue
@@ -602,6 +602,28 @@ def read_header(lines: list[Line]) -> Header:
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+SERIAL_ONLY = re.compile(r"^\s*s[o06qe]\s*[:.;,]?\s*(?:\S{1,6})?\s*$")
+SYMBOL_ONLY = re.compile(r"^\s*[/\-]\s*[A-ZĐ]")
+
+
+def join_split_numbers(lines: list[Line]) -> list[Line]:
+    """'Số: 565' / '/TB-UBND': a number whose serial and symbol a text layer or OCR put on two lines is one."""
+    out: list[Line] = []
+    for line in lines:
+        previous = next((i for i in range(len(out) - 1, -1, -1) if not out[i].blank), None)
+        if (
+            previous is not None
+            and SYMBOL_ONLY.match(line.text)
+            and SERIAL_ONLY.match(out[previous].key)
+            and out[previous].text[:1] == "S"
+        ):
+            joined = f"{out[previous].text.rstrip()} {line.text.strip()}"
+            out[previous] = Line(out[previous].number, joined, fold(joined))
+            continue
+        out.append(line)
+    return out
 
 
 def motto_key(text: str) -> str:
@@ -944,18 +966,26 @@ def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
 
 # line number (in the text parsed) → the OCR words of that line in order, with their confidence 0–1
 Confidences = Mapping[int, Sequence[tuple[str, "float | None"]]]
-# A serial or day read below this confidence is not trusted. Printed digits in real scans' headers read at
-# 0.90–0.97; handwritten ones at 0.5–0.8 (docs/parsing.md, "Handwritten serials and days").
-LOW_CONFIDENCE = 0.85
+# A serial or day read below this confidence is not trusted (docs/parsing.md, "Handwritten serials and days":
+# on the development scans printed header digits read at 0.96-0.97 as words of their own, handwritten ones at
+# 0.34-0.79 and once 0.91). A serial glued to its symbol ("985/QĐ-TTg", typed) is one word whose confidence
+# also covers the symbol: a lower bar.
+LOW_CONFIDENCE = 0.92
+LOW_CONFIDENCE_GLUED = 0.85
 
 
-def word_confidence(confidences: Confidences, line_number: int | None, token: str, after: str) -> float | None:
-    """Confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)."""
+def doubtful(
+    confidences: Confidences, line_number: int | None, token: str, after: str, bar: float = LOW_CONFIDENCE
+) -> float | None:
+    """The confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)
+    when it is below the bar (LOW_CONFIDENCE, or LOW_CONFIDENCE_GLUED for a word that holds more); else None."""
     words = list(confidences.get(line_number, ())) if line_number is not None else []
     start = next((i + 1 for i, (text, _) in enumerate(words) if fold(text).startswith(after)), 0)
     for text, confidence in words[start:]:
-        if token in text:
-            return confidence
+        if token in text and confidence is not None:
+            if text.strip(".,;:") != token:
+                bar = min(bar, LOW_CONFIDENCE_GLUED)
+            return confidence if confidence < bar else None
     return None
 
 
@@ -968,8 +998,8 @@ def doubt_handwriting(header: Header, confidences: Confidences) -> None:
             if not any("serial not read" in w for w in header.warnings):
                 header.warnings.append(f"number: serial blank (handwritten and not read?); kept {header.number!r}")
         else:
-            confidence = word_confidence(confidences, header.number_line, header.serial, "so")
-            if confidence is not None and confidence < LOW_CONFIDENCE:
+            confidence = doubtful(confidences, header.number_line, header.serial, "so")
+            if confidence is not None:
                 kept = header.number[len(header.serial) :]
                 header.warnings.append(
                     f"number: serial not read with confidence (handwritten?): OCR read {header.serial!r} "
@@ -986,9 +1016,10 @@ def doubt_handwriting(header: Header, confidences: Confidences) -> None:
             if name not in found.unread and (name == "day" or parts["day"] is None):
                 header.warnings.append(f"date: {name} blank (handwritten and not read?)")
             continue
-        after = "ngay" if name == "day" else "thang"
-        confidence = word_confidence(confidences, header.date_line, value, after)
-        if confidence is not None and confidence < LOW_CONFIDENCE:
+        # a month is printed far more often than written by hand: the lower bar (a printed "01" read at 0.91)
+        after, bar = ("ngay", LOW_CONFIDENCE) if name == "day" else ("thang", LOW_CONFIDENCE_GLUED)
+        confidence = doubtful(confidences, header.date_line, value, after, bar)
+        if confidence is not None:
             header.warnings.append(
                 f"date: {name} not read with confidence (handwritten?): OCR read {value!r} (confidence {confidence:.2f})"
             )

@@ -202,7 +202,37 @@ def clean_lines(text: str) -> list[Line]:
         cleaned = cleaned.rstrip()
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
     blank_running_heads(lines, page_breaks)
+    blank_signature_boxes(lines)
     return lines
+
+
+# The visible face of a PDF's digital signature, stamped on page 1 by the publishing portal ("TRUNG TÂM CÔNG BÁO
+# VÀ TIN HỌC / ttcbth@… / 07.01.2025 10:44:25 +07:00 / Ký bởi: … / Cơ quan: … / Thời gian ký: …"), and OCR's
+# reading of it: not the document's text (pipeline.load records it as an overlay when it can).
+BOX_ANCHOR = re.compile(
+    r"^(?:(?:ky boi|nguoi ky|thoi gian ky|ngay ky)\s*:|\S+@\S+\.\S+$|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}(?::\d{2})?$"
+    r"|\+\d{2}:\d{2}$)"
+)
+BOX_LINE = re.compile(
+    r"^(?:(?:ky boi|nguoi ky|thoi gian ky|ngay ky|co quan|email|dia chi|to chuc)\s*:"
+    r"|\S+@\S+\.\S+$"  # the portal's e-mail address
+    r"|[\d.:/ +-]{8,}$"  # its signing time ("07.01.2025 10:44:25", "+07:00")
+    r"|\+\d{2}:\d{2}$"
+    r"|(?:trung tam )?cong(?: bao)?(?: va tin hoc)?$|bao va tin hoc$|trung tam cong bao.*"
+    r"|cong thong tin dien tu chinh phu$)"
+)
+BOX_REACH = 6
+
+
+def blank_signature_boxes(lines: list[Line]) -> None:
+    """Blank the lines of an e-signature box: the lines around a 'Ký bởi:' / 'Người ký:' / 'Thời gian ký:' line
+    that read as such a box does (its other labels, the portal's name, e-mail address and signing time)."""
+    anchors = [i for i, line in enumerate(lines) if BOX_ANCHOR.match(collapse(line.key))]
+    for anchor in anchors:
+        for index in range(max(0, anchor - BOX_REACH), min(len(lines), anchor + BOX_REACH + 1)):
+            line = lines[index]
+            if not line.blank and BOX_LINE.match(collapse(line.key)):
+                lines[index] = Line(line.number, "", "")
 
 
 RUNNING_HEAD_LINES = 2  # a running header takes at most this many lines at the top of a page
