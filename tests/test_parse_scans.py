@@ -123,3 +123,77 @@ def test_a_glued_printed_serial_is_judged_by_a_lower_bar_than_one_in_a_gap():
     assert parse_text(text, confidences=line_confidences([page])).serial == "985"
     gap = head(serial="44")
     assert parse_text(gap, confidences=line_confidences([ocr_page(gap, {"44": 0.90})])).serial is None
+
+
+TAIL = """
+Nơi nhận:
+- Như trên;
+- Lưu: VT, NC.
+
+{block}
+"""
+
+
+def signed(block: str):
+    return parse_text(head() + "\nCăn cứ Luật Tổ chức chính quyền địa phương;\n" + TAIL.format(block=block))
+
+
+def test_signer_names_garbled_under_seals_are_repaired_with_a_warning():
+    cases = {
+        "Kguyễn Quốc Việt": "Nguyễn Quốc Việt",  # a misread first letter
+        "rần Hoàng Tuân": "Trần Hoàng Tuân",  # the first letter lost; 'Tuân' is a name too: left as read
+        "Âguyên Hoàng Giang": "Nguyễn Hoàng Giang",
+        "Trân Phước Hiền": "Trần Phước Hiền",  # a family name with its marks garbled
+        "Hỗ Đình Tùng": "Hồ Đình Tùng",
+        "Nguyễn Quốc Viêt": "Nguyễn Quốc Việt",  # a given name misspelt
+    }
+    for read, name in cases.items():
+        parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{read}")
+        assert parsed.signature is not None and parsed.signature.signer == name, (read, parsed.signature)
+        assert any(w.startswith("signer:") and read in w for w in parsed.warnings), parsed.warnings
+
+
+def test_names_the_tables_cannot_decide_are_left_as_read():
+    for name in ("Trần Công Luận", "Hà Thị Lê Vân", "Ksor Y Moan", "Trung tá Đỗ Minh Khang", "Mạnh Thị Tuyết Mai"):
+        parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{name}")
+        assert parsed.signature is not None and parsed.signature.signer == name
+        assert not any(w.startswith("signer:") for w in parsed.warnings)
+
+
+def test_titles_garbled_by_ocr_are_repaired():
+    for read, title in (("PHO CHANH VAN PHONG", "PHÓ CHÁNH VĂN PHÒNG"), ("1Ó CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+                        ("GẦN CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ GIÁM ĐÓC", "PHÓ GIÁM ĐỐC")):
+        parsed = signed(f"KT. CHỦ TỊCH\n{read}\n\nNguyễn Văn An")
+        assert parsed.signature is not None and parsed.signature.position == title, (read, parsed.signature)
+        assert any(w.startswith("position:") for w in parsed.warnings)
+    kept = signed("TM. BAN CHỈ ĐẠO\nTRƯỞNG BAN\nCHỦ TỊCH UBND TỈNH\n\nNguyễn Hoàng Giang")
+    assert kept.signature is not None and kept.signature.position == "TRƯỞNG BAN"
+
+
+def test_the_seals_ring_text_is_never_the_position():
+    parsed = signed("TM. ỦY BAN NHÂN DÂN\nM-ÙY BAN NHÂN DẦN\nCHỦ TỊCH\n\nĐặng Văn Minh")
+    assert parsed.signature is not None
+    assert (parsed.signature.authority, parsed.signature.position) == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    lost = signed("KT. CHỦ TỊCH\nỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\n\nĐặng Văn Minh")
+    assert lost.signature is not None and lost.signature.position is None
+
+
+def test_chained_marks_keep_the_office_below_them():
+    parsed = signed("TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\n\nHà Thị Lê Vân")
+    assert parsed.signature is not None
+    assert parsed.signature.acting == "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG"
+    assert parsed.signature.position == "PHÓ CHÁNH VĂN PHÒNG"
+
+
+def test_a_guide_quoting_signature_blocks_keeps_its_own_tail():
+    body = (
+        "I. HƯỚNG DẪN CHUNG\n1. Thể thức\nVí dụ 1: Văn bản của đoàn chủ tịch\nT/M ĐOÀN CHỦ TỊCH\n(chữ ký)\nHọ và tên\n"
+        "Ví dụ 2: Văn bản của ban thường vụ\nT/L BAN THƯỜNG VỤ\nCHÁNH VĂN PHÒNG\n(chữ ký)\nHọ và tên\n"
+        "+ Nơi nhận bản sao trình bày dưới số và ký hiệu bản sao.\n2. Kỹ thuật trình bày\nTrình bày như sau.\n"
+    )
+    text = head() + body + TAIL.format(block="K/T CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nBùi Văn Thạch")
+    parsed = parse_text(text)
+    assert parsed.signature is not None
+    assert (parsed.signature.acting, parsed.signature.position, parsed.signature.signer) == (
+        "K/T CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Bùi Văn Thạch")
+    assert parsed.recipients == ["Như trên"]

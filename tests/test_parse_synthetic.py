@@ -403,7 +403,8 @@ CASES: dict[str, dict] = {
             {"label": "II", "heading": "TỔ CHỨC THỰC HIỆN", "children": []}],
         "recipients": ["Bộ GDĐT Hi (để b/c)", "UBND thành phố (để b/c)", "Các trường THCS, THPT"],
         "storage": ["VT", "GDTTH"],
-        "signature": sig(None, "KT. GIÁM ĐỐC", "GIAM ĐỌC", "an Thị Minh Hà"),
+        # the position's marks, garbled by OCR, repaired against the titles table (pipeline/parse/names.py)
+        "signature": sig(None, "KT. GIÁM ĐỐC", "GIÁM ĐỐC", "an Thị Minh Hà"),
     },
     "ocr_mild_thong_bao": {
         "issuer": {"name": "VĂN PHÒNG", "parent": "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"},

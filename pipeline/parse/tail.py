@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from ..model import Signature
 from .body import match_label, starts_closing
 from .lines import (
@@ -23,6 +25,7 @@ from .lines import (
     look_alike,
     starts_like,
 )
+from .names import repair_name, repair_position
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(
@@ -140,6 +143,11 @@ def find_tail_start(lines: list[Line], search_from: int) -> int | None:
     for _ in range(MAX_QUOTED_BLOCKS):
         if start is None:
             return None
+        later_mark = next_recipients_mark(lines, start + 1)
+        body = last_body_line(lines, start, later_mark) if later_mark is not None else None
+        if body is not None:
+            start = first_tail_start(lines, body + 1)  # a sample block in the body; the real tail is further
+            continue
         end = find_tail_end(lines, start)
         if not body_goes_on(lines, end):
             return start
@@ -148,6 +156,29 @@ def find_tail_start(lines: list[Line], search_from: int) -> int | None:
             return start
         start = later
     return start
+
+
+def next_recipients_mark(lines: list[Line], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.blank and is_recipients_mark(line.key) and len(line.flat) < 200 and not mark_in_sentence(line.flat):
+            return index
+    return None
+
+
+def last_body_line(lines: list[Line], start: int, end: int) -> int | None:
+    """The last line of body text between two lines: a numbered heading or a paragraph (a long mixed-case line
+    that is no dash item); None when there is none (a tail has neither)."""
+    last = None
+    for index in range(start + 1, end):
+        line = lines[index]
+        flat = line.flat
+        if line.blank or DASH_LEAD.match(flat) or is_upper_line(flat, 0.8):
+            continue
+        found = match_label(flat)
+        if found and found[0] not in ("annex", "letter") or len(flat) > 80:
+            last = index
+    return last
 
 
 def body_goes_on(lines: list[Line], end: int) -> bool:
@@ -707,10 +738,12 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
             continue
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
-    position = next((c for c in capitals if is_position_words(c)), capitals[0] if capitals else None)
+    # the seal's ring text ("ỦY BAN NHÂN DÂN …", read as "M-ÙY BAN NHÂN DẦN") is never the position
+    offices = [c for c in capitals if not seal_like(c)]
+    position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
-        extra = capitals[: capitals.index(position)]
+        extra = [c for c in capitals[: capitals.index(position)] if not repeats(c, authority)]
         if extra:
             authority = collapse(" ".join([authority, *extra]))
     if not any((authority, acting, position, signer)):
@@ -741,6 +774,21 @@ def join_lone_marks(pieces: list[str]) -> list[str]:
         out.append(piece)
         index += 1
     return out
+
+
+def seal_like(text: str) -> bool:
+    """A capital line that names a body, not an office ('ỦY BAN NHÂN DÂN TỈNH …', 'M-ÙY BAN NHÂN DẦN'): the
+    seal's ring text read by OCR, unless it begins with an office ('CHỦ TỊCH UBND TỈNH')."""
+    key = letters_only(look_alike(fold(text)))
+    if (key + " ").startswith(POSITION_HEADS) or signature_mark_at(collapse(text)) == 0:
+        return False
+    return "nhan dan" in key or "uy ban" in key or key.startswith(("ubnd", "hdnd", "cong hoa"))
+
+
+def repeats(text: str, authority: str) -> bool:
+    """The seal repeating the authority's body under it ('TM. ỦY BAN NHÂN DÂN' / 'ỦY BAN NHÂN DÂN')."""
+    body = AUTHORITY.sub("", authority, count=1)
+    return seal_like(text) and fuzz.partial_ratio(letters_only(fold(text)), letters_only(fold(body))) >= 70
 
 
 def is_position_words(text: str) -> bool:
@@ -778,4 +826,34 @@ def find_tail(lines: list[Line], body_start: int, warnings: list[str]) -> TailRe
     if start is None:
         return TailRegion(None, len(lines))
     end = guarded("tail", warnings, len(lines), find_tail_end, lines, start)
-    return TailRegion(start, end, guarded("tail", warnings, Tail(), read_tail, lines[start:end]))
+    tail = guarded("tail", warnings, Tail(), read_tail, lines[start:end])
+    if has_marks(lines):  # a text without Vietnamese marks (not restored) is left as it is
+        guarded("signature names", warnings, None, repair_signatures, tail, warnings)
+    return TailRegion(start, end, tail)
+
+
+def has_marks(lines: list[Line]) -> bool:
+    """Does the text carry Vietnamese marks (at least 2% of its letters differ from their fold)?"""
+    letters = marked = 0
+    for line in lines:
+        for char, base in zip(line.text, line.key):
+            if char.isalpha():
+                letters += 1
+                marked += char.lower() != base
+    return letters > 0 and marked >= 0.02 * letters
+
+
+def repair_signatures(tail: Tail, warnings: list[str]) -> None:
+    """Signers' names and positions OCR garbled, repaired against the name and title tables (names.py); each
+    repair is a warning, so the record asks for review."""
+    for signature in tail.signatures:
+        if signature.signer:
+            signer, note = repair_name(signature.signer)
+            if note:
+                signature.signer = signer
+                warnings.append(note)
+        if signature.position:
+            position, note = repair_position(signature.position)
+            if note:
+                signature.position = position
+                warnings.append(note)
