@@ -197,3 +197,60 @@ def test_a_guide_quoting_signature_blocks_keeps_its_own_tail():
     assert (parsed.signature.acting, parsed.signature.position, parsed.signature.signer) == (
         "K/T CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Bùi Văn Thạch")
     assert parsed.recipients == ["Như trên"]
+
+
+def test_issue_16_forms_of_other_issuers():
+    # an issuer printed on two lines: a committee's sub-body under it
+    election = head().replace("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "ỦY BAN BẦU CỬ XÃ TÂN HÒA\nTIỂU BAN THÔNG TIN TUYÊN TRUYỀN")
+    parsed = parse_text(election)
+    assert parsed.issuer is not None
+    assert (parsed.issuer.parent, parsed.issuer.name) == ("ỦY BAN BẦU CỬ XÃ TÂN HÒA", "TIỂU BAN THÔNG TIN TUYÊN TRUYỀN")
+    # the first body paragraph right under the subject line
+    run_on = head().replace("Kính gửi: Hội đồng nhân dân tỉnh\n", "Ngày 12/11/2024, tại trụ sở UBND tỉnh, Phó Chủ tịch chủ trì.\n")
+    assert parse_text(run_on).title == "Về việc miễn nhiệm chức danh Ủy viên"
+    # a type name OCR read with a wrong mark is spelt right
+    assert parse_text(head().replace("TỜ TRÌNH", "TỜ TRỈNH")).doc_type == "TỜ TRÌNH"
+
+
+PARTY = """BAN CHẤP HÀNH TRUNG ƯƠNG
+*
+Số 294-QĐ/TW
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+
+Hà Nội, ngày 26 tháng 5 năm 2025
+
+QUY ĐỊNH
+về thi hành Điều lệ Đảng
+- Căn cứ Điều lệ Đảng;
+- Căn cứ Quy chế làm việc của Ban Chấp hành Trung ương,
+Ban Chấp hành Trung ương quy định như sau:
+
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi
+Quy định này hướng dẫn.
+Điều 2- Đối tượng
+1. Đảng viên.
+2. Tổ chức đảng.
+Chương II
+ĐẢNG VIÊN
+Điều 3. Tuổi đời
+Nội dung.
+II.
+
+T/M BAN CHẤP HÀNH TRUNG ƯƠNG
+TỔNG BÍ THƯ
+Tô Lâm
+"""
+
+
+def test_a_party_regulation_bases_with_dashes_and_articles_under_chapters():
+    parsed = parse_text(PARTY)
+    assert parsed.title == "về thi hành Điều lệ Đảng"
+    assert parsed.bases == ["Căn cứ Điều lệ Đảng;", "Căn cứ Quy chế làm việc của Ban Chấp hành Trung ương,"]
+    assert parsed.preamble == ["Ban Chấp hành Trung ương quy định như sau:"]
+    assert [s.label for s in parsed.sections] == ["Chương I", "Chương II"]  # the stray "II." is no section
+    assert [c.label for c in parsed.sections[0].children] == ["Điều 1", "Điều 2"]
+    assert parsed.sections[0].children[1].heading == "Đối tượng"
+    assert [c.label for c in parsed.sections[1].children] == ["Điều 3"]

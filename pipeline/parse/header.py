@@ -75,6 +75,19 @@ DOC_TYPES: dict[str, str] = {
     "quy trinh": "QT",
     "de cuong": "ĐC",
 }
+# Type names as spelt (for a type name OCR read with a wrong mark: "QUYÉT ĐỊNH")
+TYPE_NAMES = {
+    "nghi quyet": "NGHỊ QUYẾT", "quyet dinh": "QUYẾT ĐỊNH", "chi thi": "CHỈ THỊ", "quy che": "QUY CHẾ",
+    "quy dinh": "QUY ĐỊNH", "thong cao": "THÔNG CÁO", "thong bao": "THÔNG BÁO", "huong dan": "HƯỚNG DẪN",
+    "chuong trinh": "CHƯƠNG TRÌNH", "ke hoach": "KẾ HOẠCH", "phuong an": "PHƯƠNG ÁN", "de an": "ĐỀ ÁN",
+    "du an": "DỰ ÁN", "bao cao": "BÁO CÁO", "bien ban": "BIÊN BẢN", "to trinh": "TỜ TRÌNH", "hop dong": "HỢP ĐỒNG",
+    "cong dien": "CÔNG ĐIỆN", "ban ghi nho": "BẢN GHI NHỚ", "ban thoa thuan": "BẢN THỎA THUẬN",
+    "giay uy quyen": "GIẤY ỦY QUYỀN", "giay moi": "GIẤY MỜI", "giay gioi thieu": "GIẤY GIỚI THIỆU",
+    "giay nghi phep": "GIẤY NGHỈ PHÉP", "phieu gui": "PHIẾU GỬI", "phieu chuyen": "PHIẾU CHUYỂN",
+    "phieu bao": "PHIẾU BÁO", "giay xac nhan": "GIẤY XÁC NHẬN", "ket luan": "KẾT LUẬN", "thong tri": "THÔNG TRI",
+    "thong tu": "THÔNG TƯ", "thong tu lien tich": "THÔNG TƯ LIÊN TỊCH", "nghi dinh": "NGHỊ ĐỊNH", "luat": "LUẬT",
+    "phap lenh": "PHÁP LỆNH", "dieu le": "ĐIỀU LỆ", "quy trinh": "QUY TRÌNH", "de cuong": "ĐỀ CƯƠNG",
+}  # fmt: skip
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
 CONG_VAN_CODE = "CV"
@@ -214,6 +227,13 @@ BODY_HEADS = (
     "pgd",
     "sgd",
     "ubmt",
+    # sub-bodies of a committee or council ("ỦY BAN BẦU CỬ XÃ …" / "TIỂU BAN …"), Party groups
+    "tieu ban",
+    "to giup viec",
+    "to cong tac",
+    "to bau cu",
+    "dang doan",
+    "ban can su",
 )
 JOINT_DASH = re.compile(r"\s+[-–—]\s+")
 
@@ -503,13 +523,14 @@ def find_type_with_title(lines: list[Line], limit: int = 45) -> tuple[int, str, 
 
 
 def is_body_start(line: Line) -> bool:
-    key = line.key.lstrip(" -*")
-    return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat[:1].isupper()
+    """'Căn cứ …', 'Thực hiện …', 'Kính gửi: …' — also as a dash item ('- Căn cứ Điều lệ Đảng;')."""
+    key = line.key.lstrip(" -–*")
+    return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat.lstrip(" -–*")[:1].isupper()
 
 
 def strong_body_start(line: Line) -> bool:
     """'Căn cứ' and 'Kính gửi' never begin a subject line; 'Thực hiện …' may ('Thực hiện nhiệm vụ năm học')."""
-    key = line.key.lstrip(" -*")
+    key = line.key.lstrip(" -–*")
     return starts_like(key, "can cu", 1) or starts_like(key, "kinh gui", 1)
 
 
@@ -838,6 +859,8 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
             if gap and not continuation:
                 break
+            if not continuation and runs_into_body(text):
+                break  # the first body paragraph right under the subject, without a blank line
             if not gap and not continuation and previous.endswith((".", ";", ":")):
                 break
             if len(parts) >= 8:
@@ -849,6 +872,15 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
         return None, start
     title = collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK)
     return title or None, index
+
+
+DATED_SENTENCE = re.compile(r"^(?:Ngày|Hôm nay|Vào hồi|Sáng|Chiều)\s*(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}")
+
+
+def runs_into_body(text: str) -> bool:
+    """A line that opens the body, not a subject line going on: a dated sentence ('Ngày 12/11/2024, tại …'), or
+    a whole paragraph on one line (long, ending as a sentence ends)."""
+    return bool(DATED_SENTENCE.match(text)) or (len(text) > 150 and text.endswith((".", ":", ";")))
 
 
 ATTACHED_NOTE = re.compile(r"\(\s*(?:ban hanh\s+)?kem theo\b")
@@ -933,6 +965,7 @@ def read_head(lines: list[Line], warnings: list[str], confidences: Confidences |
         found = doc_type_of(lines[type_index])
         if found:
             head.doc_type, type_key = found
+            head.doc_type = spelt_type(head.doc_type, type_key)
         head.title, head.body_start = guarded("title", warnings, (None, title_from), read_title, lines, title_from)
     elif joined is not None:
         index, head.doc_type, type_key, title = joined
@@ -946,6 +979,15 @@ def read_head(lines: list[Line], warnings: list[str], confidences: Confidences |
     head.issuers = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
     head.doc_type_code = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
     return head
+
+
+def spelt_type(printed: str, key: str) -> str:
+    """A type name in capitals whose marks OCR garbled ('QUYÉT ĐỊNH', 'KÉ HOẠCH') as it is spelt; one printed
+    with more words ('QUYẾT ĐỊNH LIÊN TỊCH'), in lower case or without any mark (a text never restored) as read."""
+    name = TYPE_NAMES.get(key)
+    if name is None or printed == name or not printed.isupper() or fold(printed) == printed.lower():
+        return printed
+    return name if letters_only(fold(printed)) == key else printed
 
 
 def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
