@@ -254,3 +254,18 @@ def test_a_party_regulation_bases_with_dashes_and_articles_under_chapters():
     assert [c.label for c in parsed.sections[0].children] == ["Điều 1", "Điều 2"]
     assert parsed.sections[0].children[1].heading == "Đối tượng"
     assert [c.label for c in parsed.sections[1].children] == ["Điều 3"]
+
+
+def test_place_names_read_with_wrong_marks_are_spelt_from_the_places_table():
+    text = head().replace("TỈNH QUẢNG NGÃI", "TINH QUANG NGAI").replace("Quảng Ngãi, ngày", "Tiên Giang, ngày")
+    parsed = parse_text(text)
+    assert parsed.issuer is not None and parsed.issuer.name == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert parsed.place == "Tiền Giang"
+    assert any(w.startswith("place:") for w in parsed.warnings) and any(w.startswith("issuer:") for w in parsed.warnings)
+    # a place spelt as some place is (a ward "Hải Phong") and one the table lacks stay as printed
+    ward = head().replace("TỈNH QUẢNG NGÃI", "XÃ HẢI PHONG").replace("Quảng Ngãi, ngày", "Hải Phong, ngày")
+    parsed = parse_text(ward)
+    assert parsed.issuer is not None and parsed.issuer.name == "ỦY BAN NHÂN DÂN XÃ HẢI PHONG"
+    assert parsed.place == "Hải Phong"
+    old = parse_text(head().replace("TỈNH QUẢNG NGÃI", "TỈNH THỪA THIÊN HUẾ"))
+    assert old.issuer is not None and old.issuer.name == "ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ"

@@ -22,11 +22,13 @@ from .lines import (
     collapse,
     fold,
     guarded,
+    has_marks,
     is_upper_line,
     letters_only,
     look_alike,
     starts_like,
 )
+from .places import repair_body_name, repair_place
 
 NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
 PARTY_TITLE = "dang cong san viet nam"
@@ -977,8 +979,27 @@ def read_head(lines: list[Line], warnings: list[str], confidences: Confidences |
     else:
         head.title = header.subject
     head.issuers = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
+    if has_marks(lines):
+        guarded("places", warnings, None, repair_places, head, warnings)
     head.doc_type_code = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
     return head
+
+
+def repair_places(head: Head, warnings: list[str]) -> None:
+    """Place names OCR read with wrong marks in the issuers' names and the place of issue, spelt right from the
+    table of Vietnam's places (places.py); each repair a warning."""
+    for issuer in head.issuers:
+        for part in ("name", "parent"):
+            value = getattr(issuer, part)
+            if value:
+                repaired, note = repair_body_name(value)
+                if note:
+                    setattr(issuer, part, repaired)
+                    warnings.append(note)
+    if head.place:
+        head.place, note = repair_place(head.place)
+        if note:
+            warnings.append(note)
 
 
 def spelt_type(printed: str, key: str) -> str:

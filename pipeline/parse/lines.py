@@ -114,6 +114,18 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def has_marks(lines: list[Line]) -> bool:
+    """Does the text carry Vietnamese marks (at least 2% of its letters differ from their fold)? A text without
+    them was never restored: repairs against spelt tables would mix spellings in it."""
+    letters = marked = 0
+    for line in lines:
+        for char, base in zip(line.text, line.key):
+            if char.isalpha():
+                letters += 1
+                marked += char.lower() != base
+    return letters > 0 and marked >= 0.02 * letters
+
+
 # --- clean-up -------------------------------------------------------------------------------------------
 
 # control characters, zero-width marks, replacement characters and lone surrogates (undecodable bytes

@@ -20,6 +20,7 @@ from .lines import (
     collapse,
     fold,
     guarded,
+    has_marks,
     is_upper_line,
     letters_only,
     look_alike,
@@ -830,17 +831,6 @@ def find_tail(lines: list[Line], body_start: int, warnings: list[str]) -> TailRe
     if has_marks(lines):  # a text without Vietnamese marks (not restored) is left as it is
         guarded("signature names", warnings, None, repair_signatures, tail, warnings)
     return TailRegion(start, end, tail)
-
-
-def has_marks(lines: list[Line]) -> bool:
-    """Does the text carry Vietnamese marks (at least 2% of its letters differ from their fold)?"""
-    letters = marked = 0
-    for line in lines:
-        for char, base in zip(line.text, line.key):
-            if char.isalpha():
-                letters += 1
-                marked += char.lower() != base
-    return letters > 0 and marked >= 0.02 * letters
 
 
 def repair_signatures(tail: Tail, warnings: list[str]) -> None:
