@@ -269,3 +269,19 @@ def test_place_names_read_with_wrong_marks_are_spelt_from_the_places_table():
     assert parsed.place == "Hải Phong"
     old = parse_text(head().replace("TỈNH QUẢNG NGÃI", "TỈNH THỪA THIÊN HUẾ"))
     assert old.issuer is not None and old.issuer.name == "ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ"
+
+
+def test_a_received_stamp_read_into_the_header_is_not_the_issuer_nor_hides_the_type():
+    text = (
+        "Số: 28/2021/NĐ-CP\n\nĐộc lập - Tự do - Hạnh phúc\n\nHà Nội, ngày 26 tháng 3 năm 2021\n\n"
+        "CÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\n\nĐẾN\n\nNgày: các NGHỊ ĐỊNH\n"
+        "Quy định cơ chế quản lý tài chính\n\nCăn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.issuer is None
+    assert (parsed.doc_type, parsed.title) == ("NGHỊ ĐỊNH", "Quy định cơ chế quản lý tài chính")
+
+
+def test_an_annex_after_a_tail_whose_signature_ocr_lost_gives_no_position():
+    parsed = signed("Phụ lục\nDANH MỤC THỦ TỤC HÀNH CHÍNH\nA. THỦ TỤC HÀNH CHÍNH CẤP TỈNH\n1. Thủ tục cấp phép")
+    assert parsed.signature is None or parsed.signature.position is None

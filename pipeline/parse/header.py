@@ -458,7 +458,24 @@ def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
 
 
 def doc_type_of(line: Line) -> tuple[str, str] | None:
-    """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH')."""
+    """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH'),
+    also after a stamp's text OCR put on the same line ('Ngày: các NGHỊ ĐỊNH')."""
+    found = type_line(line)
+    if found is None:
+        words = line.flat.split()
+        capitals = len(words)
+        while capitals > 0 and is_upper_line(words[capitals - 1], 0.99):
+            capitals -= 1
+        prefix = " ".join(words[:capitals])
+        if 0 < capitals <= 3 and len(words) > capitals and re.search(r"[:\d]", prefix) and not is_upper_line(prefix):
+            tail = " ".join(words[capitals:])
+            found = type_line(Line(line.number, tail, fold(tail)))
+            if found and letters_only(fold(found[0])) != found[1]:
+                found = None  # only a type name printed whole
+    return found
+
+
+def type_line(line: Line) -> tuple[str, str] | None:
     flat = line.flat.strip(EDGE_JUNK + ":")
     if not flat or len(flat) > 60 or not is_upper_line(flat, 0.7):
         return None

@@ -215,6 +215,7 @@ def clean_lines(text: str) -> list[Line]:
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
     blank_running_heads(lines, page_breaks)
     blank_signature_boxes(lines)
+    blank_received_stamps(lines)
     return lines
 
 
@@ -234,6 +235,22 @@ BOX_LINE = re.compile(
     r"|cong thong tin dien tu chinh phu$)"
 )
 BOX_REACH = 6
+
+
+# A received stamp ("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ / ĐẾN / Số: … Ngày: … Giờ: …") read into the header
+STAMP_ANCHOR = re.compile(r"^\W*den\W*$")
+STAMP_LINE = re.compile(
+    r"^\W*(?:den|cong thong tin dien tu chinh phu|cv den|cong van den)\W*$|^(?:so|ngay|gio|chuyen)\s*:?[\d\s/.:,-]*$"
+)
+STAMP_REACH = 6  # lines, blank ones included
+
+
+def blank_received_stamps(lines: list[Line]) -> None:
+    for anchor in [i for i, line in enumerate(lines) if STAMP_ANCHOR.match(line.key.strip())]:
+        for index in range(max(0, anchor - STAMP_REACH), min(len(lines), anchor + STAMP_REACH + 1)):
+            line = lines[index]
+            if not line.blank and STAMP_LINE.match(collapse(line.key)):
+                lines[index] = Line(line.number, "", "")
 
 
 def blank_signature_boxes(lines: list[Line]) -> None:

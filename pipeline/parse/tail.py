@@ -288,6 +288,9 @@ def find_tail_end(lines: list[Line], start: int) -> int:
         if is_recipients_mark(line.key) and not mark:
             mark = in_recipients = True
             continue
+        found = match_label(line.flat)
+        if found and found[0] == "annex" and (recipients_done or signer) and seen > 1:
+            return index  # "PHỤ LỤC …" after the tail: an annex, even when OCR lost the signature
         if signer and (recipients_done or not mark) and not looks_like_name(line.flat):
             if not block_follows(lines, index):
                 return index  # the line after a finished tail
@@ -740,7 +743,7 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
     # the seal's ring text ("ỦY BAN NHÂN DÂN …", read as "M-ÙY BAN NHÂN DẦN") is never the position
-    offices = [c for c in capitals if not seal_like(c)]
+    offices = [c for c in capitals if not seal_like(c) and not match_label(c)]  # "A. THỦ TỤC …": an annex heading
     position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
