@@ -14,7 +14,8 @@ or handwritten serial or day must come out null (or as its printed part alone: '
     .venv/bin/python benchmarks/bench_parse_real.py [--texts DIR] [--labels FILE] [--verbose] [--json FILE]
         [--records DIR]
 
---verbose prints every failed check of the development documents (never of the blind ones).
+--verbose prints every failed check of the development documents (never of the blind ones); --dev leaves the blind
+rows out (while developing).
 --records DIR re-parses the records planocr wrote for real scans (``bench_realscans.py --keep DIR``: their pages'
 text and OCR words) with this parser and scores the eight issue 11 fields, so the parser can be measured on real
 OCR output without running OCR again.
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="print the development documents' failed checks")
     parser.add_argument("--json", type=Path, help="write per-document results (development documents only)")
     parser.add_argument("--records", type=Path, help="re-parse planocr's records of real scans kept in this folder")
+    parser.add_argument("--dev", action="store_true", help="development documents only (no blind rows)")
     args = parser.parse_args(argv)
     folder = texts_folder(args.texts)
     if folder is None:
@@ -88,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing texts (not scored): {', '.join(missing)}")
     print("Header/tail fields of real documents, right/total")
     table("development documents", dev)
-    table("blind documents", blind)
+    if not args.dev:
+        table("blind documents", blind)
     if args.verbose:
         print("\nfailed checks, development documents:")
         for name, checks in dev:

@@ -285,3 +285,9 @@ def test_a_received_stamp_read_into_the_header_is_not_the_issuer_nor_hides_the_t
 def test_an_annex_after_a_tail_whose_signature_ocr_lost_gives_no_position():
     parsed = signed("Phụ lục\nDANH MỤC THỦ TỤC HÀNH CHÍNH\nA. THỦ TỤC HÀNH CHÍNH CẤP TỈNH\n1. Thủ tục cấp phép")
     assert parsed.signature is None or parsed.signature.position is None
+
+
+def test_a_subject_line_set_apart_by_a_blank_line_before_the_addressee_is_kept():
+    text = head().replace("Về việc miễn nhiệm chức danh Ủy viên\n",
+                          "và việc miễn nhiệm chức danh Ủy viên\n\nỦy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026\n\n")
+    assert parse_text(text).title == "về việc miễn nhiệm chức danh Ủy viên Ủy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026"

@@ -876,7 +876,7 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             if text.startswith("(") and (gap or ATTACHED_NOTE.match(fold(text))):
                 break  # "(Ban hành kèm theo Quyết định số …)" under an attached regulation's title
             continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
-            if gap and not continuation:
+            if gap and not continuation and not last_line_before_body(lines, index, previous):
                 break
             if not continuation and runs_into_body(text):
                 break  # the first body paragraph right under the subject, without a blank line
@@ -889,8 +889,31 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
         index += 1
     if not parts:
         return None, start
-    title = collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK)
+    title = opening_formula(collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK))
     return title or None, index
+
+
+def last_line_before_body(lines: list[Line], index: int, previous: str) -> bool:
+    """A subject line OCR set apart by a blank line ('Về việc miễn nhiệm …' / '' / 'Ủy ban nhân dân tỉnh …
+    nhiệm kỳ 2021 - 2026' / '' / 'Kính gửi: …'): a short mixed-case line right before 'Kính gửi' or 'Căn cứ',
+    after a subject line that did not end a sentence."""
+    text = lines[index].flat
+    if previous.endswith((".", ";", ":")) or len(text) >= 100 or text.endswith((".", ";", ":")) or is_upper_line(text):
+        return False
+    following = next((line for line in lines[index + 1 :] if not line.blank), None)
+    return following is not None and strong_body_start(following)
+
+
+OPENING = re.compile(r"^(?P<word>\S{1,3})(?=\s+việc\b)")
+
+
+def opening_formula(title: str) -> str:
+    """'và việc …' → 'về việc …': the subject's opening formula, one letter garbled by OCR."""
+    match = OPENING.match(title)
+    if match and match.group("word").lower() != "về" and fold(match.group("word")).lower() in ("va", "ve", "vo", "vê"):
+        word = match.group("word")
+        return ("Về" if word[:1].isupper() else "về") + title[match.end() :]
+    return title
 
 
 DATED_SENTENCE = re.compile(r"^(?:Ngày|Hôm nay|Vào hồi|Sáng|Chiều)\s*(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}")

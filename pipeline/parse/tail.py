@@ -743,7 +743,8 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
     # the seal's ring text ("ỦY BAN NHÂN DÂN …", read as "M-ÙY BAN NHÂN DẦN") is never the position
-    offices = [c for c in capitals if not seal_like(c) and not match_label(c)]  # "A. THỦ TỤC …": an annex heading
+    # "A. THỦ TỤC …" (an annex heading) and "Cục QLGS CST:" (a recipient OCR set beside the block) are no office
+    offices = [c for c in capitals if not seal_like(c) and not match_label(c) and not c.endswith((":", ";", ","))]
     position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
