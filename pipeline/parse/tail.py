@@ -367,6 +367,8 @@ def looks_like_name(text: str) -> bool:
         return False
     if any(len(w) >= 2 and w.isupper() for w in words):
         return False  # "Ta CẢ": seal or scribble text, not a name written in title case
+    if words[0][:1].islower() and len(words[-1]) < 2:
+        return False  # "nợ I": scribble, not a name that lost its first letter ("guyen Chién Vuong")
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
 
