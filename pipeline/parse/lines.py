@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import ne
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
@@ -119,10 +120,12 @@ def has_marks(lines: list[Line]) -> bool:
     them was never restored: repairs against spelt tables would mix spellings in it."""
     letters = marked = 0
     for line in lines:
-        for char, base in zip(line.text, line.key):
-            if char.isalpha():
-                letters += 1
-                marked += char.lower() != base
+        if letters >= 20000 or marked >= 200:
+            break  # enough of the text seen to tell
+        lower = line.text.lower()
+        if len(lower) == len(line.key):
+            letters += sum(map(str.isalpha, lower))
+            marked += sum(map(ne, lower, line.key))  # the key folds letters only: differences are marks
     return letters > 0 and marked >= 0.02 * letters
 
 
