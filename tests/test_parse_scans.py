@@ -291,3 +291,15 @@ def test_a_subject_line_set_apart_by_a_blank_line_before_the_addressee_is_kept()
     text = head().replace("Về việc miễn nhiệm chức danh Ủy viên\n",
                           "và việc miễn nhiệm chức danh Ủy viên\n\nỦy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026\n\n")
     assert parse_text(text).title == "về việc miễn nhiệm chức danh Ủy viên Ủy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026"
+
+
+def test_the_seal_repeating_the_authoritys_body_is_neither_position_nor_authority():
+    government = signed("TM. CHÍNH PHỦ\nCHÍNH PHỦ\nTHỦ TƯỚNG\n\nPhạm Minh Chính").signature
+    assert government is not None
+    assert (government.authority, government.position) == ("TM. CHÍNH PHỦ", "THỦ TƯỚNG")
+    party = signed("TM. BAN THƯỜNG VỤ\nBAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nLê Văn An").signature
+    assert party is not None and (party.authority, party.position) == ("TM. BAN THƯỜNG VỤ", "PHÓ BÍ THƯ")
+    office = signed("TM. ĐOÀN CHỦ TỊCH\nCHỦ TỊCH\n\nLê Văn An").signature  # an office named in the authority
+    assert office is not None and office.position == "CHỦ TỊCH"
+    deputy = signed("KT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\n\nHồ Đức Phớc").signature
+    assert deputy is not None and (deputy.acting, deputy.position) == ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")

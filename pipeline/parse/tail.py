@@ -106,6 +106,10 @@ POSITION_WORDS = (
     "chu toa",
     "dai dien",
     "nguoi lap",
+    "thu tuong",
+    "tu lenh",
+    "chinh uy",
+    "chanh an",
 )
 
 
@@ -746,7 +750,11 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
             capitals.append(flat)
     # the seal's ring text ("ỦY BAN NHÂN DÂN …", read as "M-ÙY BAN NHÂN DẦN") is never the position
     # "A. THỦ TỤC …" (an annex heading) and "Cục QLGS CST:" (a recipient OCR set beside the block) are no office
-    offices = [c for c in capitals if not seal_like(c) and not match_label(c) and not c.endswith((":", ";", ","))]
+    offices = [
+        c
+        for c in capitals
+        if not (seal_like(c) or repeats(c, authority) or match_label(c) or c.endswith((":", ";", ",")))
+    ]
     position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
@@ -792,10 +800,13 @@ def seal_like(text: str) -> bool:
     return "nhan dan" in key or "uy ban" in key or key.startswith(("ubnd", "hdnd", "cong hoa"))
 
 
-def repeats(text: str, authority: str) -> bool:
-    """The seal repeating the authority's body under it ('TM. ỦY BAN NHÂN DÂN' / 'ỦY BAN NHÂN DÂN')."""
-    body = AUTHORITY.sub("", authority, count=1)
-    return seal_like(text) and fuzz.partial_ratio(letters_only(fold(text)), letters_only(fold(body))) >= 70
+def repeats(text: str, authority: str | None) -> bool:
+    """The seal repeating the authority's body under it ('TM. ỦY BAN NHÂN DÂN' / 'ỦY BAN NHÂN DÂN', 'TM. CHÍNH
+    PHỦ' / 'CHÍNH PHỦ'); an office named in the authority ('TM. ĐOÀN CHỦ TỊCH' / 'CHỦ TỊCH') is no repeat."""
+    if not authority:
+        return False
+    key, body = letters_only(fold(text)), letters_only(fold(AUTHORITY.sub("", authority, count=1)))
+    return fuzz.ratio(key, body) >= 85 or (seal_like(text) and fuzz.partial_ratio(key, body) >= 70)
 
 
 def is_position_words(text: str) -> bool:
