@@ -72,3 +72,26 @@ def test_a_cong_van_without_a_type_name_is_right():
     label = {**LABEL, "doc_type": "CÔNG VĂN"}
     assert right(parsed(doc_type=None), label)["doc_type"]
     assert not right(parsed(doc_type="KẾ HOẠCH"), label)["doc_type"]
+
+
+def test_the_shared_real_scans_transcriptions_give_every_field(realscans_dir):
+    """The parser on the transcriptions of the shared real scans (the text OCR should give): every field of
+    fields.json right (pinned: 64/64 on 2026-12-02)."""
+    import json
+    import unicodedata
+
+    from pipeline.parse import parse_text
+    from pipeline.testing.realscans import FIELDS, RealDocument, score_fields
+
+    entries = json.loads((realscans_dir / "fields.json").read_text(encoding="utf-8"))["documents"]
+    checked = 0
+    for entry in entries:
+        if not entry.get("file") or entry.get("blind"):
+            continue
+        text = unicodedata.normalize("NFC", (realscans_dir / entry["file"]).read_text(encoding="utf-8"))
+        document = RealDocument(entry["file"], entry, [], text, False, list(entry.get("handwritten") or []))
+        score = score_fields(document, parse_text(text).model_dump())
+        wrong = {name: (score.want[name], score.got[name]) for name in FIELDS if not score.right[name]}
+        assert not wrong, (entry["file"], wrong)
+        checked += 1
+    assert checked >= 5
