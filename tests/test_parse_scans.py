@@ -303,3 +303,19 @@ def test_the_seal_repeating_the_authoritys_body_is_neither_position_nor_authorit
     assert office is not None and office.position == "CHỦ TỊCH"
     deputy = signed("KT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\n\nHồ Đức Phớc").signature
     assert deputy is not None and (deputy.acting, deputy.position) == ("KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG")
+
+
+def test_the_record_of_a_scan_drops_a_serial_read_without_confidence_and_asks_for_review():
+    """assemble_document passes the pages' OCR word confidences to the parser (pipeline/document.py)."""
+    from pathlib import Path
+
+    from pipeline.document import DocumentPlan, PageResult, assemble_document
+    from pipeline.options import Options
+
+    cover = ocr_page("TRANG BÌA\n", {})
+    page = ocr_page(head(serial="899"), {"899": 0.62}).model_copy(update={"number": 2})
+    plan = DocumentPlan(path=Path("to_trinh.pdf"), kind="pdf", sha256="0" * 64, pages=2)
+    results = [PageResult(page=p, corrections=[]) for p in (cover, page)]
+    doc = assemble_document(plan, results, Options())
+    assert (doc.number, doc.serial, doc.symbol) == ("/TTr-UBND", None, "TTr-UBND")
+    assert doc.needs_review and any(w.startswith("number: serial not read") for w in doc.warnings)
