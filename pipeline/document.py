@@ -222,7 +222,7 @@ def words_as_restored(words: list[Word], text: str) -> list[Word]:
 def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Options) -> Document:
     """Reduce page results (in page order) into the record. Raises when no page could be read,
     because a record without text would pass for a processed document."""
-    from .parse import parse_text
+    from .parse import line_confidences, parse_text
 
     results = sorted(results, key=lambda r: r.page.number)
     failed = [r for r in results if r.error_category]
@@ -242,7 +242,8 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
         warnings += signature_warnings
     # the parser gets the pages joined by form feeds, so it knows where each page begins (running headers,
     # page numbers); a form feed reads as one blank line, so its line numbers are those of ``text``
-    parsed = parse_text("\f".join(p.text for p in pages))
+    # with the OCR words' confidences, so a handwritten serial or day read with low confidence is not emitted
+    parsed = parse_text("\f".join(p.text for p in pages), confidences=line_confidences(pages))
     doc = Document(
         source=Source(file=plan.path.name, sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
