@@ -25,6 +25,9 @@ class OcrWord:
     index: int | None
     text: str
     confidence: float
+    # optional, per character of ``text``: Tesseract's other readings of it with their confidences 0–1
+    # (``lstm_choice_mode=2``), e.g. for 'bồ': ((), (('ổ', 0.79), ('ố', 0.44)))
+    alternatives: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -226,14 +226,14 @@ class VietnameseOcr(Channel):
                 if (not self.from_ocr or pos in names) and not low:
                     targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
                     continue
-                column = self.mark_forms(lm, form, conf)
+                column = self.mark_forms(lm, form, conf, tok=tok)
             elif lookalike:
                 column = self.lookalike_forms(lm, tok.core, conf)
             elif self.from_ocr and len(tok.core) > 1 and tok.core.isupper() and key_of(tok.core) in lm.forms:
                 # 'QUYÉT', 'CHÓNG', 'QUÓC': a heading's capitals read with a mark the language lacks; the forms of
                 # its key at the marks' cost, keeping it the last resort (minority names' keys have no forms:
                 # 'KON', 'KRÔNG')
-                column = [(-1, 0.0), *self.mark_forms(lm, form or canonical(tok.core), conf, own=False)]
+                column = [(-1, 0.0), *self.mark_forms(lm, form or canonical(tok.core), conf, own=False, tok=tok)]
             elif self.from_ocr and len(tok.core) == 1 and not low:
                 targets.append(None)  # a lone letter that is no syllable ('b', 'd'): a list marker, an initial
                 continue
@@ -256,16 +256,22 @@ class VietnameseOcr(Channel):
             self._model = shipped_channel()
         return self._model
 
-    def mark_forms(self, lm: LanguageModel, form: str, conf: float | None,
-                   own: bool = True) -> list[tuple[int, float]]:
+    def mark_forms(self, lm: LanguageModel, form: str, conf: float | None, own: bool = True,
+                   tok: Token | None = None) -> list[tuple[int, float]]:
         """The forms of the word's accent-free key, each at −cost of the OCR having written ``form`` for it
-        (with ``own``, the word as read among them even when the model keeps it out of its key's forms)."""
+        (with ``own``, the word as read among them even when the model keeps it out of its key's forms); with
+        the OCR's per-character alternatives, a form whose letters it weighed costs less (``alternative_cost``)."""
         ids = list(lm.forms.get(key_of(form), ()))
         own_id = lm.ids.get(form)
         if own and own_id is not None and own_id not in ids:
             ids.append(own_id)
         cost = self.model.cost
-        return [(cid, -cost(form, lm.vocab[cid], conf)) for cid in ids]
+        column = [(cid, -cost(form, lm.vocab[cid], conf)) for cid in ids]
+        if tok is not None and tok.alternatives and self.model.has_alternatives:
+            read = tok.core.lower()
+            column = [(cid, c - self.model.alternative_cost(tok.alternatives, read, lm.vocab[cid]))
+                      for cid, c in column]
+        return column
 
     def lookalike_forms(self, lm: LanguageModel, core: str, conf: float | None) -> list[tuple[int, float]]:
         """'Ngh€' → the forms of 'nghe' and 'nghi' (€ read for ệ, ị …), at a look-alike cost; keeping it is the

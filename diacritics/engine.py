@@ -132,17 +132,19 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
 def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: Iterable | None,
                     low_confidence: Iterable[tuple[int, str]]) -> None:
     """Give tokens the confidences the caller knows: ``words`` (objects or tuples: line, index, text,
-    confidence; index None → the first word of the line written so) and the old ``low_confidence`` pairs
-    (1-based line, word as read, with or without its punctuation), which count as FLAGGED_CONFIDENCE."""
+    confidence[, alternatives]; index None → the first word of the line written so not yet given) and the old
+    ``low_confidence`` pairs (1-based line, word as read, with or without its punctuation), which count as
+    FLAGGED_CONFIDENCE."""
     from .channels import FLAGGED_CONFIDENCE
 
-    given: list[tuple[int, int | None, str, float]] = []
+    given: list[tuple[int, int | None, str, float, tuple]] = []
     for w in words or ():
         if isinstance(w, tuple):
-            given.append((int(w[0]), w[1], str(w[2]), float(w[3])))
+            given.append((int(w[0]), w[1], str(w[2]), float(w[3]), tuple(w[4]) if len(w) > 4 else ()))
         elif getattr(w, "line", None) is not None and getattr(w, "confidence", None) is not None:
-            given.append((int(w.line), getattr(w, "index", None), str(w.text), float(w.confidence)))
-    given += [(int(ln), None, str(word), FLAGGED_CONFIDENCE) for ln, word in low_confidence]
+            given.append((int(w.line), getattr(w, "index", None), str(w.text), float(w.confidence),
+                          tuple(getattr(w, "alternatives", ()) or ())))
+    given += [(int(ln), None, str(word), FLAGGED_CONFIDENCE, ()) for ln, word in low_confidence]
     if not given:
         return
     raw_words = {i: line.split() for i, line in enumerate(lines)}
@@ -151,7 +153,7 @@ def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: 
     for toks in tokens_by_line:
         for t in toks:
             by_word.setdefault((t.line, t.word), []).append(t)
-    for line, index, word, conf in given:
+    for line, index, word, conf, alternatives in given:
         i = line - 1
         raw = raw_words.get(i, [])
         if index is None or not (0 <= index < len(raw)) or raw[index] != word:
@@ -160,8 +162,11 @@ def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: 
             if index is None:
                 continue
         taken.add((i, index))
-        for t in by_word.get((i, index), ()):
+        parts = by_word.get((i, index), ())
+        for t in parts:
             t.confidence = conf if t.confidence is None else min(t.confidence, conf)
+            if alternatives and len(parts) == 1 and len(alternatives) == len(raw[index]) == len(word):
+                t.alternatives = alternatives[len(t.lead):len(t.lead) + len(t.core)]
 
 
 def line_targets(lm: LanguageModel, chosen: Channel, toks: list[Token], heading: bool,

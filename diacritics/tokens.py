@@ -45,6 +45,8 @@ class Token:
     fixed: bool = False  # repaired before decoding (a section label, an acronym): the decoder leaves it
     word: int = 0  # index of its whitespace-separated word in the line (OCR word confidences are given so)
     confidence: float | None = None  # the OCR's confidence in the word (0–1), when the caller gave one
+    # per character of ``core``: the OCR's other readings with their confidences ((char, 0–1), …), if given
+    alternatives: tuple = ()
 
 
 @dataclass(frozen=True)
