@@ -220,9 +220,8 @@ class VietnameseOcr(Channel):
                     or list_marker(tok)):
                 targets.append(None)
                 continue
-            form = canonical(tok.core) if tok.is_word else None
-            valid = form is not None and form in inventory
-            if valid:
+            form = canonical(tok.core) if tok.is_word else ""
+            if form in inventory:
                 if (not self.from_ocr or pos in names) and not low:
                     targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
                     continue
@@ -233,7 +232,7 @@ class VietnameseOcr(Channel):
                 # 'QUYÉT', 'CHÓNG', 'QUÓC': a heading's capitals read with a mark the language lacks; the forms of
                 # its key at the marks' cost, keeping it the last resort (minority names' keys have no forms:
                 # 'KON', 'KRÔNG')
-                column = [(-1, 0.0), *self.mark_forms(lm, form or canonical(tok.core), conf, own=False, tok=tok)]
+                column = [(-1, 0.0), *self.mark_forms(lm, form, conf, own=False, tok=tok)]
             elif self.from_ocr and len(tok.core) == 1 and not low:
                 targets.append(None)  # a lone letter that is no syllable ('b', 'd'): a list marker, an initial
                 continue

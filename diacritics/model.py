@@ -138,7 +138,7 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
     uni_c = [0.0] * len(vocab)
     bi_c: dict[int, float] = {}
     tri_c: dict[int, float] = {}
-    coc = {2: defaultdict(int), 3: defaultdict(int)}
+    coc: dict[int, defaultdict[int, int]] = {2: defaultdict(int), 3: defaultdict(int)}
     for gram, n in counts.items():
         try:
             g = [ids[w] for w in gram]

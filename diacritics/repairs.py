@@ -56,7 +56,8 @@ def horn_reading(core: str) -> tuple[str, tuple[int, ...]] | None:
     None unless the token is letters with apostrophes right after u or o."""
     if "'" not in core and "’" not in core or not HORN_RE.fullmatch(core) or core[-1] in "'’" and len(core) < 3:
         return None
-    out, where = [], []
+    out: list[str] = []
+    where: list[int] = []
     for c in core:
         if c in "'’":
             out[-1] = HORN_OF[out[-1]]
