@@ -27,6 +27,7 @@ from .header import (
     starts_body,
 )
 from .lines import Line, clean_lines, fold
+from .plan import read_plan
 from .references import read_references
 from .tail import Tail, find_tail_end, find_tail_start, read_tail
 
@@ -139,6 +140,9 @@ def parse_parts(text: str) -> ParsedFields:
         header.number,
     )
     warnings.extend(missing_warnings(fields))
+    fields.update(
+        guarded("plan", warnings, {}, read_plan, text, lines, fields, warnings)
+    )  # assignments, targets, tables
     return guarded(
         "record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings)
     )

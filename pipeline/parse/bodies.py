@@ -1,0 +1,682 @@
+"""Public bodies named in a plan: where a name starts and ends, and its canonical form for comparing documents.
+
+A plan names bodies as subjects of duties ("Sở Tư pháp tham mưu …", "Giao Công an tỉnh …", "Đề nghị Ủy ban
+MTTQ Việt Nam tỉnh …"), several at once ("Các sở, ban, ngành và Ủy ban nhân dân các xã, phường, đặc khu căn cứ
+…"), abbreviated ("Sở TN&MT", "UBND các xã") and with their place ("Công an tỉnh Lâm Đồng"). Names are read
+against the table in ``data/bodies.tsv`` (canonical name, kind, printed forms), matched on folded tokens
+(no accents or case; commas and dashes inside a name optional; "&" = "và"; UBND, HĐND, MTTQ, VN, TW … = their
+long forms), longest form first. A body the table lacks is read by the form of a name: a head noun
+("Sở", "Ban", "Trung tâm", "Hội" …) with a capitalised word after it, up to the first verb or punctuation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .lines import fold
+
+DATA = Path(__file__).with_name("data") / "bodies.tsv"
+
+# Abbreviations expanded on both sides before matching (folded keys).
+EXPANSIONS: dict[str, tuple[str, ...]] = {
+    "ubnd": ("uy", "ban", "nhan", "dan"),
+    "ub": ("uy", "ban"),
+    "hdnd": ("hoi", "dong", "nhan", "dan"),
+    "mttq": ("mat", "tran", "to", "quoc"),
+    "ubmttq": ("uy", "ban", "mat", "tran", "to", "quoc"),
+    "mttqvn": ("mat", "tran", "to", "quoc", "viet", "nam"),
+    "ubmttqvn": ("uy", "ban", "mat", "tran", "to", "quoc", "viet", "nam"),
+    "vn": ("viet", "nam"),
+    "tw": ("trung", "uong"),
+    "tp": ("thanh", "pho"),
+    "dbqh": ("dai", "bieu", "quoc", "hoi"),
+    "bql": ("ban", "quan", "ly"),
+    "kcn": ("khu", "cong", "nghiep"),
+    "chqs": ("chi", "huy", "quan", "su"),
+    "bdbp": ("bo", "doi", "bien", "phong"),
+    "vksnd": ("vien", "kiem", "sat", "nhan", "dan"),
+    "tand": ("toa", "an", "nhan", "dan"),
+    "bhxh": ("bao", "hiem", "xa", "hoi"),
+    "lhpn": ("lien", "hiep", "phu", "nu"),
+    "ccb": ("cuu", "chien", "binh"),
+    "&": ("va",),
+}
+# Punctuation that may stand inside a printed name ("Sở Văn hóa, Thể thao và Du lịch", "LĐ-TB&XH").
+SOFT = {",", "-", "–", "."}
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+# Level words and places after a name: printed, not canonical.
+LEVELS = (("tinh",), ("thanh", "pho"), ("huyen",), ("quan",), ("thi", "xa"), ("xa",), ("phuong",), ("thi", "tran"))
+# Designators after a name that tell bodies of one kind apart: kept in the canonical name.
+DESIGNATOR = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})$")
+
+# Head nouns of a body's name (folded): a capitalised word must follow ("Sở Nội vụ", "Hội Nông dân").
+HEADS = [
+    ("so",),
+    ("ban",),
+    ("bo",),
+    ("uy", "ban"),
+    ("van", "phong"),
+    ("cong", "an"),
+    ("thanh", "tra"),
+    ("trung", "tam"),
+    ("bao",),
+    ("dai",),
+    ("lien", "doan"),
+    ("hoi",),
+    ("hoi", "dong"),
+    ("doan",),
+    ("vien",),
+    ("toa", "an"),
+    ("ngan", "hang"),
+    ("chi", "cuc"),
+    ("cuc",),
+    ("tong", "cuc"),
+    ("kho", "bac"),
+    ("bao", "hiem"),
+    ("bo", "chi", "huy"),
+    ("ban", "chi", "huy"),
+    ("bo", "tu", "lenh"),
+    ("phong",),
+    ("truong",),
+    ("benh", "vien"),
+    ("to",),
+    ("dang", "uy"),
+    ("chi", "bo"),
+    ("quy",),
+    ("cong", "ty"),
+    ("tap", "doan"),
+    ("hoc", "vien"),
+    ("dai", "hoc"),
+    ("chi", "nhanh"),
+    ("don",),
+    ("tram",),
+    ("hat",),
+    ("vuon",),
+    ("tap", "chi"),
+    ("cong",),
+    ("ban", "quan", "ly"),
+    ("doan", "thanh", "nien"),
+]
+# Words after a head that make it a verb or a common noun, not a name ("Ban hành", "Tổ chức", "Phòng, chống").
+NOT_NAMES = {
+    "ban": {"hanh"},
+    "to": {"chuc"},
+    "hoi": {"nghi", "thao", "dien", "thi", "cho"},
+    "phong": {"chong", "ngua", "tranh", "lam"},
+    "bao": {"cao", "dam", "ve", "quan", "tri", "hiem"},
+    "doan": {"ket", "kiem"},
+    "cong": {"tac", "khai", "bo", "nhan", "dan", "chuc", "trinh", "viec", "nghe", "thuong"},
+    "dai": {"dien", "hoi"},
+    "don": {"doc", "vi"},
+    "truong": {"hop"},
+    "so": {"hoa", "luong", "lieu"},
+    "quy": {"dinh", "che", "trinh"},
+    "tram": {"trong"},
+}
+# A body acting through its head or leaders: printed with the person, compared as the body.
+PERSONS = [
+    ("chu", "tich"),
+    ("pho", "chu", "tich"),
+    ("giam", "doc"),
+    ("thu", "truong"),
+    ("lanh", "dao"),
+    ("chanh", "van", "phong"),
+    ("chanh", "thanh", "tra"),
+    ("truong", "ban"),
+    ("truong", "phong"),
+    ("bi", "thu"),
+    ("chi", "huy", "truong"),
+    ("nguoi", "dung", "dau"),
+    ("truong", "cong", "an"),
+]
+# Lower-case words that begin the predicate after a subject ("… chủ trì", "… tham mưu"): they end a name
+# read by its form. Any lower-case word ends a name the table knows.
+VERBS = {
+    "chu",
+    "phoi",
+    "tham",
+    "chi",
+    "can",
+    "co",
+    "chiu",
+    "thuc",
+    "trien",
+    "to",
+    "xay",
+    "huong",
+    "theo",
+    "kiem",
+    "don",
+    "bao",
+    "ra",
+    "tang",
+    "day",
+    "tiep",
+    "nghien",
+    "long",
+    "quan",
+    "bo",
+    "phat",
+    "la",
+    "truc",
+    "dinh",
+    "thuong",
+    "khan",
+    "tich",
+    "cung",
+    "dam",
+    "de",
+    "ban",
+    "tap",
+    "ho",
+    "giam",
+    "tuyen",
+    "van",
+    "cap",
+    "cong",
+    "nang",
+    "xu",
+    "huy",
+    "lap",
+    "giao",
+    "tong",
+    "giai",
+    "hoan",
+    "sua",
+    "sap",
+    "dau",
+    "mua",
+    "bien",
+    "dang",
+    "duy",
+    "ung",
+    "chuyen",
+    "phai",
+    "se",
+    "dua",
+    "gui",
+    "nop",
+    "trinh",
+    "du",
+    "tao",
+    "uu",
+    "lua",
+    "bam",
+    "khuyen",
+    "vao",
+    "nam",
+    "danh",
+    "khao",
+    "thu",
+    "cho",
+    "dieu",
+    "mo",
+    "ky",
+    "thong",
+    "ket",
+    "duoc",
+}
+NOT_PREDICATE = {"cua", "thuoc", "ve", "trong", "tai", "voi", "o", "nay", "do", "tren", "den", "tu", "cac", "va"}
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    key: str
+    start: int
+    end: int
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+@dataclass(frozen=True)
+class Body:
+    """One body as printed in ``text[start:end]``, with its canonical name and kind ('' when unknown)."""
+
+    printed: str
+    canonical: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass
+class Subject:
+    """The bodies a duty item opens with, and what follows them."""
+
+    bodies: list[Body]
+    prefix: str  # folded lead-in: "giao", "de nghi", "doi voi", "can cu" or ""
+    end: int  # offset in the text after the subject (after its ':' if it has one)
+    colon: bool
+    text: str = ""
+    request: bool = False
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def rest(self) -> str:
+        return self.text[self.end :].strip(" :,-–")
+
+
+def tokenize(text: str) -> list[Tok]:
+    key = fold(text)
+    return [Tok(m.group(), key[m.start() : m.end()], m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def expand(tokens: list[Tok]) -> list[tuple[str, int]]:
+    """Folded keys for matching, abbreviations spelled out; each key keeps the index of its token.
+    Soft punctuation is dropped (names are matched with or without their inner commas and dashes)."""
+    out: list[tuple[str, int]] = []
+    for index, tok in enumerate(tokens):
+        if tok.key in SOFT:
+            continue
+        for part in EXPANSIONS.get(tok.key, (tok.key,)):
+            out.append((part, index))
+    return out
+
+
+def form_keys(form: str) -> tuple[str, ...]:
+    return tuple(key for key, _ in expand(tokenize(form)))
+
+
+@dataclass(frozen=True)
+class Entry:
+    canonical: str
+    kind: str
+
+
+@functools.lru_cache(maxsize=1)
+def table() -> tuple[dict, dict[str, Entry]]:
+    """The body table as a trie over folded keys (leaf key None → Entry), and canonical name → Entry."""
+    trie: dict = {}
+    by_name: dict[str, Entry] = {}
+    for raw in DATA.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#") or raw.startswith("canonical\t"):
+            continue
+        canonical, kind, forms = raw.split("\t")
+        entry = Entry(canonical, kind)
+        by_name[canonical] = entry
+        for form in [canonical, *forms.split(" | ")]:
+            node = trie
+            for key in form_keys(form):
+                node = node.setdefault(key, {})
+            node.setdefault(None, entry)  # the first canonical a form is listed under wins
+    return trie, by_name
+
+
+def longest_form(keys: list[tuple[str, int]], at: int) -> tuple[int, Entry] | None:
+    """The longest table form starting at ``keys[at]``: (end position in keys, entry). A form must end on a
+    token boundary (not inside an expanded 'UBND')."""
+    trie, _ = table()
+    node = trie
+    best = None
+    position = at
+    while position < len(keys) and keys[position][0] in node:
+        node = node[keys[position][0]]
+        position += 1
+        if None in node and (position == len(keys) or keys[position][1] != keys[position - 1][1]):
+            best = (position, node[None])
+    return best
+
+
+def starts_with(keys: list[tuple[str, int]], at: int, words: tuple[str, ...]) -> bool:
+    return tuple(k for k, _ in keys[at : at + len(words)]) == words
+
+
+class Reader:
+    """Reads body names from one text, token by token."""
+
+    def __init__(self, text: str, place: str | None = None):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.keys = expand(self.tokens)
+        self.place = tuple(form_keys(place)) if place else ()
+
+    # positions: indexes into self.keys; tok(i) is the token behind keys[i]
+    def tok(self, position: int) -> Tok:
+        return self.tokens[self.keys[position][1]]
+
+    def key(self, position: int) -> str:
+        return self.keys[position][0] if position < len(self.keys) else ""
+
+    def position_of(self, offset: int) -> int:
+        for position, (_, index) in enumerate(self.keys):
+            if self.tokens[index].start >= offset:
+                return position
+        return len(self.keys)
+
+    def body_at(self, position: int) -> tuple[int, Body] | None:
+        """A body name starting at ``position``: (position after it, the body)."""
+        if position >= len(self.keys):
+            return None
+        start_tok = self.tok(position)
+        person_end = position
+        for words in sorted(PERSONS, key=len, reverse=True):
+            if starts_with(self.keys, position, words):
+                person_end = position + len(words)
+                break
+        found = self.named_at(person_end)
+        if found is None:
+            return None
+        end, canonical, kind = found
+        printed = self.text[start_tok.start : self.tok(end - 1).end]
+        return end, Body(printed, canonical, kind, start_tok.start, self.tok(end - 1).end)
+
+    def named_at(self, position: int) -> tuple[int, str, str] | None:
+        """(position after the name, canonical, kind) of a name at ``position``, table first."""
+        if position >= len(self.keys):
+            return None
+        first = self.tok(position)
+        if not first.word:
+            return None
+        known = longest_form(self.keys, position)
+        if known is not None:
+            end, entry = known
+            group = entry.kind == "group"
+            if group or first.cap:
+                end, designator = self.suffix(end)
+                canonical = entry.canonical + (f" {designator}" if designator else "")
+                return end, canonical, entry.kind
+        if not first.cap:
+            return None
+        return self.by_form(position)
+
+    def suffix(self, position: int) -> tuple[int, str]:
+        """After a name: a level word, a place and/or a designator ('tỉnh', 'tỉnh Lâm Đồng', 'khu vực X',
+        '3'). Returns the position after them and the designator (kept in the canonical name)."""
+        designator = ""
+        for level in LEVELS:
+            if starts_with(self.keys, position, level) and not self.punctuation_before(position):
+                position += len(level)
+                break
+        if self.place and starts_with(self.keys, position, self.place) and not self.punctuation_before(position):
+            position += len(self.place)
+        else:
+            # a capitalised place that is not the start of another body ("… Truyền hình Lâm Đồng")
+            taken = 0
+            while position < len(self.keys) and taken < 4:
+                tok = self.tok(position)
+                if not (tok.word and tok.cap) or DESIGNATOR.match(tok.text) or self.is_head(position):
+                    break
+                if position and self.punctuation_before(position) - {"-", "–"}:
+                    break
+                position += 1
+                taken += 1
+        if starts_with(self.keys, position, ("khu", "vuc")) and position + 2 < len(self.keys):
+            area = self.tok(position + 2)
+            if DESIGNATOR.match(area.text) or area.cap:
+                designator = self.text[self.tok(position).start : area.end]
+                position += 3
+        elif position < len(self.keys) and DESIGNATOR.match(self.tok(position).text):
+            designator = self.tok(position).text
+            position += 1
+        return position, designator
+
+    def punctuation_before(self, position: int) -> set[str]:
+        """Punctuation between the token at ``position`` and the one before it."""
+        if position <= 0 or position >= len(self.keys):
+            return set()
+        index, previous = self.keys[position][1], self.keys[position - 1][1]
+        return {t.text for t in self.tokens[previous + 1 : index]}
+
+    def is_head(self, position: int) -> bool:
+        if longest_form(self.keys, position) is not None:
+            return True
+        return any(starts_with(self.keys, position, head) for head in HEADS + PERSONS)
+
+    def by_form(self, position: int) -> tuple[int, str, str] | None:
+        """A name the table lacks: a head noun, then a capitalised word, then the name's words up to the
+        first predicate verb or punctuation; at most 12 words."""
+        head = max((h for h in HEADS if starts_with(self.keys, position, h)), key=len, default=None)
+        if head is None:
+            return None
+        after = position + len(head)
+        if after >= len(self.keys):
+            return None
+        nxt = self.tok(after)
+        if not nxt.word or self.key(after) in NOT_NAMES.get(head[0], ()) and len(head) == 1:
+            return None
+        if not (nxt.cap or nxt.text[:1].isdigit() or self.key(after) in {k for level in LEVELS for k in level}):
+            return None
+        end = after
+        last_index = self.keys[position][1]
+        while end < len(self.keys) and end - position < 12:
+            key, index = self.keys[end]
+            tok = self.tokens[index]
+            between = self.tokens[last_index + 1 : index]
+            if any(t.text in {":", ";", "(", ")", "."} for t in between):
+                break
+            if not tok.word or (not tok.cap and key in VERBS and not tok.text[:1].isdigit()):
+                break
+            if any(t.text == "," for t in between) and (not tok.cap or self.is_head(end)):
+                break  # ", phối hợp …" or ", Sở Y tế": this name is over
+            if end > after and self.is_head(end) and tok.cap and key not in ("va",):
+                break
+            if key == "va" and end + 1 < len(self.keys) and self.is_head(end + 1) and self.tok(end + 1).cap:
+                break
+            last_index = index
+            end += 1
+        if end - position >= 12:
+            return None
+        printed = self.text[self.tok(position).start : self.tok(end - 1).end]
+        return end, canonical_printed(printed), ""
+
+    def bodies_at(self, position: int) -> tuple[int, list[Body]]:
+        """Bodies named one after another from ``position`` ('A, B và C', 'A; B'): (position after, bodies)."""
+        bodies: list[Body] = []
+        while True:
+            found = self.body_at(position)
+            if found is None:
+                break
+            position, body = found
+            # a parenthesis right after a name belongs to it: 'Văn phòng UBND tỉnh (Trung tâm …)'
+            position = self.skip_parenthesis(position)
+            bodies.append(body)
+            nxt = self.separator(position)
+            if nxt is None:
+                break
+            position = nxt
+        return position, bodies
+
+    def skip_parenthesis(self, position: int) -> int:
+        if position >= len(self.keys):
+            return position
+        index = self.keys[position][1]
+        previous = self.keys[position - 1][1] if position else -1
+        between = self.tokens[previous + 1 : index]
+        if any(t.text == "(" for t in between) or self.tokens[index].text == "(":
+            start = self.tokens[previous].end if previous >= 0 else 0
+            close = self.text.find(")", start)
+            if 0 <= close - start <= 160:
+                return self.position_of(close + 1)
+        return position
+
+    def separator(self, position: int) -> int | None:
+        """Position of the next body after ',', ';' or 'và' (and an optional 'các'); None when none follows."""
+        if position >= len(self.keys):
+            return None
+        index = self.keys[position][1]
+        previous = self.keys[position - 1][1] if position else -1
+        between = {t.text for t in self.tokens[previous + 1 : index]}
+        candidate = position
+        if self.key(candidate) == ";":
+            candidate += 1
+        elif self.key(candidate) in ("va", "cung"):
+            candidate += 1
+        elif not between & {",", ";"}:
+            return None
+        if between & {":", "("}:
+            return None
+        if self.body_at(candidate) is not None:
+            return candidate
+        return None
+
+
+def canonical_printed(printed: str) -> str:
+    """A printed name as a canonical one when the table does not know it: parentheses and a leading person
+    dropped, UBND/HĐND spelled short, spacing and capitalisation of the first letter normalised."""
+    text = re.sub(r"\s*\([^)]*\)", "", printed)
+    text = " ".join(text.split()).strip(" ,;:-–.")
+    text = re.sub(r"(?i)\bủy ban nhân dân\b|\buỷ ban nhân dân\b", "UBND", text)
+    text = re.sub(r"(?i)\bhội đồng nhân dân\b", "HĐND", text)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def read_bodies(text: str, place: str | None = None) -> list[Body]:
+    """Every body named at the start of ``text`` and after it, one after another ('A, B và C')."""
+    reader = Reader(text, place)
+    return reader.bodies_at(0)[1]
+
+
+def canonical(name: str, place: str | None = None) -> str:
+    """Canonical name of one printed body: 'Ủy ban nhân dân các xã, phường' → 'UBND cấp xã',
+    'Sở TN&MT' → 'Sở Tài nguyên và Môi trường'; an unknown body gets its printed name tidied."""
+    bodies = read_bodies(name, place)
+    if len(bodies) == 1 and not name[bodies[0].end :].strip(" .;,:"):
+        return bodies[0].canonical
+    if bodies:
+        return bodies[0].canonical
+    return canonical_printed(name)
+
+
+def split_bodies(text: str, place: str | None = None) -> list[Body]:
+    """The bodies of a joint subject or a table cell ('Sở Tư pháp; UBND các xã, phường'): every body named,
+    whatever separates them. Text that names no body gives []."""
+    reader = Reader(text, place)
+    out: list[Body] = []
+    position = 0
+    while position < len(reader.keys):
+        end, bodies = reader.bodies_at(position)
+        if bodies:
+            out.extend(bodies)
+            position = max(end, position + 1)
+            continue
+        # skip to the next ';' / ',' / 'và' and try again
+        position += 1
+        while position < len(reader.keys):
+            index = reader.keys[position][1]
+            previous = reader.keys[position - 1][1]
+            between = {t.text for t in reader.tokens[previous + 1 : index]}
+            if between & {",", ";"} or reader.key(position - 1) == "va":
+                break
+            position += 1
+    return out
+
+
+# Lead-ins before the subject of a duty item (folded): 'Giao Sở …', 'Đề nghị Ủy ban MTTQ …'.
+REQUEST_LEADS: tuple[tuple[str, ...], ...] = (
+    ("tran", "trong", "de", "nghi"),
+    ("kinh", "de", "nghi"),
+    ("de", "nghi"),
+    ("kien", "nghi"),
+    ("yeu", "cau"),
+)
+LEADS: tuple[tuple[str, ...], ...] = (("giao", "cho"), ("giao",), ("doi", "voi"), ("rieng",), ("dong", "thoi"))
+# Adverbial openings after which the subject follows a comma: 'Căn cứ …, các sở … xây dựng …'.
+CLAUSE_LEADS = (("can", "cu"), ("tren", "co", "so"), ("de",), ("sau", "khi"), ("trong", "qua", "trinh"))
+ISSUER_GIVES = ("giao",)  # 'UBND tỉnh giao Sở …': the issuer hands the duty on
+
+
+def find_subject(text: str, place: str | None = None, *, heading: bool = False) -> Subject | None:
+    """The bodies a duty item or heading opens with, when it opens with bodies: 'Sở Tư pháp tham mưu …',
+    'Giao Sở Nội vụ:', 'Đề nghị Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh', 'Căn cứ …, các sở …
+    xây dựng …'. A list item that is only a name ('- Các cơ quan Trung ương đóng trên địa bàn tỉnh.') is
+    no subject; a heading may be ('1. Sở Nội vụ')."""
+    reader = Reader(text, place)
+    if not reader.keys:
+        return None
+    position = 0
+    prefix = ""
+    request = False
+    for words in REQUEST_LEADS:
+        if starts_with(reader.keys, 0, words):
+            position, prefix, request = len(words), " ".join(words), True
+            break
+    else:
+        for words in LEADS:
+            if starts_with(reader.keys, 0, words):
+                position, prefix = len(words), " ".join(words)
+                break
+    subject = subject_at(reader, position, prefix, request, heading)
+    if subject is not None:
+        if subject.bodies and subject.bodies[0].kind == "province" and subject.bodies[0].canonical in ISSUERS:
+            # 'UBND tỉnh giao Sở …' / 'Chủ tịch UBND tỉnh giao …': the body after 'giao' is the subject
+            after = reader.position_of(subject.bodies[-1].end)
+            if reader.key(after) == "giao":
+                return subject_at(reader, after + 1, "giao", False, heading)
+        return subject
+    for clause_lead in CLAUSE_LEADS:
+        if starts_with(reader.keys, 0, clause_lead):
+            comma = first_comma_subject(reader, text, place, heading)
+            if comma is not None:
+                comma.prefix = " ".join(clause_lead)
+            return comma
+    return None
+
+
+ISSUERS = {"UBND tỉnh", "Chủ tịch UBND tỉnh", "Tỉnh ủy", "HĐND tỉnh"}
+
+
+def subject_at(reader: Reader, position: int, prefix: str, request: bool, heading: bool) -> Subject | None:
+    end, bodies = reader.bodies_at(position)
+    if not bodies:
+        return None
+    text = reader.text
+    offset = bodies[-1].end
+    # the parenthesis after the last body is part of its printed name
+    tail = text[offset:]
+    stripped = tail.lstrip()
+    if stripped.startswith("("):
+        close = text.find(")", offset)
+        if close >= 0:
+            offset = close + 1
+            tail = text[offset:]
+            stripped = tail.lstrip()
+    if stripped.startswith(":"):
+        colon_at = offset + (len(tail) - len(stripped))
+        return Subject(bodies, prefix, colon_at + 1, True, text, request)
+    if not stripped or stripped[:1] in ".;":
+        if heading and not stripped.strip(" .;:"):
+            return Subject(bodies, prefix, len(text), False, text, request)
+        return None
+    if prefix == "doi voi":
+        # 'Đối với A, thủ trưởng …': the bodies before the comma are the subject
+        comma = text.find(",", bodies[0].end)
+        if (
+            comma < 0
+            or text[bodies[0].end : comma].strip(" )(")
+            and not text[bodies[0].end : comma].lstrip().startswith("(")
+        ):
+            return None
+        kept = [b for b in bodies if b.end <= comma]
+        return Subject(kept, prefix, comma + 1, False, text, request)
+    if stripped.startswith(","):
+        stripped = stripped[1:].lstrip()
+    first = TOKEN.match(stripped)
+    if first is None:
+        return None
+    word = first.group()
+    if not word[:1].islower() or fold(word) in NOT_PREDICATE:
+        return None
+    return Subject(bodies, prefix, offset, False, text, request)
+
+
+def first_comma_subject(reader: Reader, text: str, place: str | None, heading: bool) -> Subject | None:
+    """'Căn cứ Kế hoạch này, các sở, ban, ngành … xây dựng …': the subject after the opening clause's comma,
+    within the first sentence."""
+    sentence_end = min([i for i in (text.find(". "), text.find("; ")) if i >= 0] or [len(text)])
+    for match in re.finditer(r",\s+", text[: min(sentence_end, 400)]):
+        position = reader.position_of(match.end())
+        subject = subject_at(reader, position, "", False, heading)
+        if subject is not None:
+            return subject
+    return None
