@@ -120,7 +120,11 @@ def cell_deadline(cell: str) -> Deadline | None:
 
 LEAD_WORDS = ("chu tri", "co quan thuong truc", "la co quan chu tri", "don vi chu tri")
 SUPPORT_START = re.compile(r"^(?:tích cực\s+|chủ động\s+|tham gia\s+)?phối hợp", re.IGNORECASE)
-REQUEST_SECTIONS = ("kien nghi", "de nghi")
+# the enacting formula of the preamble ('UBND xã … ban hành Kế hoạch … như sau:') gives no duty
+ENACTING = re.compile(
+    r"(?i)^(?:quyết định\s+)?ban\s+hành\b|^(?:xây\s+dựng|triển\s+khai)\s+kế\s+hoạch\b.*như\s+sau\s*:?\s*$"
+)
+REQUEST_SECTIONS = ("kien nghi", "de nghi", "de xuat")  # a section headed 'KIẾN NGHỊ' asks, it does not order
 
 
 @dataclass
@@ -140,12 +144,17 @@ class Collected:
 
 
 def duty_role(head: str, text: str) -> tuple[bool, bool]:
-    """(lead, support) of a duty from the words right after its subject (``head``) and its own start."""
-    head_key = fold(head[:120])
-    lead = any(word in head_key for word in LEAD_WORDS)
+    """(lead, support) of a duty from the words right after its subject (``head``) and its own start:
+    'chủ trì' or 'cơ quan thường trực / đầu mối' there makes it a lead duty, a start in 'phối hợp' a
+    supporting one."""
     start = text.lstrip(" -–:")
-    lead = lead or fold(start[:40]).startswith("chu tri")
-    support = not lead and bool(SUPPORT_START.match(start) or SUPPORT_START.match(head.lstrip(" :,")))
+    if SUPPORT_START.match(start) or (not start and SUPPORT_START.match(head.lstrip(" :,"))):
+        return False, True
+    head_key = fold(head[:30])  # "… chủ trì, phối hợp …" right after the subject, not a later clause
+    lead = any(word in head_key for word in LEAD_WORDS)
+    start_key = fold(start[:60])
+    lead = lead or any(word in start_key for word in LEAD_WORDS + ("co quan dau moi", "dau moi"))
+    support = not lead and bool(SUPPORT_START.match(head.lstrip(" :,")))
     return lead, support
 
 
@@ -176,7 +185,7 @@ class Reader:
 
     def node(self, node: Node) -> None:
         section = node.section
-        request_context = any(any(key in fold(h) for key in REQUEST_SECTIONS) for h in node.headings())
+        request_context = any(fold(s.heading or "").startswith(REQUEST_SECTIONS) for s in [*node.ancestors, section])
         paragraphs = list(section.paragraphs)
         lead_text = section.heading
         lead_is_heading = lead_text is not None
@@ -245,7 +254,7 @@ def read_assignments(
     reader = Reader(place, issuer)
     for item in items(preamble or []):
         subject = reader.subject(item)
-        if subject is not None:
+        if subject is not None and not ENACTING.match(subject.rest):
             reader.give(subject.bodies, reader.item_duty(subject, item, "preamble", False))
     for node in walk(sections):
         reader.node(node)

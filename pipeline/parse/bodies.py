@@ -53,6 +53,30 @@ LEVELS = (("tinh",), ("thanh", "pho"), ("huyen",), ("quan",), ("thi", "xa"), ("x
 # Designators after a name that tell bodies of one kind apart: kept in the canonical name.
 DESIGNATOR = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})$")
 
+# Bodies every unit of a level has, named for all of them at once: 'UBND các xã, phường, đặc khu'.
+LIST_HEADS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("chu", "tich", "uy", "ban", "nhan", "dan"): ("UBND", "person"),
+    ("uy", "ban", "nhan", "dan"): ("UBND", ""),
+    ("hoi", "dong", "nhan", "dan"): ("HĐND", ""),
+    ("cong", "an"): ("Công an", ""),
+    ("uy", "ban", "mat", "tran", "to", "quoc", "viet", "nam"): ("Ủy ban MTTQ Việt Nam", ""),
+    ("uy", "ban", "mat", "tran", "to", "quoc"): ("Ủy ban MTTQ Việt Nam", ""),
+    ("dang", "uy"): ("Đảng ủy", ""),
+    ("ban", "chi", "huy", "quan", "su"): ("Ban Chỉ huy Quân sự", ""),
+}
+COMMUNE_LEVELS = {"xa", "phuong", "thi tran", "dac khu"}
+DISTRICT_LEVELS = {"huyen", "quan", "thi xa", "thanh pho"}
+UNIT_LEVELS = [
+    ("thi", "tran"),
+    ("dac", "khu"),
+    ("thi", "xa"),
+    ("thanh", "pho"),
+    ("xa",),
+    ("phuong",),
+    ("huyen",),
+    ("quan",),
+]
+
 # Head nouns of a body's name (folded): a capitalised word must follow ("Sở Nội vụ", "Hội Nông dân").
 HEADS = [
     ("so",),
@@ -306,10 +330,13 @@ def table() -> tuple[dict, dict[str, Entry]]:
         entry = Entry(canonical, kind)
         by_name[canonical] = entry
         for form in [canonical, *forms.split(" | ")]:
-            node = trie
-            for key in form_keys(form):
-                node = node.setdefault(key, {})
-            node.setdefault(None, entry)  # the first canonical a form is listed under wins
+            keys = form_keys(form)
+            # 'Sở Kế hoạch - Đầu tư' is printed for 'Sở Kế hoạch và Đầu tư': the form without 'và' too
+            for variant in (keys, tuple(k for k in keys if k != "va")):
+                node = trie
+                for key in variant:
+                    node = node.setdefault(key, {})
+                node.setdefault(None, entry)  # the first canonical a form is listed under wins
     return trie, by_name
 
 
@@ -379,6 +406,9 @@ class Reader:
         if not first.word:
             return None
         known = longest_form(self.keys, position)
+        levels = self.level_list(position)
+        if levels is not None and (known is None or levels[0] >= known[0]):
+            return levels
         if known is not None:
             end, entry = known
             group = entry.kind == "group"
@@ -390,10 +420,49 @@ class Reader:
             return None
         return self.by_form(position)
 
+    def level_list(self, position: int) -> tuple[int, str, str] | None:
+        """'UBND các xã, phường, đặc khu', 'Ủy ban nhân dân phường, xã', 'Công an các huyện, thị xã': a body
+        of every unit of a level, in any order of the level words → 'UBND cấp xã', 'Công an cấp huyện'."""
+        head = next((h for h in LIST_HEADS if starts_with(self.keys, position, h)), None)
+        if head is None:
+            return None
+        at = position + len(head)
+        plural = self.key(at) == "cac"
+        at += plural
+        found: list[str] = []
+        while True:
+            level = next((lv for lv in UNIT_LEVELS if starts_with(self.keys, at, lv)), None)
+            if level is None:
+                break
+            found.append(" ".join(level))
+            at += len(level)
+            if self.key(at) == "va" and any(starts_with(self.keys, at + 1, lv) for lv in UNIT_LEVELS):
+                at += 1
+            elif not (
+                self.punctuation_before(at) & {","} and any(starts_with(self.keys, at, lv) for lv in UNIT_LEVELS)
+            ):
+                break
+        if not found or not (plural or len(found) >= 2):
+            return None
+        if all(level in COMMUNE_LEVELS for level in found):
+            tier = "cấp xã"
+        elif found[0] in DISTRICT_LEVELS:
+            tier = "cấp huyện"
+        else:
+            return None
+        at, _ = self.suffix(at)
+        name, kind = LIST_HEADS[head]
+        return at, f"{name} {tier}", "commune" if tier == "cấp xã" else "district"
+
     def suffix(self, position: int) -> tuple[int, str]:
         """After a name: a level word, a place and/or a designator ('tỉnh', 'tỉnh Lâm Đồng', 'khu vực X',
         '3'). Returns the position after them and the designator (kept in the canonical name)."""
         designator = ""
+        for owner in (("cua",), ("thuoc",), ("tren", "dia", "ban")):
+            after = position + len(owner)
+            if starts_with(self.keys, position, owner) and any(starts_with(self.keys, after, lv) for lv in LEVELS[:2]):
+                position = after  # 'Các sở, ban, ngành của Thành phố', '… thuộc tỉnh'
+                break
         for level in LEVELS:
             if starts_with(self.keys, position, level) and not self.punctuation_before(position):
                 position += len(level)
@@ -431,7 +500,13 @@ class Reader:
     def is_head(self, position: int) -> bool:
         if longest_form(self.keys, position) is not None:
             return True
-        return any(starts_with(self.keys, position, head) for head in HEADS + PERSONS)
+        for head in HEADS + PERSONS:
+            # a head's words stand together: 'Đảng, Ủy ban' is no 'Đảng ủy'
+            if starts_with(self.keys, position, head) and not any(
+                self.punctuation_before(position + k) for k in range(1, len(head))
+            ):
+                return True
+        return False
 
     def by_form(self, position: int) -> tuple[int, str, str] | None:
         """A name the table lacks: a head noun, then a capitalised word, then the name's words up to the
@@ -467,6 +542,10 @@ class Reader:
             end += 1
         if end - position >= 12:
             return None
+        rest = self.keys[end:]
+        if 0 < len(rest) <= 3 and not any(self.punctuation_before(p) for p in range(end, len(self.keys))):
+            if all(self.tokens[i].word for _, i in rest) and not self.text[self.tokens[rest[-1][1]].end :].strip():
+                end = len(self.keys)  # a heading that is only a name: 'Trung tâm Dịch vụ tổng hợp'
         printed = self.text[self.tok(position).start : self.tok(end - 1).end]
         return end, canonical_printed(printed), ""
 
@@ -578,12 +657,20 @@ REQUEST_LEADS: tuple[tuple[str, ...], ...] = (
     ("kinh", "de", "nghi"),
     ("de", "nghi"),
     ("kien", "nghi"),
-    ("yeu", "cau"),
 )
-LEADS: tuple[tuple[str, ...], ...] = (("giao", "cho"), ("giao",), ("doi", "voi"), ("rieng",), ("dong", "thoi"))
+LEADS: tuple[tuple[str, ...], ...] = (
+    ("giao", "cho"),
+    ("giao",),
+    ("yeu", "cau"),
+    ("chi", "dao"),
+    ("doi", "voi"),
+    ("rieng",),
+    ("dong", "thoi"),
+)
+# after these the bodies are named as objects of the lead ('Giao Sở X, Sở Y theo chức năng …'): any words may follow
+OBJECT_LEADS = {"giao", "giao cho", "yeu cau", "chi dao", "de nghi", "kinh de nghi", "tran trong de nghi", "kien nghi"}
 # Adverbial openings after which the subject follows a comma: 'Căn cứ …, các sở … xây dựng …'.
-CLAUSE_LEADS = (("can", "cu"), ("tren", "co", "so"), ("de",), ("sau", "khi"), ("trong", "qua", "trinh"))
-ISSUER_GIVES = ("giao",)  # 'UBND tỉnh giao Sở …': the issuer hands the duty on
+CLAUSE_LEADS = (("can", "cu"), ("tren", "co", "so"))
 
 
 def find_subject(text: str, place: str | None = None, *, heading: bool = False) -> Subject | None:
@@ -606,13 +693,16 @@ def find_subject(text: str, place: str | None = None, *, heading: bool = False) 
             if starts_with(reader.keys, 0, words):
                 position, prefix = len(words), " ".join(words)
                 break
+    if prefix and reader.key(position) == ":":
+        position += 1  # '6. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, …'
     subject = subject_at(reader, position, prefix, request, heading)
     if subject is not None:
         if subject.bodies and subject.bodies[0].kind == "province" and subject.bodies[0].canonical in ISSUERS:
             # 'UBND tỉnh giao Sở …' / 'Chủ tịch UBND tỉnh giao …': the body after 'giao' is the subject
             after = reader.position_of(subject.bodies[-1].end)
-            if reader.key(after) == "giao":
-                return subject_at(reader, after + 1, "giao", False, heading)
+            for words in (("giao",), ("yeu", "cau"), ("de", "nghi"), ("chi", "dao")):
+                if starts_with(reader.keys, after, words):
+                    return subject_at(reader, after + len(words), " ".join(words), words == ("de", "nghi"), heading)
         return subject
     for clause_lead in CLAUSE_LEADS:
         if starts_with(reader.keys, 0, clause_lead):
@@ -659,6 +749,8 @@ def subject_at(reader: Reader, position: int, prefix: str, request: bool, headin
             return None
         kept = [b for b in bodies if b.end <= comma]
         return Subject(kept, prefix, comma + 1, False, text, request)
+    if prefix in OBJECT_LEADS:
+        return Subject(bodies, prefix, offset, False, text, request)
     if stripped.startswith(","):
         stripped = stripped[1:].lstrip()
     first = TOKEN.match(stripped)

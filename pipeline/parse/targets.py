@@ -56,6 +56,7 @@ LEAD_INS = re.compile(
     re.I,
 )
 INDICATOR_END = re.compile(r"\s+(?:và|,)\s*$")
+TRAILING_TIME = re.compile(r"\s+(?:ngay\s+)?(?:trong|đến|vào|tới)\s+(?:hết\s+)?năm\s+\d{4}$", re.I)
 # where the words after a value stop measuring it: ', riêng năm 2025 …', ', trong đó …', ' và xây dựng …'
 AFTER_END = re.compile(
     r",\s*(?:riêng|trong\s+đó|đồng\s+thời|phấn\s+đấu|đảm\s+bảo|bảo\s+đảm)\b|\s+và\s+(?:xây\s+dựng|phấn\s+đấu)\b", re.I
@@ -120,6 +121,7 @@ def clean_indicator(text: str) -> str:
     text = LEAD_INS.sub("", text)
     text = re.sub(r"^(?:của|cho|tại|ở)\s+", "", text)
     text = INDICATOR_END.sub("", text).strip(" ,;:.-–")
+    text = TRAILING_TIME.sub("", text).strip(" ,;:.-–")
     return text
 
 
@@ -261,10 +263,10 @@ def words(text: str) -> set[str]:
 
 def same_target(a: Target, b: Target) -> bool:
     """The same objective printed twice: same number, unit and year, and one indicator's words nearly all
-    in the other's."""
+    in the other's, and the other way round."""
     if (a.number, a.upper, a.unit, a.by) != (b.number, b.upper, b.unit, b.by):
         return False
     wa, wb = words(a.indicator), words(b.indicator)
     if not wa or not wb:
         return False
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.8
+    return len(wa & wb) / max(len(wa), len(wb)) >= 0.9
