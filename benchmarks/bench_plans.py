@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from pipeline.parse import parse_text  # noqa: E402
 from pipeline.testing.plans_eval import (  # noqa: E402
     BodyScore,
-    Counts,
     TableScore,
     TargetScore,
     score_bodies,
