@@ -15,6 +15,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .lines import fold
 
@@ -247,8 +248,7 @@ VERBS = {
 NOT_PREDICATE = {"cua", "thuoc", "ve", "trong", "tai", "voi", "o", "nay", "do", "tren", "den", "tu", "cac", "va"}
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
     text: str
     key: str
     start: int
@@ -308,6 +308,7 @@ def expand(tokens: list[Tok]) -> list[tuple[str, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def form_keys(form: str) -> tuple[str, ...]:
     return tuple(key for key, _ in expand(tokenize(form)))
 
@@ -356,7 +357,25 @@ def longest_form(keys: list[tuple[str, int]], at: int) -> tuple[int, Entry] | No
 
 
 def starts_with(keys: list[tuple[str, int]], at: int, words: tuple[str, ...]) -> bool:
-    return tuple(k for k, _ in keys[at : at + len(words)]) == words
+    if at + len(words) > len(keys):
+        return False
+    for offset, word in enumerate(words):
+        if keys[at + offset][0] != word:
+            return False
+    return True
+
+
+def by_first_word(phrases: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases indexed by their first word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        out.setdefault(phrase[0], []).append(phrase)
+    return out
+
+
+HEADS_BY_WORD = by_first_word(HEADS)
+PERSONS_BY_WORD = by_first_word(PERSONS)
+HEADS_AND_PERSONS_BY_WORD = by_first_word(HEADS + PERSONS)
 
 
 class Reader:
@@ -387,7 +406,7 @@ class Reader:
             return None
         start_tok = self.tok(position)
         person_end = position
-        for words in sorted(PERSONS, key=len, reverse=True):
+        for words in PERSONS_BY_WORD.get(self.keys[position][0], ()):
             if starts_with(self.keys, position, words):
                 person_end = position + len(words)
                 break
@@ -500,7 +519,7 @@ class Reader:
     def is_head(self, position: int) -> bool:
         if longest_form(self.keys, position) is not None:
             return True
-        for head in HEADS + PERSONS:
+        for head in HEADS_AND_PERSONS_BY_WORD.get(self.key(position), ()):
             # a head's words stand together: 'Đảng, Ủy ban' is no 'Đảng ủy'
             if starts_with(self.keys, position, head) and not any(
                 self.punctuation_before(position + k) for k in range(1, len(head))
@@ -511,7 +530,7 @@ class Reader:
     def by_form(self, position: int) -> tuple[int, str, str] | None:
         """A name the table lacks: a head noun, then a capitalised word, then the name's words up to the
         first predicate verb or punctuation; at most 12 words."""
-        head = max((h for h in HEADS if starts_with(self.keys, position, h)), key=len, default=None)
+        head = next((h for h in HEADS_BY_WORD.get(self.key(position), ()) if starts_with(self.keys, position, h)), None)
         if head is None:
             return None
         after = position + len(head)
@@ -652,6 +671,8 @@ def split_bodies(text: str, place: str | None = None) -> list[Body]:
 
 
 # Lead-ins before the subject of a duty item (folded): 'Giao Sở …', 'Đề nghị Ủy ban MTTQ …'.
+SHORT_OPENING = 260
+OPENING = 500  # characters of an item read for its subject ('Căn cứ …, các sở … xây dựng' included)
 REQUEST_LEADS: tuple[tuple[str, ...], ...] = (
     ("tran", "trong", "de", "nghi"),
     ("kinh", "de", "nghi"),
@@ -674,6 +695,61 @@ CLAUSE_LEADS = (("can", "cu"), ("tren", "co", "so"))
 
 
 def find_subject(text: str, place: str | None = None, *, heading: bool = False) -> Subject | None:
+    """The bodies a duty item or heading opens with (see ``opening_subject``), read in its first
+    ``OPENING`` characters."""
+    if not may_open_with_body(text):
+        return None
+    # most subjects stand in the first words: read those first, the whole opening only when needed
+    subject = opening_subject(text[:SHORT_OPENING], place, heading=heading and len(text) <= SHORT_OPENING)
+    if len(text) > SHORT_OPENING and needs_longer_read(text, subject):
+        subject = opening_subject(text[:OPENING], place, heading=heading and len(text) <= OPENING)
+    if subject is not None:
+        subject.text = text
+    return subject
+
+
+FIRST_WORD = re.compile(r"[-–—•+*\s]*(\w+)")
+
+
+@functools.lru_cache(maxsize=1)
+def first_words() -> frozenset[str]:
+    """Every word a subject can open with (folded, abbreviations spelled out): a quick test before reading."""
+    trie, _ = table()
+    words = {key for key in trie if key is not None}
+    for phrases in (HEADS, PERSONS, LEADS, REQUEST_LEADS, CLAUSE_LEADS, tuple(LIST_HEADS)):
+        words.update(phrase[0] for phrase in phrases)
+    words.update({"cac"})
+    return frozenset(words)
+
+
+FIRST_TWO = re.compile(r"[-–—•+*\s]*(\w+)[\s,]+(\w+)")
+
+
+def may_open_with_body(text: str) -> bool:
+    """A quick test before reading: the first word can open a subject, and the first two are no verb that
+    starts like a body's head ('Tổ chức', 'Ban hành', 'Phòng, chống')."""
+    match = FIRST_WORD.match(text)
+    if match is None:
+        return False
+    key = fold(match.group(1))
+    if EXPANSIONS.get(key, (key,))[0] not in first_words():
+        return False
+    two = FIRST_TWO.match(text)
+    return not (two and fold(two.group(2)) in NOT_NAMES.get(key, ()))
+
+
+LONG_LEADS = re.compile(r"(?i)^[-–—•+*\s]*(?:căn\s+cứ|trên\s+cơ\s+sở|giao|đề\s+nghị|kính\s+đề\s+nghị|yêu\s+cầu)\b")
+
+
+def needs_longer_read(text: str, subject: Subject | None) -> bool:
+    """Read an item's whole opening when its first words may not hold its subject: an opening clause
+    ('Căn cứ …, X …'), a list of bodies after 'Giao' / 'Đề nghị', or bodies that run up to the cut."""
+    if subject is not None:
+        return subject.end >= SHORT_OPENING - 40
+    return bool(LONG_LEADS.match(text))
+
+
+def opening_subject(text: str, place: str | None = None, *, heading: bool = False) -> Subject | None:
     """The bodies a duty item or heading opens with, when it opens with bodies: 'Sở Tư pháp tham mưu …',
     'Giao Sở Nội vụ:', 'Đề nghị Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh', 'Căn cứ …, các sở …
     xây dựng …'. A list item that is only a name ('- Các cơ quan Trung ương đóng trên địa bàn tỉnh.') is
@@ -751,6 +827,10 @@ def subject_at(reader: Reader, position: int, prefix: str, request: bool, headin
         return Subject(kept, prefix, comma + 1, False, text, request)
     if prefix in OBJECT_LEADS:
         return Subject(bodies, prefix, offset, False, text, request)
+    if heading and re.match(r"(?:,|và\b|cùng\b)", stripped):
+        # a heading naming bodies goes on with others the table does not know ('Các cơ quan, tổ chức, cá
+        # nhân, doanh nghiệp trên địa bàn'): the known ones are its subject
+        return Subject(bodies, prefix, len(text), False, text, request)
     if stripped.startswith(","):
         stripped = stripped[1:].lstrip()
     first = TOKEN.match(stripped)

@@ -14,6 +14,7 @@ the year of the section's heading, else the plan's own year (its title, else its
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -169,15 +170,21 @@ class Context:
     plan_year: str | None
 
 
+DIGIT = re.compile(r"\d")
 TASK_SECTIONS = ("nhiem vu", "giai phap", "to chuc thuc hien", "noi dung", "phan cong", "trach nhiem")
+
+
+@functools.lru_cache(maxsize=8192)
+def heading_facts(heading: str) -> tuple[str, str | None]:
+    return fold(heading), year_in(heading)
 
 
 def node_kind(node: Node) -> tuple[bool, bool, str | None]:
     """(objectives section, excluded section, year of the nearest heading that names one). The nearest
     heading that speaks of objectives or of tasks decides: 'b) Nhiệm vụ' under 'I. MỤC TIÊU, NHIỆM VỤ' is
     a task section."""
-    headings = node.headings()
-    keys = [fold(h) for h in headings]
+    facts = [heading_facts(h) for h in node.headings()]
+    keys = [key for key, _ in facts]
     target = False
     for key in reversed(keys):
         if any(k in key for k in TARGET_SECTIONS):
@@ -186,11 +193,7 @@ def node_kind(node: Node) -> tuple[bool, bool, str | None]:
         if any(k in key for k in TASK_SECTIONS):
             break
     excluded = any(any(k in key for k in NOT_TARGET_SECTIONS) for key in keys)
-    year = None
-    for heading in reversed(headings):
-        year = year_in(heading)
-        if year:
-            break
+    year = next((y for _, y in reversed(facts) if y), None)
     return target, excluded, year
 
 
@@ -199,6 +202,8 @@ def read_paragraph(
 ) -> list[Target]:
     out: list[Target] = []
     is_plan = fold(context.doc_type or "").startswith(("ke hoach", "chuong trinh", "de an", "nghi quyet", "chi thi"))
+    if not DIGIT.search(paragraph):
+        return out
     for offset, clause in clauses(paragraph):
         found = values_in(clause)
         if not found:
@@ -214,7 +219,11 @@ def read_paragraph(
             indicator = indicator_of(clause, found, index)
             if not indicator:
                 continue
-            earlier, later = years(clause[: value.start]), years(clause[value.end :])
+            # a year before the value in its clause, else one in the value's own words after it (not in the
+            # next value's: '≥ 30% …, riêng năm 2028 phấn đấu 20% …')
+            following = found[index + 1].start if index + 1 < len(found) else len(clause)
+            own_words = AFTER_END.split(clause[value.end : following], maxsplit=1)[0]
+            earlier, later = years(clause[: value.start]), years(own_words)
             own = earlier[-1] if earlier else (later[0] if later else None)
             if own:
                 by: str | None = own
