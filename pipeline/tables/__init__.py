@@ -111,6 +111,14 @@ def same_columns(a: PageTable, b: PageTable) -> bool:
     return a.n_columns == b.n_columns and all(abs(x - y) <= 0.03 for x, y in zip(a.columns, b.columns))
 
 
+def same_header(a: list[str], b: list[str]) -> bool:
+    """The same header read twice (OCR may differ by a few characters)."""
+    from rapidfuzz import fuzz
+
+    left, right = " | ".join(a).lower(), " | ".join(b).lower()
+    return len(a) == len(b) and (left == right or fuzz.ratio(left, right) >= 85)
+
+
 def join_page_tables(tables: list[PageTable]) -> list[Table]:
     """The document's scanned tables in page order; a table at the top of a page that has the columns of
     the table ending at the foot of the page before goes on with it (a header printed again is dropped)."""
@@ -128,8 +136,8 @@ def join_page_tables(tables: list[PageTable]) -> list[Table]:
             rows, spans = filled(table)
             header = header_of(table)
             previous = out[-1]
-            if [h.strip().lower() for h in header] == [h.strip().lower() for h in previous.header]:
-                rows, spans = filled(table, table.header_rows)
+            if same_header(header, previous.header):
+                rows, spans = filled(table, table.header_rows)  # the header printed again: dropped
             offset = len(previous.rows)
             previous.rows.extend(rows)
             previous.spans.extend((r + offset, c, nr, nc) for r, c, nr, nc in spans)

@@ -155,7 +155,8 @@ def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int)
 
         restored = restore_page("\n".join(lines), page, words=low, from_ocr=True).text.split("\n")
         if len(restored) == len(lines):
-            lines = restored
+            # a mark or a number alone in its cell ('x', 'X', '12') is no syllable to restore ('x' → 'xã')
+            lines = [old if len(old.strip()) <= 3 else new for old, new in zip(lines, restored)]
     texts: dict[int, list[str]] = {}
     for line, owner in zip(lines, owners):
         texts.setdefault(owner, []).append(line)
