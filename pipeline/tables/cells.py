@@ -28,9 +28,9 @@ RETRY_PSM = 6
 # list dash and stays)
 SPECKS = re.compile(r"(?:(?<=\s)|^)[|_¦‖.,:;“”\"'`´^~…]+(?=\s|$)")
 INSET = 0.0006  # of the page's width cut off each side of a cell (the rules' centres); the rest of a rule is whited out
+BORDER = 0.0012  # of the page's width: whited out along each side of a crop
 PAD = 0.012  # of the page's width: white space between stacked cells, about one line of text
 MIN_INK = 0.002  # a cell with less ink than this share of its area is empty
-LOW_CONFIDENCE = 0.6
 
 
 @dataclass
@@ -60,6 +60,33 @@ def clean_rules(crop: np.ndarray) -> np.ndarray:
     return out
 
 
+def whiten(crop: np.ndarray) -> np.ndarray:
+    """The crop's paper made white, as the mosaic's: a grey or yellowed paper next to the white space
+    between cells makes an edge that Tesseract reads as a '-' or '_'."""
+    paper = float(np.percentile(crop, 90))
+    if paper >= 250 or paper <= 0:
+        return crop
+    return np.clip(crop.astype(np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
+
+
+def clean_stubs(crop: np.ndarray, grid: Grid, cell, left: int, top: int) -> None:
+    """A merged cell still shows the ends of the rules it interrupts: where a row rule meets its left or
+    right side, where a column rule meets its top or bottom. White those short stubs out (in place)."""
+    height, width = crop.shape
+    edge_x = max(4, min(40, width // 10))
+    edge_y = max(4, min(40, height // 10))
+    for y in grid.ys[cell.row + 1 : cell.row + cell.rows]:
+        y -= top
+        if 0 <= y < height:
+            crop[max(0, y - 6) : y + 7, :edge_x] = 255
+            crop[max(0, y - 6) : y + 7, width - edge_x :] = 255
+    for x in grid.xs[cell.column + 1 : cell.column + cell.columns]:
+        x -= left
+        if 0 <= x < width:
+            crop[:edge_y, max(0, x - 6) : x + 7] = 255
+            crop[height - edge_y :, max(0, x - 6) : x + 7] = 255
+
+
 def cut_cells(gray: np.ndarray, grids: list[Grid]) -> list[Crop]:
     """Every non-empty cell of the page's tables, cut out without its rules."""
     inset = max(2, int(INSET * gray.shape[1]))
@@ -70,7 +97,13 @@ def cut_cells(gray: np.ndarray, grids: list[Grid]) -> list[Crop]:
             crop = gray[top + inset : bottom - inset, left + inset : right - inset]
             if crop.size == 0 or min(crop.shape) < 4:
                 continue
-            crop = clean_rules(crop)
+            crop = whiten(clean_rules(crop))
+            border = max(3, int(BORDER * gray.shape[1]))  # the rules' blur along the crop's sides
+            crop[:border] = 255
+            crop[-border:] = 255
+            crop[:, :border] = 255
+            crop[:, -border:] = 255
+            clean_stubs(crop, grid, cell, left + inset, top + inset)
             if np.count_nonzero(crop < 128) < MIN_INK * crop.size:
                 continue
             crops.append(Crop(g, c, crop))
@@ -140,20 +173,23 @@ def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int)
     # the cells' lines as one text, a blank line between cells, for restoration
     lines: list[str] = []
     owners: list[int] = []
-    low: list[Word] = []
+    words: list[Word] = []
     for index, groups in enumerate(per_crop):
         ordered = sorted(groups.values(), key=lambda ws: min(w.top for w in ws))
         for group in ordered:
             group.sort(key=lambda w: w.left)
+            # a dash far left of its line's words is a speck at the cell's edge, not a list dash
+            if len(group) > 1 and group[0].text in ("-", "–", "—", "_"):
+                if group[1].left - group[0].right > 2.5 * max(group[1].height, 1):
+                    group = group[1:]
             lines.append(" ".join(w.text for w in group))
             owners.append(index)
-            for w in group:
-                if w.conf / 100 < LOW_CONFIDENCE:
-                    low.append(Word(text=w.text, confidence=round(max(w.conf, 0) / 100, 4), line=len(lines)))
+            for w in group:  # every word with its confidence: restoration weighs a change against it
+                words.append(Word(text=w.text, confidence=round(min(max(w.conf, 0) / 100, 1.0), 4), line=len(lines)))
     if options.restore and lines:
         from ..restore import restore_page
 
-        restored = restore_page("\n".join(lines), page, words=low, from_ocr=True).text.split("\n")
+        restored = restore_page("\n".join(lines), page, words=words, from_ocr=True).text.split("\n")
         if len(restored) == len(lines):
             # a mark or a number alone in its cell ('x', 'X', '12') is no syllable to restore ('x' → 'xã')
             lines = [old if len(old.strip()) <= 3 else new for old, new in zip(lines, restored)]
