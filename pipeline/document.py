@@ -58,6 +58,7 @@ class PageResult:
     tsv: str | None = None  # Tesseract's per-word TSV, kept as a provenance file
     warnings: tuple[str, ...] = ()
     error_category: str | None = None  # set when the page failed
+    tables: tuple = ()  # ruled tables found on the page image (pipeline.tables.PageTable), joined per document
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never written to the record
 
 
@@ -124,6 +125,8 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
     """The page stages after loading: (preprocess → OCR when the page is an image) → restore. A blank page
     (nothing painted, decided by the load stage) goes through none of them."""
     words: list[Word] = []  # every OCR word, in reading order
+    tables: tuple = ()
+    table_warnings: tuple[str, ...] = ()
     low_confidence: list[Word] = []
     size: tuple[int, int] | None = page_input.size
     tsv = None
@@ -166,8 +169,10 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
         low_confidence = result.low_confidence_words
         size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
+        tables, table_warnings = scan_tables(pre.image if pre else ocr_input, options, page_input.number, timings)
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
+        steps += [f"tables:{len(tables)}"] if tables else []
     text, corrections = raw, []
     if options.restore:
         from .restore import restore_page
@@ -190,7 +195,22 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         overlays=list(page_input.overlays),
         steps=steps,
     )
-    return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
+    return PageResult(
+        page=page, corrections=corrections, tsv=tsv, timings=timings, tables=tables, warnings=table_warnings
+    )
+
+
+def scan_tables(image, options: Options, number: int, timings: dict[str, float]) -> tuple[tuple, tuple[str, ...]]:
+    """The page's ruled tables, read cell by cell (pipeline.tables); a failure costs the tables, with a warning."""
+    from .tables import page_tables
+
+    t0 = time.perf_counter()
+    try:
+        return tuple(page_tables(image, options, number)), ()
+    except Exception as err:  # the page's text is already read: never lose it for its tables (a timeout included)
+        return (), (f"page {number}: tables not read ({type(err).__name__}: {err})"[:300],)
+    finally:
+        timings["tables"] = time.perf_counter() - t0
 
 
 # What a page is, by how its text was obtained, when the load stage did not say (text inputs).
@@ -259,6 +279,9 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
             restore=options.restore,
         ),
     )
+    from .tables import attach_tables, join_page_tables
+
+    attach_tables(doc, join_page_tables([t for r in results for t in r.tables]))  # scanned pages' ruled tables
     doc.needs_review = bool(doc.warnings)
     return doc
 

@@ -11,6 +11,7 @@ from ..model import Page, ParsedFields, Section
 from .body import Body, build_body
 from .header import Confidences, read_head, stacked_joint_bodies
 from .lines import Line, clean_lines, guarded
+from .plan import read_plan
 from .references import read_references
 from .tail import find_tail
 
@@ -80,6 +81,9 @@ def parse_parts(text: str, confidences: Confidences | None = None) -> ParsedFiel
         head.number,
     )
     warnings.extend(missing_warnings(fields))
+    fields.update(
+        guarded("plan", warnings, {}, read_plan, text, lines, fields, warnings)
+    )  # assignments, targets, tables
     return guarded(
         "record", warnings, ParsedFields(warnings=warnings), lambda: ParsedFields(**fields, warnings=warnings)
     )
