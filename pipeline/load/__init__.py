@@ -7,7 +7,8 @@ PDF pages that carry a usable text layer (born-digital documents, or scans that 
 a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless ``force_ocr`` is set.
 
 The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering),
-``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files).
+``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files),
+``folder`` (a folder of page images as one document, ``--group folder``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from ..errors import MissingInputError, UnreadableInputError, UnsupportedInputError
 from ..model import InputKind
 from ..options import Options
+from .folder import folder_page, folder_pages, is_page_folder, page_source
 from .image import count_image_frames, load_image_frame
 from .page import (
     IMAGE_SUFFIXES,
@@ -44,6 +46,8 @@ def detect_kind(path: Path) -> InputKind:
     if not path.exists():
         raise MissingInputError("no such file", path=str(path))
     if path.is_dir():
+        if is_page_folder(path):  # --group folder: its page images are one document
+            return "image"
         raise UnsupportedInputError("is a folder, not a file", path=str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -67,7 +71,7 @@ def count_pages(path: Path, kind: InputKind, options: Options) -> int:
     if kind == "pdf":
         return count_pdf_pages(path)
     if kind == "image":
-        return count_image_frames(path)
+        return len(folder_pages(path)) if path.is_dir() else count_image_frames(path)
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
 
 
@@ -76,6 +80,10 @@ def load_page(path: Path, kind: InputKind, number: int, options: Options) -> Pag
         return PageInput(number=number, text_path="text", text=read_text_file(path))
     if kind == "pdf":
         return load_pdf_page(path, number, options)
+    if kind == "image" and path.is_dir():
+        page = folder_page(path, number)
+        image = load_image_frame(page.file, page.frame)
+        return PageInput(number=number, text_path="ocr", image=image, source=page_source(page))
     if kind == "image":
         return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
