@@ -7,10 +7,11 @@ How (no PDF syntax is written here; every object comes from a library):
   orientation — is converted losslessly by Pillow first).
 - The text layer: the record's words (``Page.words``, restored text, NFC) as OCRmyPDF's engine-neutral
   ``OcrElement`` tree, drawn invisibly by OCRmyPDF's fpdf2 renderer (its embedded NotoSans subset, with a
-  ToUnicode map) in the frame the OCR read, then placed on the page as a form XObject whose matrix undoes the
-  deskew rotation and maps the OCR pixels onto the page box (with /Rotate). Lines go in the record's reading
-  order. Only OCR'd scan pages get a layer: born-digital pages keep their own text, and a document without a
-  scan page gets no PDF at all (it is searchable as it is).
+  ToUnicode map) and placed on the page as a form XObject whose matrix maps the page image's pixels onto the
+  page box (with /Rotate). Each word sits at its place on the page image, moved back from the deskewed frame
+  the OCR read, drawn level (``layer.upright_runs``); lines go in the record's reading order. Only OCR'd scan
+  pages get a layer: born-digital pages keep their own text, and a document without a scan page gets no PDF
+  at all (it is searchable as it is).
 - Signed inputs: the original file is never written to. The derivative cannot carry the signatures (any
   change breaks them), so their widgets' appearances (the visible e-signature boxes) are flattened into the
   page and the signature fields removed; the XMP metadata says which file it derives from (its SHA-256) and
@@ -39,8 +40,8 @@ import numpy as np
 
 from .. import __version__
 from ..model import Document, Page
-from .geometry import affine, ocr_frame
-from .layer import has_text_layer_words, page_blocks, without_overlaps
+from .geometry import affine
+from .layer import has_text_layer_words, upright_runs
 
 PDFA_FLAVOUR = "2b"
 
@@ -250,33 +251,43 @@ def add_text_layer(pdf, document: Document) -> int:
     return len(pages)
 
 
-def ocr_tree(page: Page):
-    """The page's words as an OcrElement tree in the OCR frame's pixels, drawn at 72 dpi (1 px = 1 pt)."""
+def layer_tree(page: Page):
+    """The page's words as an OcrElement tree in the page image's pixels, drawn at 72 dpi (1 px = 1 pt):
+    blocks of level runs of words (``layer.upright_runs``), in reading order."""
     from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 
-    _, (width, height) = ocr_frame(page)
+    assert page.size is not None
 
-    def box(b: tuple[int, int, int, int]) -> BoundingBox:
-        return BoundingBox(left=b[0], top=b[1], right=b[0] + b[2], bottom=b[1] + b[3])
+    def bbox(boxes) -> BoundingBox:
+        return BoundingBox(
+            left=min(b[0] for b in boxes),
+            top=min(b[1] for b in boxes),
+            right=max(b[0] + b[2] for b in boxes),
+            bottom=max(b[1] + b[3] for b in boxes),
+        )
 
     paragraphs = []
-    for block in page_blocks(page):
+    for block in upright_runs(page):
         lines = []
-        for line in block.lines:
+        for run in block:
             words = [
                 OcrElement(
                     ocr_class=OcrClass.WORD,
-                    bbox=box(w.box),  # type: ignore[arg-type]  # placed words have boxes
-                    text=unicodedata.normalize("NFC", w.text),
-                    confidence=w.confidence,
+                    bbox=bbox([box]),
+                    text=unicodedata.normalize("NFC", word.text),
+                    confidence=word.confidence,
                 )
-                for w in without_overlaps(line.words)
+                for word, box in run
             ]
-            lines.append(OcrElement(ocr_class=OcrClass.LINE, bbox=box(line.box), children=words, language="vie"))
-        paragraphs.append(OcrElement(ocr_class=OcrClass.PARAGRAPH, bbox=box(block.box), children=lines))
+            lines.append(
+                OcrElement(ocr_class=OcrClass.LINE, bbox=bbox([b for _, b in run]), children=words, language="vie")
+            )
+        paragraphs.append(
+            OcrElement(ocr_class=OcrClass.PARAGRAPH, bbox=bbox([b for run in block for _, b in run]), children=lines)
+        )
     return OcrElement(
         ocr_class=OcrClass.PAGE,
-        bbox=BoundingBox(left=0, top=0, right=width, bottom=height),
+        bbox=BoundingBox(left=0, top=0, right=page.size[0], bottom=page.size[1]),
         dpi=72.0,
         page_number=page.number - 1,
         children=paragraphs,
@@ -290,7 +301,7 @@ def render_layer(pages: list[Page], path: Path) -> None:
 
     font_dir = Path(str(importlib.resources.files("ocrmypdf") / "data"))  # NotoSans, as OCRmyPDF's own layers
     renderer = Fpdf2MultiPageRenderer(
-        pages_data=[(p.number - 1, ocr_tree(p), 72.0) for p in pages],
+        pages_data=[(p.number - 1, layer_tree(p), 72.0) for p in pages],
         multi_font_manager=MultiFontManager(font_dir),
         invisible_text=True,
     )
@@ -316,14 +327,13 @@ def display_to_user(page) -> tuple[np.ndarray, float, float]:
 
 
 def layer_matrix(base_page, page: Page) -> np.ndarray:
-    """Text layer points (the OCR frame, y up) → the base page's user space."""
-    to_page, (_, frame_height) = ocr_frame(page)
+    """Text layer points (the page image's pixels, y up) → the base page's user space."""
     assert page.size is not None
     to_user, display_w, display_h = display_to_user(base_page)
-    flip = affine(1, 0, 0, -1, 0, frame_height)  # layer points → OCR pixels (y down)
     page_w, page_h = page.size
-    to_display = affine(display_w / page_w, 0, 0, -display_h / page_h, 0, display_h)  # page pixels → points
-    return to_user @ to_display @ to_page @ flip
+    # layer points → page pixels (y down) → displayed page points (y up)
+    to_display = affine(display_w / page_w, 0, 0, display_h / page_h, 0, 0)
+    return to_user @ to_display
 
 
 def place_layer(pdf, base_page, layer_page, page: Page) -> None:
