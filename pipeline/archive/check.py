@@ -94,8 +94,10 @@ def extract_text(path: Path, tool: str = "pdftotext") -> str:
         ).stdout
     if tool == "pdfminer":
         from pdfminer.high_level import extract_text as pdfminer_text
+        from pdfminer.layout import LAParams
 
-        return pdfminer_text(str(path))
+        # all_texts: lay out text inside form XObjects too (a grafted layer is one, as OCRmyPDF's are)
+        return pdfminer_text(str(path), laparams=LAParams(all_texts=True))
     if tool == "pdfium":
         import pypdfium2 as pdfium
 
