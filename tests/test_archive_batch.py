@@ -149,6 +149,16 @@ def test_a_folder_of_two_page_images_is_one_record_and_one_two_page_pdf_with_its
     assert entries["cv-1906"]["sha256"] == document.source.sha256 == sha256_file(inputs / "cv-1906")
     assert "files" not in entries["ghi-chu.txt"]
     assert not list(out.glob(".*.tmp"))
+    # the analysts' export is unchanged: the documents table names the files in its pdf and alto columns
+    import csv
+
+    from pipeline.export import export_tables
+
+    tables = export_tables(out, tmp_path / "plans.csv")
+    documents_csv = next(p for p in tables if p.name == "plans_documents.csv")
+    rows = {r["file"]: r for r in csv.DictReader(documents_csv.open(encoding="utf-8-sig"))}
+    assert (rows["cv-1906"]["pdf"], rows["cv-1906"]["alto"]) == ("cv-1906.pdf", "cv-1906.alto.xml")
+    assert (rows["ghi-chu.txt"]["pdf"], rows["ghi-chu.txt"]["pages"]) == ("", "1")
 
     # --resume: nothing to redo; a missing PDF redoes its document; a page added redoes the folder
     again = run_batch([inputs], out, options.model_copy(update={"resume": True}))

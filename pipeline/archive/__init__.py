@@ -9,6 +9,6 @@ OCR frame lies on the page), ``pdf``, ``alto``, ``outputs`` (atomic writing, the
 
 from __future__ import annotations
 
-from .outputs import outputs_present, write_archive_outputs
+from .outputs import outputs_present, write_archive_outcome, write_archive_outputs
 
-__all__ = ["outputs_present", "write_archive_outputs"]
+__all__ = ["outputs_present", "write_archive_outcome", "write_archive_outputs"]

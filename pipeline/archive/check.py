@@ -109,6 +109,16 @@ def extract_text(path: Path, tool: str = "pdftotext") -> str:
     raise ValueError(f"unknown extractor {tool!r}")
 
 
+def added_words(output: Path, source: Path, tool: str = "pdftotext") -> Counter:
+    """The words a PDF output holds beyond its PDF input's own text (the portals' visible e-signature boxes
+    are real text in the input, and stay in the output): the text layer planocr added, as an extractor
+    reads it. For image inputs, all of the output's words."""
+    found = words_of(extract_text(output, tool))
+    if source.suffix.lower() == ".pdf":
+        found -= words_of(extract_text(source, tool))
+    return found
+
+
 def layer_words(document: Document) -> Counter:
     """The words the text layer holds: the record's words of its scan pages."""
     return Counter(w.text for page in document.pages if has_text_layer_words(page) for w in placed_words(page))

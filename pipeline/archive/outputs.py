@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,16 @@ def write_archive_outputs(document: Document, path: Path, outdir: Path, name: st
         update["warnings"] = [*document.warnings, *warnings]
         update["needs_review"] = True
     return document.model_copy(update=update)
+
+
+def write_archive_outcome(outcome, outdir: Path, options: Options) -> None:
+    """The batch's hook: a document that went through (``DocOutcome`` ok) gets its outputs, and the seconds
+    they took as the ``archive`` timing (in its manifest line and the run's --log-json summary)."""
+    if not (options.pdf or options.alto) or outcome.status != "ok" or outcome.document is None:
+        return
+    started = time.perf_counter()
+    outcome.document = write_archive_outputs(outcome.document, outcome.path, outdir, outcome.name, options)
+    outcome.timings["archive"] = time.perf_counter() - started
 
 
 def outputs_present(record_path: Path, options: Options) -> bool:

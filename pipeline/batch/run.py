@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..archive import outputs_present, write_archive_outputs
+from ..archive import outputs_present, write_archive_outcome
 from ..document import plan_document, sha256_file
 from ..errors import DependencyError, UsageError
 from ..files import fsync_dir, write_atomic
@@ -328,10 +328,7 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
         outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else no_outcomes()  # no workers started
         with StopSignals() as stop, contextlib.closing(outcomes):
             for outcome in outcomes:
-                if outcome.status == "ok" and outcome.document is not None:  # --pdf, --alto: beside the record, first
-                    outcome.document = write_archive_outputs(
-                        outcome.document, outcome.path, outdir, outcome.name, options
-                    )
+                write_archive_outcome(outcome, outdir, options)  # --pdf, --alto: beside the record, before it
                 with stop.deferred():
                     write_outcome(outcome, outdir)
                     entry = manifest_entry(outcome, keys.for_input(outcome.index), run)
