@@ -109,13 +109,25 @@ def extract_text(path: Path, tool: str = "pdftotext") -> str:
     raise ValueError(f"unknown extractor {tool!r}")
 
 
+def own_text(source: Path, tool: str = "pdftotext") -> str:
+    """A PDF input's own text as it shows in its PDF/A (the visible e-signature boxes of signed portal scans
+    are widget appearances, which the PDF/A flattens into the page; extractors differ on reading widgets)."""
+    import tempfile
+
+    import pikepdf
+
+    with tempfile.TemporaryDirectory(prefix="planocr-check-") as work, pikepdf.open(source) as pdf:
+        pdf.flatten_annotations("all")
+        pdf.save(Path(work) / "flat.pdf")
+        return extract_text(Path(work) / "flat.pdf", tool)
+
+
 def added_words(output: Path, source: Path, tool: str = "pdftotext") -> Counter:
-    """The words a PDF output holds beyond its PDF input's own text (the portals' visible e-signature boxes
-    are real text in the input, and stay in the output): the text layer planocr added, as an extractor
-    reads it. For image inputs, all of the output's words."""
+    """The words a PDF output holds beyond its PDF input's own text (``own_text``): the text layer planocr
+    added, as an extractor reads it. For image inputs, all of the output's words."""
     found = words_of(extract_text(output, tool))
     if source.suffix.lower() == ".pdf":
-        found -= words_of(extract_text(source, tool))
+        found -= words_of(own_text(source, tool))
     return found
 
 

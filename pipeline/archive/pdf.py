@@ -24,6 +24,7 @@ How (no PDF syntax is written here; every object comes from a library):
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import io
 import logging
@@ -295,14 +296,24 @@ def layer_tree(page: Page):
     )
 
 
-def render_layer(pages: list[Page], path: Path) -> None:
+@functools.lru_cache(maxsize=1)
+def layer_fonts():
+    """OCRmyPDF's bundled fonts (NotoSans covers Vietnamese; Occulta, glyphless, anything else), loaded once per
+    process: parsing them, and the system font scan of OCRmyPDF's default provider, cost more than drawing a
+    page."""
     from ocrmypdf.font import MultiFontManager
+    from ocrmypdf.font.font_provider import BuiltinFontProvider
+
+    font_dir = Path(str(importlib.resources.files("ocrmypdf") / "data"))
+    return MultiFontManager(font_provider=BuiltinFontProvider(font_dir))
+
+
+def render_layer(pages: list[Page], path: Path) -> None:
     from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer
 
-    font_dir = Path(str(importlib.resources.files("ocrmypdf") / "data"))  # NotoSans, as OCRmyPDF's own layers
     renderer = Fpdf2MultiPageRenderer(
         pages_data=[(p.number - 1, layer_tree(p), 72.0) for p in pages],
-        multi_font_manager=MultiFontManager(font_dir),
+        multi_font_manager=layer_fonts(),
         invisible_text=True,
     )
     with quiet_logging("ocrmypdf", "fpdf", "fontTools"):
