@@ -175,13 +175,6 @@ def test_a_folder_of_two_page_images_is_one_record_and_one_two_page_pdf_with_its
     assert (only_alto.ok, only_alto.skipped) == (0, 2)
 
 
-@pytest.mark.slow
-def test_without_group_every_page_image_is_its_own_document(tmp_path, inputs):
-    summary = run_batch([inputs / "cv-1906"], tmp_path / "out", Options(jobs=2, lang="vie", restore=False))
-    assert summary.ok == 2
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["trang-10.json", "trang-2.json"]
-
-
 def test_the_cli_has_the_archive_flags():
     help_text = subprocess.run(
         [sys.executable, "-m", "pipeline", "run", "--help"], capture_output=True, text=True, check=True
