@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.planocr-installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf fonts-liberation2
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils qpdf fonts-liberation2 ghostscript chromium
 SAMPLES ?= data/samples
 OUT     ?= out
 
@@ -46,6 +46,7 @@ samples: setup
 
 lm: setup
 	$(PY) tools/build_diacritics_data.py
+	$(PY) tools/build_lm.py
 
 schema: setup
 	$(PY) -m pipeline.schema --output schemas/plan.schema.json

@@ -1,6 +1,7 @@
 """diacritics: repair Vietnamese text whose diacritics were stripped or garbled by OCR.
 
-Standalone library (imports nothing from ``pipeline``). Entry point: ``restore(text) -> Restored``.
+Standalone library (imports nothing from ``pipeline``). Entry point: ``restore(text) -> Restored``; OCR text
+with its word confidences: ``restore(text, words=[OcrWord(line, index, text, confidence), …])``.
 Data (syllable inventory, n-gram counts) ships in ``diacritics/data`` and loads lazily on first use.
 """
 
@@ -11,7 +12,19 @@ from dataclasses import dataclass, field
 
 from .phonology import strip_diacritics
 
-__all__ = ["Correction", "Restored", "restore", "strip_diacritics", "is_syllable", "load_model"]
+__all__ = ["Correction", "OcrWord", "Restored", "restore", "strip_diacritics", "is_syllable", "load_model"]
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """An OCR word and the confidence the OCR gave it: 1-based ``line`` of the text, ``index`` of the word among
+    the line's whitespace-separated words (None: the first word of that line written as ``text`` not yet
+    given), ``confidence`` 0–1."""
+
+    line: int
+    index: int | None
+    text: str
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -29,18 +42,28 @@ class Restored:
     corrections: list[Correction] = field(default_factory=list)
 
 
-def restore(text: str, *, only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = ()) -> Restored:
-    """Repair diacritics. Same lines out as in; only words change, never spacing, punctuation, numbers or codes.
+def restore(text: str, *, from_ocr: bool | None = None, words: Iterable | None = None,
+            only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = ()) -> Restored:
+    """Repair diacritics. Same lines out as in; only words change, never spacing, punctuation or codes (a digit
+    OCR read as a letter inside a number is repaired: 'I4' → '14').
 
-    ``only_suspicious`` (for text from Vietnamese-model OCR): touch only tokens that are not valid syllables or
-    appear in ``low_confidence`` as (1-based line, word) pairs. Otherwise the damage kind is detected: stripped
-    text is re-decoded word by word; lines with invalid or look-alike tokens are corrected; correct text passes.
+    The damage decides the channel (one decoder, one language model): text stripped of its marks is re-decoded
+    word by word; English-model OCR garble ('Nghi quyét s6') is corrected through the garble channel; text from
+    Tesseract's Vietnamese model (``from_ocr``, or ``words`` given) is corrected through the OCR channel, where
+    a valid word with wrong marks ('khân trương') changes only when the context makes the other form sure;
+    other text with marks passes, only its invalid words repaired.
+
+    ``words``: the OCR's words with their confidences, as ``OcrWord`` (or tuples: 1-based line, index of the word
+    among the line's whitespace-separated words or None to find it by its text, the word as read, confidence
+    0–1). Words not given count as read with ordinary confidence. ``only_suspicious`` is the old name of
+    ``from_ocr``; ``low_confidence`` the old way to name low-confidence words: (1-based line, word) pairs.
     """
     if not text.strip():
         return Restored(text=text, corrections=[])
     from .engine import restore_text
 
-    new_text, changes = restore_text(text, only_suspicious=only_suspicious, low_confidence=low_confidence)
+    new_text, changes = restore_text(text, only_suspicious=only_suspicious, low_confidence=low_confidence,
+                                     words=words, from_ocr=from_ocr)
     corrections = [Correction(c.line + 1, c.column, c.original, c.corrected, c.confidence) for c in changes]
     return Restored(text=new_text, corrections=corrections)
 

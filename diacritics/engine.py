@@ -1,184 +1,104 @@
-"""Restoration engine: tokenise each line, give every token its candidate forms, decode the syllable chains
-with the trigram model (beam Viterbi), and write the chosen forms back in the input's case and tone style.
+"""Restoration engine: tokenise each line, let the channel that fits the damage give every token its candidate
+forms, decode the syllable chains with the trigram model (beam Viterbi), and write the chosen forms back in the
+input's case and tone style.
 
-Damage kinds (see ``restore``):
+Channels (``channels``; one decoder, one language model):
 - stripped: most words carry no marks → every toneless syllable is re-decoded from its accent-free key;
-- garbled: a line has tokens that are not syllables (English-model OCR: "ciia", "s6", "Pang") → those tokens get
-  candidates from the OCR channel and the key's forms; in a heavily garbled line valid-but-unlikely words too;
-- correct text: left alone.
+- garbled (English-model OCR: "ciia", "s6", "Pang") → invalid and look-alike tokens get the garble channel's
+  candidates and the key's forms; valid words the English model could have written too;
+- Vietnamese-model OCR (the caller says so, with or without word confidences) → every word may be another form
+  of its key at the cost the OCR channel gives its marks; only sure changes of valid words are kept;
+- text of unknown origin with marks: only invalid (or low-confidence) words are candidates; correct text passes.
 Around the decoder (``repairs``): section labels and acronyms repaired first, acronyms read as their expansion,
 chains carried across wrapped lines, English lines left alone, a name's form voted per document, the signer's
-line read as a name.
+line read as a name, look-alike letters in numbers repaired in OCR text ('I4' → '14').
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 
-from .channel import written_by_english_ocr
-from .lexicon import syllables
+from .channels import MAX_CHANNEL_COST_GARBLED, Channel, EnglishOcr, StrippedText, Target, VietnameseOcr
 from .decode import decode, local_confidence
+from .lexicon import syllables
 from .model import LanguageModel, load_model
+from .ocr_channel import OcrChannel
 from .phonology import apply_case, canonical, key_of, placement_style, to_style
-from .repairs import (ACRONYM_CONFIDENCE, FAMILY_NAME_BONUS, FAMILY_NAMES, LABEL_CONFIDENCE, NAME_SYLLABLE_BONUS,
-                      SHORT_ACRONYM_CONFIDENCE, acronym_expansion, acronym_like, barred_acronym, barred_spelling,
-                      horn_forms, horn_reading, known_acronym, name_key, name_like, roman_label, upper_word, vote_forms)
+from .repairs import (
+    ACRONYM_CONFIDENCE,
+    FAMILY_NAME_BONUS,
+    FAMILY_NAMES,
+    LABEL_CONFIDENCE,
+    NAME_SYLLABLE_BONUS,
+    SHORT_ACRONYM_CONFIDENCE,
+    acronym_expansion,
+    acronym_like,
+    barred_acronym,
+    barred_spelling,
+    known_acronym,
+    name_key,
+    name_like,
+    number_lookalikes,
+    roman_label,
+    upper_word,
+    vote_forms,
+)
+from .tokens import (  # noqa: F401
+    CODE_PART_RE,
+    STRIPPED_KEY_SHARE,
+    STRIPPED_SHARE,
+    Change,
+    Token,
+    english_line,
+    heading_line,
+    is_garble_like,
+    is_marked,
+    text_is_stripped,
+    tokenize_line,
+)
 
-WORD_RE = re.compile(r"[^\W\d_]+")
-MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
-ROMAN_RE = re.compile(r"^[IVXLC]+$")
-_CONS = "bcdghklmnpqrstvx"
-FOREIGN_CLUSTER_RE = re.compile(
-    f"(?!ch|gh|kh|ng|nh|ph|qu|th|tr)[{_CONS}][{_CONS}]")
-ROMANISH_RE = re.compile(r"[IVXl1|]*[IVX][IVXl1|]*")
-SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
-# English-model OCR reads marked letters as look-alike symbols ('x&' xử, 'k¥' kỹ, '@t' đột, '$0' số): in a text
-# judged garbled these stay in the token's core when attached to letters/digits (see ``tokenize_line``).
-LOOKALIKE_SYMBOLS = "$@&¥§¢"
-_WORDISH = rf"[\w{re.escape(LOOKALIKE_SYMBOLS)}]"
-_NOT_WORDISH = rf"[^\w{re.escape(LOOKALIKE_SYMBOLS)}]"
-SPLIT_GARBLED_RE = re.compile(rf"^({_NOT_WORDISH}*?)({_WORDISH}(?:.*{_WORDISH})?|)({_NOT_WORDISH}*)$", re.S)
-NUMBER_FIELD_RE = re.compile(r"\s*[^\W\d_][^\W_]{1,3}:(?=\d)")  # 'So:36', 'S6:36' opening a line: 'Số:' + number
 BREAK_AFTER = set(".,;:!?)]}\"”…»")
 BREAK_BEFORE = set("([{\"“«")
-STRIPPED_SHARE = 0.12  # below this share of marked words, the text is taken as stripped of diacritics
-STRIPPED_KEY_SHARE = 0.6  # … and at least this share of words are Vietnamese syllables (with or without marks)
 FOREIGN_SHARE = 0.5  # under this share of possibly-Vietnamese words a text is foreign and left alone
 GARBLED_SHARE = 0.08  # share of invalid word-like tokens from which a text is taken as OCR garble
-MAX_CHANNEL_COST = 9.0  # channel proposals costlier than this are not considered (foreign words stay)
-MAX_CHANNEL_COST_GARBLED = 12.0  # … in a text judged garbled, where most odd tokens are OCR damage
-CHANNEL_LIMIT = 16  # candidates asked of the channel per token
-KEY_FORM_COST = 1.0  # cost of reading a word as another tone/mark form of the same letters
-STRAY_SYMBOL_COST = 2.0  # cost of reading a look-alike symbol at a word's edge as a speck ('nghé¢' → 'nghệ')
+ENGLISH_OCR_SHARE = 0.97  # OCR text whose words are nearly all in the English model's alphabet is its garble
 # A line that ends without punctuation is usually wrapped mid-sentence (scans, hard line breaks), not the end of
 # a sentence: the decoder then takes </s> as only this likely, else the sentence goes on (see ``decode``).
 LINE_END_SENTENCE_SHARE = 0.5
-GARBLE_RE = re.compile(r"[^\W_]+")  # letters and digits only: a token the OCR channel may have garbled
-APOSTROPHE_WORD_RE = re.compile(r"[^\W\d_]+(?:['’?][^\W\d_]+)+")  # 'thi’c', "THU'C", 'chi?c'
-CODE_PART_RE = re.compile(r"[^\W\d_][-/]|[-/][^\W\d_]")  # letters joined to a code by '-' or '/'
-
-
-@dataclass
-class Token:
-    line: int  # 0-based
-    start: int  # offset of the core in the line
-    core: str  # the token without surrounding punctuation
-    lead: str
-    trail: str
-    is_word: bool  # letters only
-    fixed: bool = False  # repaired before decoding (a section label, an acronym): the decoder leaves it
-
-
-@dataclass(frozen=True)
-class Change:
-    line: int
-    column: int
-    original: str
-    corrected: str
-    confidence: float
-
-
-def tokenize_line(line: str, lineno: int, garbled: bool = False) -> list[Token]:
-    """Whitespace tokens split into lead punctuation, core and trailing punctuation. With ``garbled`` the
-    look-alike symbols ($ @ & ¥ § ¢) attached to letters or digits belong to the core ('x&,' → 'x&' + ',');
-    a symbol standing alone ('&', '$$') is still punctuation. A short word glued by ':' to a number at the
-    line's start ('So:36', 'S6:36': the number field) is two tokens, the word ending in ':'."""
-    spans = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
-    field = NUMBER_FIELD_RE.match(line)
-    if field is not None:
-        at, raw = spans[0]
-        cut = field.end() - at
-        spans[:1] = [(at, raw[:cut]), (at + cut, raw[cut:])]
-    tokens = []
-    for at, raw in spans:
-        lead, core, trail = SPLIT_RE.match(raw).groups()  # type: ignore[union-attr]
-        if garbled:
-            wide = SPLIT_GARBLED_RE.match(raw).groups()  # type: ignore[union-attr]
-            if re.search(r"\w", wide[1]):
-                lead, core, trail = wide
-        tokens.append(Token(lineno, at + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core))))
-    return tokens
-
-
-@lru_cache(maxsize=1 << 16)  # asked of every word of every line; words repeat
-def is_marked(word: str) -> bool:
-    return bool(MARKED_RE.search(word))
-
-
-def text_is_stripped(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> bool:
-    """Few words carry marks and most words are accent-free syllable keys → the diacritics were stripped.
-    (English or other foreign text fails the second test and is left alone.)"""
-    keys = lm.forms
-    words = [t.core for t in tokens if t.is_word and len(t.core) > 1]
-    if not words:
-        return False
-    vietnamese = [w for w in words if is_marked(w) or w.lower() in keys]
-    if len(vietnamese) < STRIPPED_KEY_SHARE * len(words):
-        return False
-    marked = sum(1 for w in vietnamese if is_marked(w))
-    return marked / len(vietnamese) < STRIPPED_SHARE
-
-
-def heading_line(lm: LanguageModel, tokens: list[Token]) -> bool:
-    """Two or more all-caps words that are syllable keys: an uppercase heading, not a row of acronyms."""
-    keys = lm.forms
-    caps = [t for t in tokens if t.is_word and len(t.core) > 1 and t.core.isupper() and key_of(t.core) in keys]
-    return len(caps) >= 2
-
-
-def protected(tok: Token, heading: bool, first: bool = True, garbled: bool = False) -> bool:
-    """Tokens never to change: acronyms, roman numerals, list markers (a), b.), anything with digits/codes.
-    In an uppercase heading (or a garbled text) capitals that spell a syllable key are words ('BỘ', 'ĐƠN VỊ');
-    a roman numeral stays when it opens the line or is followed by '.', ')' or ':' ('VI. TỔ CHỨC')."""
-    core = tok.core
-    if not tok.is_word or tok.fixed:
-        return True
-    if ROMAN_RE.match(core) and core.isupper() and (first or tok.trail[:1] in (".", ")", ":") or not heading):
-        return True
-    if len(core) > 1 and core.isupper() and not heading and not garbled:
-        return True
-    if len(core) == 1 and tok.trail[:1] in (")", ".") and not tok.lead:
-        return True
-    return False
-
-
-# ---------------------------------------------------------------- candidates
-def channel_candidates(word: str) -> list[tuple[str, float]]:
-    """OCR look-alike candidates from ``diacritics.channel`` (helper module; optional)."""
-    try:
-        from .channel import garble_candidates
-    except ImportError:
-        return []
-    out = []
-    for c in garble_candidates(word, CHANNEL_LIMIT):
-        if isinstance(c, tuple):
-            out.append((c[0], float(c[1])))
-        else:
-            out.append((c, 0.0))
-    return out
+NUMBER_CONFIDENCE = 0.9  # 'I4' → '14': letters that look like digits inside a number
 
 
 def restore_text(text: str, only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = (),
-                 model: LanguageModel | None = None) -> tuple[str, list[Change]]:
+                 model: LanguageModel | None = None, *, words: Iterable | None = None, from_ocr: bool | None = None,
+                 ocr_model: OcrChannel | None = None, channel: str | None = None) -> tuple[str, list[Change]]:
+    """See ``diacritics.restore``. ``channel`` forces one ('stripped', 'garbled', 'ocr', 'text') instead of
+    judging the damage; ``ocr_model`` replaces the shipped OCR channel (a benchmark leaving a document out)."""
     lm = model or load_model()
     inventory = syllables()
     lines = text.split("\n")
+    if from_ocr is None:
+        from_ocr = only_suspicious or words is not None
     tokens_by_line = [tokenize_line(line, i) for i, line in enumerate(lines)]
     all_tokens = [t for toks in tokens_by_line for t in toks]
-    style = placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) or "classic"
-    low = {(ln, w) for ln, w in low_confidence}
-    mode = "suspicious" if only_suspicious else damage_kind(lm, all_tokens, inventory)
-    if mode == "foreign":
+    kind = channel or damage_kind(lm, all_tokens, inventory, from_ocr)
+    if kind == "foreign":
         return text, []
-    if mode == "garbled":  # look-alike symbols attached to letters are OCR'd marks, not punctuation
-        tokens_by_line = [tokenize_line(line, i, garbled=True) for i, line in enumerate(lines)]
-        # The English model can copy a modern 'hoá' (á is in its alphabet) but never a classic 'hóa' or 'thủy'
-        # (it writes 'héa', 'thuy'): the marks it left are one-sided evidence, so garble gets the classic style.
-        style = "classic"
+    chosen: Channel
+    if kind == "stripped":
+        chosen = StrippedText()
+    elif kind == "garbled":
+        chosen = EnglishOcr()
+    else:
+        chosen = VietnameseOcr(ocr_model, from_ocr=kind == "ocr")
+    if chosen.symbols_in_words or chosen.word_symbols:
+        tokens_by_line = [tokenize_line(line, i, garbled=chosen.symbols_in_words, symbols=chosen.word_symbols)
+                          for i, line in enumerate(lines)]
+        all_tokens = [t for toks in tokens_by_line for t in toks]
+    set_confidences(tokens_by_line, lines, words, low_confidence)
+    style = chosen.style or placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) \
+        or "classic"
 
     changes: list[Change] = []
     headings = [heading_line(lm, toks) for toks in tokens_by_line]
@@ -186,14 +106,18 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     for toks, foreign in zip(tokens_by_line, english):
         if not foreign:
             changes += repair_form(lm, toks)
-    name_line = signer_line(tokens_by_line) if mode == "garbled" else None
+            if chosen.name in ("ocr", "garbled"):
+                changes += repair_numbers(toks)
+    name_line = signer_line(tokens_by_line) if chosen.signer else None
     targets_by_line = [None if not toks or english[i] else
-                       line_targets(lm, toks, mode, headings[i], inventory, low, i == name_line)
+                       line_targets(lm, chosen, toks, headings[i], i == name_line)
                        for i, toks in enumerate(tokens_by_line)]
     decoded = decode_text(lm, tokens_by_line, targets_by_line, headings, style)
+    by_pos = {(t.line, t.start): t for t in all_tokens}
+    decoded = [c for c in decoded if chosen.accept(c, by_pos[(c.line, c.column)])]
     if name_line is not None:
         decoded = [title_case(c) if c.line == name_line else c for c in decoded]
-    if mode in ("garbled", "stripped"):
+    if chosen.vote_names:
         decoded = vote_names(tokens_by_line, headings, decoded, inventory, style)
     changes += decoded
     new_lines = list(lines)
@@ -205,180 +129,80 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     return "\n".join(new_lines), sorted(changes, key=lambda c: (c.line, c.column))
 
 
-def line_targets(lm: LanguageModel, toks: list[Token], mode: str, heading: bool, inventory: frozenset[str],
-                 low: set[tuple[int, str]], name_line: bool) -> list[Target] | None:
-    """Each token's target for the damage ``mode``; known acronyms stand for their expansion; the signer's
-    name line favours family names. None when nothing in the line is open to change."""
-    if mode == "stripped":
-        targets: list[Target] | None = [stripped_candidates(lm, t, heading, pos == 0) for pos, t in enumerate(toks)]
-    else:
-        targets = suspicious_candidates(lm, toks, heading, inventory, low, garbled=mode == "garbled")
+def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: Iterable | None,
+                    low_confidence: Iterable[tuple[int, str]]) -> None:
+    """Give tokens the confidences the caller knows: ``words`` (objects or tuples: line, index, text,
+    confidence; index None → the first word of the line written so) and the old ``low_confidence`` pairs
+    (1-based line, word as read, with or without its punctuation), which count as FLAGGED_CONFIDENCE."""
+    from .channels import FLAGGED_CONFIDENCE
+
+    given: list[tuple[int, int | None, str, float]] = []
+    for w in words or ():
+        if isinstance(w, tuple):
+            given.append((int(w[0]), w[1], str(w[2]), float(w[3])))
+        elif getattr(w, "line", None) is not None and getattr(w, "confidence", None) is not None:
+            given.append((int(w.line), getattr(w, "index", None), str(w.text), float(w.confidence)))
+    given += [(int(ln), None, str(word), FLAGGED_CONFIDENCE) for ln, word in low_confidence]
+    if not given:
+        return
+    raw_words = {i: line.split() for i, line in enumerate(lines)}
+    taken: set[tuple[int, int]] = set()
+    by_word: dict[tuple[int, int], list[Token]] = {}
+    for toks in tokens_by_line:
+        for t in toks:
+            by_word.setdefault((t.line, t.word), []).append(t)
+    for line, index, word, conf in given:
+        i = line - 1
+        raw = raw_words.get(i, [])
+        if index is None or not (0 <= index < len(raw)) or raw[index] != word:
+            index = next((k for k, r in enumerate(raw) if (i, k) not in taken
+                          and (r == word or r.strip(".,;:!?()[]\"“”") == word.strip(".,;:!?()[]\"“”"))), None)
+            if index is None:
+                continue
+        taken.add((i, index))
+        for t in by_word.get((i, index), ()):
+            t.confidence = conf if t.confidence is None else min(t.confidence, conf)
+
+
+def line_targets(lm: LanguageModel, chosen: Channel, toks: list[Token], heading: bool,
+                 name_line: bool) -> list[Target] | None:
+    """Each token's target from the channel; known acronyms stand for their expansion; the signer's name line
+    favours family names. None when nothing in the line is open to change."""
+    targets = chosen.targets(lm, toks, heading)
     if targets is None:
         return None
     targets = [acronym_context(lm, t) if target is None else target for t, target in zip(toks, targets)]
     return name_line_targets(lm, toks, targets) if name_line else targets
 
 
-def is_garble_like(tok: Token, symbols: bool = False) -> bool:
-    """Letters mixed with look-alike digits ('s6', 'd6i', '1ap'), short enough to be one syllable;
-    pure numbers and codes with '/', '-', '.' are not. With ``symbols`` (a text judged garbled) also
-    look-alike symbols attached to a letter or digit ('x&', 'k¥', '@t', '$0') when the channel takes the
-    token for a possible syllable; e-mail addresses and amounts with other punctuation are not."""
-    core = tok.core
-    if tok.is_word or len(core) > 8:
-        return False
-    if symbols and APOSTROPHE_WORD_RE.fullmatch(core):  # ư written u' i’ t’ i? ("THU'C", "thi’c", "chi?c")
-        return horn_reading(core) is not None or channel_wordlike(core.replace("'", "’"))
-    if GARBLE_RE.fullmatch(core):
-        return any(c.isalpha() for c in core)
-    if not symbols or not any(c in LOOKALIKE_SYMBOLS for c in core):
-        return False
-    rest = "".join(c for c in core if c not in LOOKALIKE_SYMBOLS)
-    return bool(rest) and bool(GARBLE_RE.fullmatch(rest)) and channel_wordlike(core)
-
-
-def channel_wordlike(token: str) -> bool:
-    try:
-        from .channel import is_wordlike
-    except ImportError:
-        return False
-    return is_wordlike(token)
-
-
-def looks_foreign(word: str) -> bool:
-    """A word Vietnamese spelling cannot produce: f/j/w/z, or two consonants in a row that are not one of
-    the digraphs (ch gh kh ng nh ph qu th tr gi ngh) — 'clip', 'startup', 'Zalo'."""
-    low = key_of(word)
-    if any(c in "fjwz" for c in low):
-        return True
-    return bool(FOREIGN_CLUSTER_RE.search(low))
-
-
-# English words that no Vietnamese syllable spells (those that do, 'to', 'in', 'the', are dropped at run time).
-ENGLISH_FUNCTION_WORDS = frozenset("""
-the of and to in for from with by is was are were be been has have had will would should can could this that
-these those it its we you your our their they he she his her which who what when where as at on or not but if
-than then there here please about into after before over under between during through all any each more most
-other some such only also just us me my dear regards
-""".split())
-ENGLISH_LINE_WORDS = 2  # a line with at least this many of them …
-ENGLISH_LINE_SHARE = 0.2  # … making up at least this share of its words is English: left alone
-
-
-def english_line(lm: LanguageModel, toks: list[Token]) -> bool:
-    """An English sentence inside a Vietnamese document ('The delegation was led by Mr. Vuong'): its words
-    are not OCR damage and stay as written."""
-    words = [t.core.lower() for t in toks if t.is_word]
-    hits = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS and w not in lm.forms)
-    return hits >= ENGLISH_LINE_WORDS and hits >= ENGLISH_LINE_SHARE * len(words)
-
-
-def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str]) -> str:
-    """'stripped' (few marks), 'garbled' (many words are not syllables or mix in look-alike digits),
-    'scattered' (mostly valid text: only invalid words are candidates for repair) or 'foreign' (most words
-    could not be Vietnamese at all, e.g. English: left alone)."""
+def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str], from_ocr: bool = False) -> str:
+    """'stripped' (few marks), 'garbled' (English-model garble: many words are not syllables or mix in look-alike
+    digits, and nearly all are in that model's alphabet), 'ocr' (Vietnamese-model OCR, as the caller said),
+    'text' (mostly valid text of unknown origin: only invalid words are candidates for repair) or 'foreign'
+    (most words could not be Vietnamese at all, e.g. English: left alone)."""
     if text_is_stripped(lm, tokens, inventory):
         return "stripped"
     words = [t for t in tokens if (t.is_word and len(t.core) > 1) or is_garble_like(t)]
     vietnamese = [t for t in words if not t.is_word or is_marked(t.core) or key_of(t.core) in lm.forms]
     if words and len(vietnamese) < FOREIGN_SHARE * len(words):
         return "foreign"
+    settled = "ocr" if from_ocr else "text"
     wordlike = [t for t in tokens if (t.is_word and not (len(t.core) > 1 and t.core.isupper())) or is_garble_like(t)]
     if not wordlike:
-        return "scattered"
+        return settled
     invalid = [t for t in wordlike if not t.is_word or canonical(t.core) not in inventory]
     if len(invalid) < GARBLED_SHARE * len(wordlike):
-        return "scattered"
+        return settled
     # Partly stripped text (some lines or words typed without marks): the invalid words are accent-free keys
     # and nothing mixes in look-alike digits, so decode the toneless words and keep the marked ones.
     toneless_keys = sum(1 for t in invalid if t.is_word and not is_marked(t.core) and t.core.lower() in lm.forms)
     if toneless_keys >= 0.9 * len(invalid):
         return "stripped"
+    # Vietnamese-model OCR and typed text have ư, ơ, đ, ạ, ố …, which the English model never writes
+    english = sum(1 for t in wordlike if not any(ord(c) >= 0x100 for c in t.core))
+    if english < ENGLISH_OCR_SHARE * len(wordlike):
+        return settled
     return "garbled"
-
-
-# A target per token: None = chain break (not a syllable, protected); list of (id, cost) = decode over these.
-Target = list[tuple[int, float]] | None
-
-
-def stripped_candidates(lm: LanguageModel, tok: Token, heading: bool, first: bool) -> Target:
-    if protected(tok, heading, first):
-        return None
-    form = canonical(tok.core)
-    if is_marked(tok.core):
-        cid = lm.ids.get(form)
-        return [(cid, 0.0)] if cid is not None else None
-    return lm.lattice_column(tok.core.lower())
-
-
-def suspicious_candidates(lm: LanguageModel, toks: list[Token], heading: bool, inventory: frozenset[str],
-                          low: set[tuple[int, str]], garbled: bool) -> list[Target] | None:
-    """Candidates for a line with diacritics. Valid syllables stay fixed (in a garbled text they too get the
-    channel's alternatives); invalid, look-alike or low-confidence words get the OCR channel's proposals and
-    their key's forms. Returns None when nothing in the line is open to change."""
-    targets: list[Target] = []
-    open_to_change = False
-    for pos, tok in enumerate(toks):
-        form = canonical(tok.core) if tok.is_word else None
-        valid = form is not None and form in inventory
-        flagged = (tok.line + 1, tok.core) in low or (tok.line + 1, tok.lead + tok.core + tok.trail) in low
-        caps_word = garbled and tok.is_word and key_of(tok.core) in lm.forms
-        if pos == 0 and tok.trail[:1] in (".", ")") and ROMANISH_RE.fullmatch(tok.core):
-            targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
-            continue
-        if ((tok.is_word and protected(tok, heading, pos == 0, caps_word) and not flagged)
-                or (not tok.is_word and not is_garble_like(tok, symbols=garbled))):
-            targets.append(None)
-            continue
-        if valid and not flagged and (not garbled or not written_by_english_ocr(tok.core)):
-            # (a syllable with a letter the English model never writes, 'đoàn', is not its garble: it stays)
-            targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
-            continue
-        if not garbled and not valid and not flagged and (looks_foreign(tok.core) or tok.core[:1].isupper()):
-            # 'clip', 'Facebook', 'startup' in otherwise good text: not OCR damage; nor is a capitalised word the
-            # OCR read with confidence that is no Kinh syllable: a name in a minority language ('Krông Pắc',
-            # 'Ea Phê', 'KON TUM', 'H'Mông')
-            targets.append(None)
-            continue
-        cands = suspect_forms(lm, tok.core, form if valid else None,
-                              MAX_CHANNEL_COST_GARBLED if garbled else MAX_CHANNEL_COST)
-        if len(cands) > 1:
-            open_to_change = True
-        targets.append(cands)
-    return targets if open_to_change else None
-
-
-def suspect_forms(lm: LanguageModel, word: str, valid_form: str | None, max_cost: float) -> list[tuple[int, float]]:
-    """Candidate ids with log-costs for a suspicious word: keeping it (a valid syllable at its channel cost;
-    anything else as the 'keep' option -1), the channel's proposals up to ``max_cost``, and the forms
-    sharing its accent-free key."""
-    cands: dict[int, float] = {}
-    if valid_form is not None and valid_form in lm.ids:
-        cands[lm.ids[valid_form]] = 0.0
-    else:
-        cands[-1] = 0.0
-    horn = horn_reading(word)
-    if horn is not None:  # "THU'C": the forms of 'thuc' with ư at the apostrophe, as likely as the word kept
-        read, where = horn
-        for form in horn_forms(tuple(lm.vocab[cid] for cid in lm.forms.get(key_of(read), ())), where):
-            cands[lm.ids[form]] = 0.0
-    # the channel learned the curly apostrophe of rendered text ('thi’c' thức); scans give the straight one too
-    proposals = channel_candidates(word.replace("'", "’"))
-    trimmed = word.strip(LOOKALIKE_SYMBOLS)
-    if len(trimmed) >= 2 and trimmed != word:  # the symbol may be a speck by the word, not a garbled letter
-        # (not for a lone letter: 's&' is 'sở', not 's' + speck → any s-syllable)
-        proposals += [(form, cost + STRAY_SYMBOL_COST) for form, cost in channel_candidates(trimmed)]
-    for form, cost in proposals:
-        if cost > max_cost:
-            continue
-        cid = lm.ids.get(canonical(form))
-        if cid is not None and -cost > cands.get(cid, -math.inf):
-            cands[cid] = -cost
-    key = key_of(word)
-    for cid in lm.forms.get(key, ()):
-        if cid not in cands:
-            cands[cid] = -KEY_FORM_COST
-    return list(cands.items())
 
 
 def decode_text(lm: LanguageModel, tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None],
@@ -441,7 +265,7 @@ def decode_chain(lm: LanguageModel, tokens_by_line: list[list[Token]],
     end_share = chain_end_share(tokens_by_line, chain, headings)
     seq = decode(lm, lattice, end_share)
     changes = []
-    for pos, ((i, j, _), tok) in enumerate(zip(chain, toks)):
+    for pos, ((i, _j, _), tok) in enumerate(zip(chain, toks)):
         cid = seq[pos]
         if tok is None or cid < 0:
             continue
@@ -451,7 +275,8 @@ def decode_chain(lm: LanguageModel, tokens_by_line: list[list[Token]],
         new = apply_case(to_style(lm.vocab[cid], style), template)
         if new != tok.core and canonical(new) != canonical(tok.core):
             conf = local_confidence(lm, seq, lattice, pos, end_share)
-            changes.append(Change(tok.line, tok.start, tok.core, new, conf))
+            context = sum(1 for n in (pos - 1, pos + 1) if 0 <= n < len(seq) and seq[n] >= 0)
+            changes.append(Change(tok.line, tok.start, tok.core, new, conf, context))
     return changes
 
 
@@ -501,6 +326,26 @@ def repair_form(lm: LanguageModel, toks: list[Token]) -> list[Change]:
                     changes.append(Change(tok.line, tok.start + m.start(), m.group(0), new, ACRONYM_CONFIDENCE))
                     tok.core = tok.core[:m.start()] + new + tok.core[m.end():]
     return changes
+
+
+def repair_numbers(toks: list[Token]) -> list[Change]:
+    """Letters that look like digits inside a number of OCR text ('I4' → '14', 'COVID-I9' → 'COVID-19',
+    '2O25' → '2025'); a section label opening the line ('I1.') is the parser's."""
+    changes: list[Change] = []
+    for k, tok in enumerate(toks):
+        if tok.fixed or tok.is_word or not any(c.isdigit() for c in tok.core):
+            continue
+        if k == 0 and tok.trail[:1] in (".", ")") and ROMAN_LABEL_RE.fullmatch(tok.core):
+            continue
+        repairs = number_lookalikes(tok.core)
+        for at, old, new in repairs:
+            changes.append(Change(tok.line, tok.start + at, old, new, NUMBER_CONFIDENCE))
+        for at, old, new in repairs:  # same lengths: offsets stay valid
+            tok.core = tok.core[:at] + new + tok.core[at + len(old):]
+    return changes
+
+
+ROMAN_LABEL_RE = re.compile(r"[IVXl1|]+")
 
 
 def acronym_neighbour(lm: LanguageModel, tok: Token) -> bool:

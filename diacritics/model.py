@@ -27,8 +27,11 @@ MAX_FORMS = 12  # candidate forms per accent-free key (most frequent first)
 # Forms rarer than this share of the key's commonest form are not candidates (speed; they are almost never right).
 MIN_FORM_SHARE = 0.002
 MIN_TRIGRAM_COUNT = 1  # 2 halves the table but costs 0.16 points of accuracy
-WORD_WEIGHT = 1.0
-DOMAIN_WEIGHT = 1.0  # legal/political sentences and place names (ngrams_domain.tsv.gz)  # each dictionary word counts as this many occurrences of its inner n-grams
+WORD_WEIGHT = 1.0  # each dictionary word counts as this many occurrences of its inner n-grams
+DOMAIN_WEIGHT = 1.0  # legal/political sentences and place names (ngrams_domain.tsv.gz)
+CORPUS_WEIGHT = 1.0  # the legal/administrative corpus (ngrams_corpus.tsv.gz, tools/build_lm.py)
+REGISTRY_WEIGHT = 1.0  # the registry's UI, help and manual text (ngrams_registry.tsv.gz)
+CORPUS_FILE = "ngrams_corpus.tsv.gz"
 
 
 @dataclass
@@ -97,14 +100,20 @@ def _discount(counts_of_counts: dict[int, int]) -> float:
 
 
 def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT, include_seeds: bool = True,
-                word_weight: float = WORD_WEIGHT, domain_weight: float = DOMAIN_WEIGHT) -> LanguageModel:
-    """Combine registry counts, the dictionary's multi-syllable words (each word's inner n-grams × ``word_weight``)
-    and the seed documents' counts (× ``seed_weight``), leaving out the seeds in ``exclude``."""
+                word_weight: float = WORD_WEIGHT, domain_weight: float = DOMAIN_WEIGHT,
+                corpus_weight: float = CORPUS_WEIGHT, registry_weight: float = REGISTRY_WEIGHT) -> LanguageModel:
+    """Combine the count tables: registry text (× ``registry_weight``), domain text, the dictionary's
+    multi-syllable words (each word's inner n-grams × ``word_weight``), the legal/administrative corpus
+    (× ``corpus_weight``; absent table: skipped) and the seed documents' counts (× ``seed_weight``), leaving out
+    the seeds in ``exclude``."""
     counts: dict[tuple[str, ...], float] = defaultdict(float)
-    for gram, n in _cached_counts("ngrams_registry.tsv.gz").items():
-        counts[gram] += n
-    for gram, n in _cached_counts("ngrams_domain.tsv.gz").items():
-        counts[gram] += n * domain_weight
+    tables = [("ngrams_registry.tsv.gz", registry_weight), ("ngrams_domain.tsv.gz", domain_weight)]
+    if resources.files("diacritics").joinpath("data", CORPUS_FILE).is_file():
+        tables.append((CORPUS_FILE, corpus_weight))
+    for name, weight in tables:
+        if weight:
+            for gram, n in _cached_counts(name).items():
+                counts[gram] += n * weight
     if word_weight:
         for word in words():
             parts = tuple(word.split(" "))
@@ -112,7 +121,7 @@ def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT,
                 counts[parts[i - 1:i + 1]] += word_weight
                 if i >= 2:
                     counts[parts[i - 2:i + 1]] += word_weight
-    if include_seeds:
+    if include_seeds and seed_weight:
         for sid in seed_ids():
             if sid in exclude:
                 continue
@@ -208,11 +217,13 @@ def source_digest() -> str:
     inventory, the weights and the estimation code. Stored in model.npz; a test checks it is current."""
     h = hashlib.sha256()
     data = resources.files("diacritics").joinpath("data")
-    names = ["ngrams_registry.tsv.gz", "ngrams_domain.tsv.gz", "words.txt.gz", "syllables.tsv"] + [f"ngrams_seed_{s}.tsv.gz" for s in seed_ids()]
+    names = ["ngrams_registry.tsv.gz", "ngrams_domain.tsv.gz", CORPUS_FILE, "words.txt.gz", "syllables.tsv"]
+    names = [n for n in names if data.joinpath(n).is_file()] + [f"ngrams_seed_{s}.tsv.gz" for s in seed_ids()]
     for name in names:
         h.update(name.encode())
         h.update(data.joinpath(name).read_bytes())
-    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, DOMAIN_WEIGHT, MAX_FORMS, MIN_FORM_SHARE, MIN_TRIGRAM_COUNT)).encode())
+    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, DOMAIN_WEIGHT, CORPUS_WEIGHT, REGISTRY_WEIGHT, MAX_FORMS, MIN_FORM_SHARE,
+                   MIN_TRIGRAM_COUNT)).encode())
     for fn in (build_model, _estimate, _discount, key_of):
         h.update(inspect.getsource(fn).encode())
     return h.hexdigest()

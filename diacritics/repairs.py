@@ -171,3 +171,21 @@ def vote_forms(occurrences: list[tuple[str, ...]]) -> tuple[tuple[str, ...], flo
     if n < NAME_VOTE_MIN or n == second:
         return None
     return best, n / len(occurrences)
+
+
+# ------------------------------------------------------------------ numbers
+NUMBER_RUN_RE = re.compile(r"(?<![^\W\d_])[0-9IlO|]+(?![^\W\d_])")
+DIGIT_OF = {"I": "1", "l": "1", "|": "1", "O": "0"}
+
+
+def number_lookalikes(core: str) -> list[tuple[int, str, str]]:
+    """(offset, run as read, run as digits) for each run of digits mixed with the letters OCR confuses with them
+    (I l | for 1, O for 0) that stands apart from other letters: 'I4' → '14', 'COVID-I9' → 'I9' → '19'.
+    Runs of only I, l, | and 1 stay: 'I1' is as likely a Roman II as 11."""
+    out = []
+    for m in NUMBER_RUN_RE.finditer(core):
+        run = m.group(0)
+        if len(run) >= 2 and any(c.isdigit() for c in run) and any(c in DIGIT_OF for c in run) \
+                and not set(run) <= set("Il|1"):  # 'I1', 'Il': a Roman II as likely as 11
+            out.append((m.start(), run, "".join(DIGIT_OF.get(c, c) for c in run)))
+    return out

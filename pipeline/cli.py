@@ -101,6 +101,20 @@ def cmd_export(ns: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if report.skipped else EXIT_OK  # a record that could not be read is a failed input
 
 
+def cmd_review(ns: argparse.Namespace) -> int:
+    from .review import make_server, serve
+
+    try:
+        server = make_server(Path(ns.outdir), ns.host, ns.port, ns.reviewer)
+    except OSError as err:  # port taken, address not available
+        raise UsageError(f"cannot listen on {ns.host}:{ns.port}: {err.strerror or err}") from None
+    try:
+        serve(server)  # the first line of stdout: the URL with its token
+    except KeyboardInterrupt:
+        print("planocr review: stopped", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_schema(ns: argparse.Namespace) -> int:
     from .schema import render_schema
 
@@ -134,6 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("outdir", metavar="OUTDIR")
     export.add_argument("--to", required=True, metavar="PATH")
     export.set_defaults(func=cmd_export)
+
+    review = sub.add_parser("review", help="check and fix OUTDIR's records in the browser (local web page)")
+    review.add_argument("outdir", metavar="OUTDIR")
+    review.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    review.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    review.add_argument(
+        "--reviewer", metavar="NAME", help="name written in each change's history (default: the OS user)"
+    )
+    review.set_defaults(func=cmd_review)
 
     schema = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the document record")
     schema.set_defaults(func=cmd_schema)

@@ -23,6 +23,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PlanocrError
 from .load import PageInput, count_pages, detect_kind, load_page
+from .load.page import blank_boxes
 from .load.text import decode_text
 from .model import Correction, Document, InputKind, Page, PageKind, Provenance, Source, Word
 from .options import Options
@@ -124,13 +125,24 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
 
 
 def process_loaded_page(page_input: PageInput, options: Options, timings: dict[str, float]) -> PageResult:
-    """The page stages after loading: (preprocess → OCR when the page is an image) → restore."""
+    """The page stages after loading: (preprocess → OCR when the page is an image) → restore. A blank page
+    (nothing painted, decided by the load stage) goes through none of them."""
     words: list[Word] = []  # every OCR word, in reading order
     low_confidence: list[Word] = []
-    size: tuple[int, int] | None = None
+    size: tuple[int, int] | None = page_input.size
     tsv = None
     confidence = None
-    steps: list[str] = []
+    steps: list[str] = list(page_input.steps)  # the load stage's decision (what the page is, and why) first
+    if page_input.kind == "blank" and page_input.text is None and page_input.image is None:
+        page = Page(
+            number=page_input.number,
+            text="",
+            kind="blank",
+            size=size,
+            overlays=list(page_input.overlays),
+            steps=steps,
+        )
+        return PageResult(page=page, corrections=[], timings=timings)
     if page_input.text is not None:
         raw = page_input.text
     else:
@@ -139,8 +151,11 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
 
         image = page_input.image
         assert image is not None  # a page without text is an image to OCR
+        # overlays drawn in the raster (an e-signature box rendered over the scan) are painted out first
+        # (a copy), so no OCR word comes from them; their text is in the page's overlays
+        ocr_input = blank_boxes(image, page_input.mask_boxes)
         t0 = time.perf_counter()
-        pre = preprocess_page(image, options) if options.preprocess else None
+        pre = preprocess_page(ocr_input, options) if options.preprocess else None
         timings["preprocess"] = time.perf_counter() - t0
         if options.restore:
             from .restore import start_warm_up
@@ -149,14 +164,14 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
             # earlier would compete for the GIL with loading and preprocessing the page)
             start_warm_up()
         t0 = time.perf_counter()
-        result = ocr_page(pre.image if pre else image, options, scale=pre.scale if pre else 1.0)
+        result = ocr_page(pre.image if pre else ocr_input, options, scale=pre.scale if pre else 1.0)
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
         low_confidence = result.low_confidence_words
         size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
-        steps = load_steps + (pre.steps if pre else []) + list(result.steps)
+        steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
     text, corrections = raw, []
     if options.restore:
         from .restore import restore_page
@@ -173,15 +188,16 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         confidence=confidence,
         text_path=page_input.text_path,
         low_confidence_words=low_confidence,
-        kind=PAGE_KIND_OF_PATH[page_input.text_path],
+        kind=page_input.kind or (PAGE_KIND_OF_PATH[page_input.text_path] if page_input.text_path else None),
         size=size,
         words=words,
+        overlays=list(page_input.overlays),
         steps=steps,
     )
     return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
 
 
-# What a page is, by how its text was obtained (the load stage refines this: blank pages, scans with a text layer).
+# What a page is, by how its text was obtained, when the load stage did not say (text inputs).
 PAGE_KIND_OF_PATH: dict[str, PageKind] = {"ocr": "scan", "text-layer": "born-digital", "text": "text"}
 
 
@@ -210,7 +226,7 @@ def words_as_restored(words: list[Word], text: str) -> list[Word]:
 def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Options) -> Document:
     """Reduce page results (in page order) into the record. Raises when no page could be read,
     because a record without text would pass for a processed document."""
-    from .parse import parse_text
+    from .parse import line_confidences, parse_text
 
     results = sorted(results, key=lambda r: r.page.number)
     failed = [r for r in results if r.error_category]
@@ -222,15 +238,23 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     pages = [r.page for r in results]
     text = "\n\n".join(p.text for p in pages)
     warnings = [w for r in results for w in r.warnings]
+    digital_signatures: list = []
+    if plan.kind == "pdf":  # read once per document, here (in a worker), never failing it
+        from .load.signatures import read_signatures
+
+        digital_signatures, signature_warnings = read_signatures(plan.path, options.trust_roots)
+        warnings += signature_warnings
     # the parser gets the pages joined by form feeds, so it knows where each page begins (running headers,
     # page numbers); a form feed reads as one blank line, so its line numbers are those of ``text``
-    parsed = parse_text("\f".join(p.text for p in pages))
+    # with the OCR words' confidences, so a handwritten serial or day read with low confidence is not emitted
+    parsed = parse_text("\f".join(p.text for p in pages), confidences=line_confidences(pages))
     doc = Document(
         source=Source(file=plan.path.name, sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
         text=text,
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
+        digital_signatures=digital_signatures,
         warnings=warnings + parsed.warnings,
         provenance=Provenance(
             planocr=__version__,

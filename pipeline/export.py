@@ -130,6 +130,41 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# --- digital signatures (issue 11): one row per PDF signature of a document, in the file's order.
+TABLES["digital_signatures"] = {
+    **PROVENANCE,
+    "order": "int",
+    "field": "str",
+    "signer": "str",
+    "organisation": "str",
+    "issuer": "str",
+    "signed_at": "str",
+    "intact": "bool",
+    "coverage": "str",
+    "trusted": "str",
+    "page": "int",
+}
+
+
+def digital_signature_rows(doc: Document, prov: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            **prov,
+            "order": i,
+            "field": s.field,
+            "signer": s.signer,
+            "organisation": s.organisation,
+            "issuer": s.issuer,
+            "signed_at": s.signed_at,
+            "intact": s.intact,
+            "coverage": s.coverage,
+            "trusted": s.trusted,
+            "page": s.page,
+        }
+        for i, s in enumerate(doc.digital_signatures, 1)
+    ]
+
+
 Row = dict[str, Any]
 
 
@@ -318,6 +353,7 @@ def flatten_document(doc: Document, record_name: str | None = None) -> dict[str,
             }
             for p in doc.pages
         ],
+        "digital_signatures": digital_signature_rows(doc, prov),
     }
 
 

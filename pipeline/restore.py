@@ -39,7 +39,7 @@ def warm_up() -> None:
     try:
         import diacritics
 
-        diacritics.restore(WARM_UP_TEXT, only_suspicious=True)
+        diacritics.restore(WARM_UP_TEXT, from_ocr=True)  # the OCR channel's table too
         diacritics.restore(WARM_UP_TEXT)
     except Exception:  # noqa: BLE001 — the page that needs the data loads it again and reports the error on that page
         return
@@ -49,14 +49,20 @@ def warm_up() -> None:
 def restore_page(
     text: str, page: int | None, *, words: list[Word] | None = None, from_ocr: bool = False
 ) -> RestoredPage:
-    """Repair one page. ``from_ocr`` with ``words`` (the low-confidence ones) limits changes to
-    invalid or low-confidence tokens, because the Vietnamese OCR model is usually right."""
+    """Repair one page. ``from_ocr``: the text is Tesseract's (Vietnamese model); ``words`` are OCR words with
+    their confidences and 1-based line numbers in ``text`` (all of a page's words, or only the low-confidence
+    ones: words not given count as read with ordinary confidence). A valid word with wrong marks changes only
+    when the language model makes the other form sure at the word's confidence."""
     import diacritics
 
     if _warm_up_thread is not None:
         _warm_up_thread.join()  # one load, not two racing ones
-    low_conf = [(w.line, w.text) for w in (words or []) if w.line is not None]
-    result = diacritics.restore(text, only_suspicious=from_ocr, low_confidence=low_conf)
+    given = [
+        diacritics.OcrWord(line=w.line, index=None, text=w.text, confidence=w.confidence)
+        for w in (words or [])
+        if w.line is not None and w.confidence is not None
+    ]
+    result = diacritics.restore(text, from_ocr=from_ocr, words=given if from_ocr else None)
     corrections = [
         Correction(
             page=page, line=c.line, original=c.original, corrected=c.corrected, confidence=round(c.confidence, 4)

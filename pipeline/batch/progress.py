@@ -66,7 +66,9 @@ class Reporter:
             return f"{where} failed {entry['input']}: {entry['category']}: {entry['error']}"
         pages = entry.get("pages") or 0
         if entry["status"] == "skipped":
-            return f"{where} skipped {entry['input']} (already done: {entry['output']})"
+            why = "reviewed record kept" if entry.get("reviewed") else "already done"
+            note = f"; {entry['error']}" if entry.get("error") else ""
+            return f"{where} skipped {entry['input']} ({why}: {entry['output']}{note})"
         review = ", needs review" if entry.get("needs_review") else ""
         return (
             f"{where} ok {entry['input']} -> {entry['output']} ({pages} page{'s' if pages != 1 else ''}, "

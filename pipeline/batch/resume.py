@@ -22,6 +22,33 @@ def record_is_valid(path: Path, sha256: str) -> bool:
     return isinstance(record, dict) and (record.get("source") or {}).get("sha256") == sha256
 
 
+def reviewed_record(path: Path) -> dict | None:
+    """The record at ``path`` when a person reviewed or changed it with `planocr review` (``reviewed`` true,
+    or entries in ``review``): a run never overwrites it, with or without --resume."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(record, dict) and (record.get("reviewed") or record.get("review")):
+        return record
+    return None
+
+
+def kept_for_review(record: dict, sha256: str) -> dict:
+    """How a run accounts for an input whose record a person reviewed: skipped, the record kept; when the
+    input's bytes changed since, said so (the error field of its manifest line), never silently redone."""
+    source = record.get("source") or {}
+    changed = source.get("sha256") != sha256
+    return {
+        "pages": source.get("pages") or 0,
+        "error": "the input changed since its record was reviewed; the reviewed record is kept "
+        "(move it out of OUTDIR to read the new input)"
+        if changed
+        else None,
+        "extra": {"reviewed": True, "needs_review": record.get("needs_review")},
+    }
+
+
 def pipeline_id(options: Options, kind: str | None = None) -> dict:
     """What a record depends on besides its input's bytes (the --resume key): planocr's version, the
     options that change a record, and, where they are used, Tesseract's version and language data (for

@@ -14,6 +14,8 @@ Crash safety, the rules (see also README "Resume"):
   fingerprint, and where used Tesseract's version, the traineddata files' digest and the diacritics
   data digest) and the same output name, and that record exists and parses with the same sha256.
 - One run at a time per OUTDIR: the manifest is locked (flock) for the whole run.
+- A record a person reviewed or changed (`planocr review`: ``reviewed`` or ``review`` entries) is never
+  overwritten, with or without --resume: its input is skipped; if the input changed, the skipped line says so.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from .executor import DocJob, DocOutcome, failed_outcome, make_executor
 from .manifest import Manifest, remove_leftover_temp_files
 from .names import expand_inputs, output_names
 from .progress import Reporter, utc_now
-from .resume import PipelineKeys, record_is_valid
+from .resume import PipelineKeys, kept_for_review, record_is_valid, reviewed_record
 
 
 @dataclass
@@ -159,6 +161,20 @@ def plan_jobs(
             kind = detect_kind(path)
             keys.kind_of[index] = kind
             sha = sha256_file(path)
+            reviewed = reviewed_record(outdir / f"{job.name}.json")
+            if reviewed is not None:  # a person's review is never overwritten, --resume or not
+                kept = kept_for_review(reviewed, sha)
+                job.outcome = DocOutcome(
+                    index=index,
+                    path=path,
+                    name=job.name,
+                    status="skipped",
+                    sha256=sha,
+                    output=f"{job.name}.json",
+                    **kept,
+                )
+                yield job
+                continue
             previous = done.get((sha, f"{job.name}.json")) if options.resume else None
             if previous is not None and previous.get("pipeline") != keys.for_kind(kind):
                 previous = None  # made by another version, other options, Tesseract or data: redo

@@ -3,12 +3,17 @@
 Pages are produced one at a time (a PDF page is rasterised only when asked for), so memory stays
 bounded on long documents. Every failure raises a PlanocrError with a category.
 
-PDF pages that carry a usable text layer (born-digital documents, or scans that already went through
-a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless ``force_ocr`` is set.
+What a PDF page is, is decided per page from evidence (``pdf_evidence``): a scan is OCR'd even when it
+carries text (a portal's e-signature box, an invisible OCR layer that is bad or partial), a born-digital
+page keeps its text layer, a page with nothing painted is blank. Overlays (e-signature boxes, stamps) are
+recorded on the page and kept out of its text (``overlays``). ``--force-ocr``, ``--skip-text`` and
+``--redo-ocr`` change the rule (docs/loading.md).
 
-The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering),
-``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files),
-``folder`` (a folder of page images as one document, ``--group folder``).
+The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering, the
+page's decision), ``pdf_evidence`` (what a page paints), ``overlays`` (annotations and boxes placed on a
+page), ``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files),
+``signatures`` (the file's digital signatures, read with pyHanko), ``folder`` (a folder of page images as
+one document, ``--group folder``).
 """
 
 from __future__ import annotations
@@ -80,10 +85,10 @@ def load_page(path: Path, kind: InputKind, number: int, options: Options) -> Pag
         return PageInput(number=number, text_path="text", text=read_text_file(path))
     if kind == "pdf":
         return load_pdf_page(path, number, options)
-    if kind == "image" and path.is_dir():
-        page = folder_page(path, number)
-        image = load_image_frame(page.file, page.frame)
-        return PageInput(number=number, text_path="ocr", image=image, source=page_source(page))
     if kind == "image":
-        return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
+        page = folder_page(path, number) if path.is_dir() else None  # --group folder: the page's own file
+        image = load_image_frame(page.file, page.frame) if page else load_image_frame(path, number)  # gray or BGR
+        colour = image if image.ndim == 3 and options.preprocess else None  # the same array, no copy
+        source = page_source(page) if page else None
+        return PageInput(number=number, text_path="ocr", image=image, kind="scan", colour=colour, source=source)
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
