@@ -1,10 +1,9 @@
 """Archive outputs (issue 14) on the real scans: what --pdf costs, what it writes, and how good its text
 layer is beside OCRmyPDF's.
 
-Set: ../shared/realscans (or $PLANOCR_REALSCANS); every document with a scan, --jobs 2. PDF inputs that are
-scans run with --force-ocr (the portals' e-signature box is real text on page 1, which the load stage may
-take for the page's text layer); born-digital ones (no page is a page-filling scanned image) run without it
-and must get no PDF.
+Set: ../shared/realscans (or $PLANOCR_REALSCANS); every document with a scan, --jobs 2, default options (the
+load stage decides per page what is a scan; --force-ocr runs the scans with it). The born-digital PDF (no
+page is a page-filling scanned image) must get no PDF.
 
 1. Cost: `planocr run` without and with `--pdf --alto`, twice each, interleaved (the faster run of each
    counts): seconds per page, wall and CPU (Tesseract, the workers' page stages, the driver) (target: under
@@ -20,7 +19,7 @@ and must get no PDF.
    transcriptions leave out) are taken out of both PDFs' text. OCRmyPDF's outputs are cached in
    work/bench_cache/ocrmypdf by input SHA-256 and versions.
 
-Usage: python benchmarks/bench_archive.py [--keep DIR] [--no-ocrmypdf] [--no-force-ocr]
+Usage: python benchmarks/bench_archive.py [--keep DIR] [--no-ocrmypdf] [--force-ocr]
 """
 
 from __future__ import annotations
@@ -283,7 +282,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     parser.add_argument("--no-ocrmypdf", action="store_true", help="leave out the OCRmyPDF side by side")
-    parser.add_argument("--no-force-ocr", action="store_true", help="scans without --force-ocr")
+    parser.add_argument(
+        "--force-ocr", action="store_true", help="run the scans (not the born-digital PDFs) with --force-ocr"
+    )
     args = parser.parse_args()
     folder = shared_realscans()
     if folder is None:
@@ -298,7 +299,7 @@ def main() -> int:
         born = [s for s in scans if born_digital(s)]
         to_ocr = [s for s in scans if s not in born]
         print(f"set: {folder} ({len(scans)} documents; born-digital: {', '.join(s.stem[:3] for s in born) or 'none'})")
-        out = cost(born, to_ocr, work, not args.no_force_ocr)
+        out = cost(born, to_ocr, work, args.force_ocr)
         records = {p.stem: Document.model_validate_json(p.read_text(encoding="utf-8")) for p in out.glob("*.json")}
         outputs(scans, born, out, records, schema)
         text_layer_cer(documents, out, records, not args.no_ocrmypdf)
