@@ -68,6 +68,10 @@ DOCUMENT_STAGES = ("load.detect_kind", "load.count_pages", "PAGE_STAGES per page
 
 
 def sha256_file(path: Path) -> str:
+    if path.is_dir():  # a folder of page images (--group folder): one hash over its files' names and hashes
+        from .load.folder import folder_sha256
+
+        return folder_sha256(path)
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 

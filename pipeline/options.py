@@ -60,6 +60,15 @@ class Options(BaseModel):
     address: str | None = Field(
         default=None, description="Ray cluster address (with --executor ray); default starts a local instance"
     )
+    pdf: bool = Field(
+        default=False,
+        description="also write OUTDIR/<name>.pdf: PDF/A-2b of the scan with the corrected text as an invisible layer",
+    )
+    alto: bool = Field(default=False, description="also write OUTDIR/<name>.alto.xml: ALTO 4 of the OCR'd pages")
+    group: Literal["file", "folder"] = Field(
+        default="file",
+        description="file: every file is a document; folder: a folder whose files are all page images is one document",
+    )
 
     @model_validator(mode="after")
     def _one_text_layer_rule(self) -> Options:

@@ -79,9 +79,9 @@ class Manifest:
 
 def remove_leftover_temp_files(outdir: Path) -> int:
     """Temp files write_atomic left behind when a run was killed (only ours: `.<name>.json.<random>.tmp`
-    and the same for `.tsv`)."""
+    and the same for `.tsv`, `.pdf` and `.alto.xml`)."""
     removed = 0
-    for pattern in (".*.json.*.tmp", ".*.tsv.*.tmp"):
+    for pattern in (".*.json.*.tmp", ".*.tsv.*.tmp", ".*.pdf.*.tmp", ".*.alto.xml.*.tmp"):
         for tmp in outdir.glob(pattern):
             tmp.unlink(missing_ok=True)
             removed += 1

@@ -6,12 +6,14 @@ import hashlib
 from pathlib import Path
 
 from ..document import sha256_file
+from ..load.folder import input_stem, is_page_folder
 
 
-def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Path]:
+def expand_inputs(paths: list[Path], *, exclude: Path | None = None, group: str = "file") -> list[Path]:
     """Files as given; folders walked recursively in sorted order. Every file found is an input —
     unsupported ones too, so they are reported rather than silently left out — except hidden files
-    (names starting with '.') and anything inside ``exclude`` (the output folder)."""
+    (names starting with '.') and anything inside ``exclude`` (the output folder). With ``group="folder"``,
+    files found in a folder whose files are all page images become that folder, one input."""
     found: list[Path] = []
     seen: set[Path] = set()
     excluded = exclude.resolve() if exclude is not None else None
@@ -29,7 +31,28 @@ def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Pat
                 continue
             seen.add(resolved)
             found.append(candidate)
-    return found
+    return group_page_folders(found, paths) if group == "folder" else found
+
+
+def group_page_folders(found: list[Path], given: list[Path]) -> list[Path]:
+    """Files walked into (not files named on the command line) that lie in a page-image folder are replaced
+    by the folder, at its first file's place."""
+    named = {p.resolve() for p in given if not p.is_dir()}
+    folders: dict[Path, bool] = {}
+    result: list[Path] = []
+    placed: set[Path] = set()
+    for path in found:
+        folder = path.parent
+        if path.resolve() not in named:
+            if folder not in folders:
+                folders[folder] = is_page_folder(folder)
+            if folders[folder]:
+                if folder.resolve() not in placed:
+                    placed.add(folder.resolve())
+                    result.append(folder)
+                continue
+        result.append(path)
+    return result
 
 
 def content_tag(path: Path) -> str:
@@ -48,7 +71,7 @@ def output_names(inputs: list[Path], owners: dict[str, tuple[str, str]] | None =
     owners = owners or {}
     stems: dict[str, list[Path]] = {}
     for path in inputs:
-        stems.setdefault(path.stem, []).append(path)
+        stems.setdefault(input_stem(path), []).append(path)
     names: dict[Path, str] = {}
     for stem, group in stems.items():
         owner = owners.get(stem)
