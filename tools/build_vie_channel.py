@@ -3,6 +3,8 @@
 letter of a Vietnamese word (ấ read â, ổ read ồ, đ read d …) and how its word confidence tells right from wrong.
 
     .venv/bin/python tools/build_vie_channel.py [--docs 40] [--profiles mild,heavy,photocopy,lowres] [--jobs 2]
+    .venv/bin/python tools/build_vie_channel.py --alternatives-only [--alternatives 8]   # hOCR statistics only
+    .venv/bin/python tools/build_vie_channel.py --tune 0.5,0.8,0.9,0.95                  # MIN_CHANGE_SHARE
 
 Data (nothing of it is committed but the counts):
 - rendered pages: documents of ../shared/corpus (never one the benchmarks measure on: the corpus was checked
@@ -11,11 +13,15 @@ Data (nothing of it is committed but the counts):
 - real scans: ../shared/realscans scans that have a transcription (11, 13, 16, 18), each kept apart so that a
   benchmark can learn without the document it measures (leave-one-document-out).
 OCR: the project's own OCR path, ``planocr run --force-ocr --no-restore`` (load → preprocess → Tesseract →
-reading order), cached under ``work/vie_ocr_cache/<pipeline key>/`` where the key hashes the planocr version,
-the source of the loading/preprocessing/OCR stages and Tesseract's version: a change there re-OCRs.
+reading order), cached under ``work/vie_ocr_cache/<pipeline key>/`` where the key hashes the source of the
+loading/preprocessing/OCR stages and options and Tesseract's version: a change there re-OCRs (``--reuse-ocr``:
+records of an earlier pipeline will do for training).
 Alignment: OCR words to truth words (difflib on accent-free keys, then a small DP inside differing blocks).
 Writes ``diacritics/data/vie_channel.json``: per source (``render:<profile>``, ``scan:<id>``) the letter
-confusion counts and the confidence-bin counts that ``diacritics.ocr_channel`` estimates its costs from.
+confusion counts and the confidence-bin counts that ``diacritics.ocr_channel`` estimates its costs from, and
+(source ``hocr:render``) the statistics of Tesseract's per-character alternatives (prototype, see
+``hocr_pages``). ``--tune`` compares thresholds on rendered corpus documents with a language model built
+without them.
 """
 
 from __future__ import annotations
