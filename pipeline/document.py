@@ -182,7 +182,7 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         from .restore import restore_page
 
         t0 = time.perf_counter()
-        restored = restore_page(raw, page_input.number, words=low_confidence, from_ocr=page_input.text_path == "ocr")
+        restored = restore_page(raw, page_input.number, words=words, from_ocr=page_input.text_path == "ocr")
         timings["restore"] = time.perf_counter() - t0
         text, corrections = restored.text, restored.corrections
         words = words_as_restored(words, text)
