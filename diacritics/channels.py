@@ -105,15 +105,24 @@ def name_positions(toks: list[Token]) -> set[int]:
     pos = 0
     while pos < len(toks):
         tok = toks[pos]
-        lead_word = pos > 0 and canonical(toks[pos - 1].core) in NAME_LEADS and not toks[pos - 1].trail \
-            or pos > 1 and f"{canonical(toks[pos - 2].core)} {canonical(toks[pos - 1].core)}" in NAME_LEADS
+        lead_word = (
+            pos > 0
+            and canonical(toks[pos - 1].core) in NAME_LEADS
+            and not toks[pos - 1].trail
+            or pos > 1
+            and f"{canonical(toks[pos - 2].core)} {canonical(toks[pos - 1].core)}" in NAME_LEADS
+        )
         starts = title_word(tok) and (canonical(tok.core) in FAMILY_NAMES or lead_word)
         if not starts:
             pos += 1
             continue
         run = [pos]
-        while not toks[run[-1]].trail and run[-1] + 1 < len(toks) and title_word(toks[run[-1] + 1]) \
-                and not toks[run[-1] + 1].lead:
+        while (
+            not toks[run[-1]].trail
+            and run[-1] + 1 < len(toks)
+            and title_word(toks[run[-1] + 1])
+            and not toks[run[-1] + 1].lead
+        ):
             run.append(run[-1] + 1)
         if len(run) >= 2 or lead_word:
             out.update(run)
@@ -180,8 +189,9 @@ class EnglishOcr(Channel):
             if pos == 0 and tok.trail[:1] in (".", ")") and ROMANISH_RE.fullmatch(tok.core):
                 targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
                 continue
-            if ((tok.is_word and protected(tok, heading, pos == 0, caps_word))
-                    or (not tok.is_word and not is_garble_like(tok, symbols=True))):
+            if (tok.is_word and protected(tok, heading, pos == 0, caps_word)) or (
+                not tok.is_word and not is_garble_like(tok, symbols=True)
+            ):
                 targets.append(None)
                 continue
             if valid and not written_by_english_ocr(tok.core):
@@ -196,8 +206,7 @@ class EnglishOcr(Channel):
 
 
 class VietnameseOcr(Channel):
-    def __init__(self, model: OcrChannel | None = None, from_ocr: bool = True,
-                 min_share: float | None = None) -> None:
+    def __init__(self, model: OcrChannel | None = None, from_ocr: bool = True, min_share: float | None = None) -> None:
         super().__init__(name="ocr" if from_ocr else "text", word_symbols=VIE_LOOKALIKES if from_ocr else "")
         self._model = model
         self.from_ocr = from_ocr
@@ -215,9 +224,11 @@ class VietnameseOcr(Channel):
                 targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
                 continue
             lookalike = self.from_ocr and any(c in VIE_LOOKALIKES for c in tok.core)
-            if ((tok.is_word and protected(tok, heading, pos == 0) and not low)
-                    or (not tok.is_word and not lookalike and not is_garble_like(tok))
-                    or list_marker(tok)):
+            if (
+                (tok.is_word and protected(tok, heading, pos == 0) and not low)
+                or (not tok.is_word and not lookalike and not is_garble_like(tok))
+                or list_marker(tok)
+            ):
                 targets.append(None)
                 continue
             form = canonical(tok.core) if tok.is_word else ""
@@ -255,8 +266,9 @@ class VietnameseOcr(Channel):
             self._model = shipped_channel()
         return self._model
 
-    def mark_forms(self, lm: LanguageModel, form: str, conf: float | None, own: bool = True,
-                   tok: Token | None = None) -> list[tuple[int, float]]:
+    def mark_forms(
+        self, lm: LanguageModel, form: str, conf: float | None, own: bool = True, tok: Token | None = None
+    ) -> list[tuple[int, float]]:
         """The forms of the word's accent-free key, each at −cost of the OCR having written ``form`` for it
         (with ``own``, the word as read among them even when the model keeps it out of its key's forms); with
         the OCR's per-character alternatives, a form whose letters it weighed costs less (``alternative_cost``)."""
@@ -268,8 +280,9 @@ class VietnameseOcr(Channel):
         column = [(cid, -cost(form, lm.vocab[cid], conf)) for cid in ids]
         if tok is not None and tok.alternatives and self.model.has_alternatives:
             read = tok.core.lower()
-            column = [(cid, c - self.model.alternative_cost(tok.alternatives, read, lm.vocab[cid]))
-                      for cid, c in column]
+            column = [
+                (cid, c - self.model.alternative_cost(tok.alternatives, read, lm.vocab[cid])) for cid, c in column
+            ]
         return column
 
     def lookalike_forms(self, lm: LanguageModel, core: str, conf: float | None) -> list[tuple[int, float]]:

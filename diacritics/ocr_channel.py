@@ -57,8 +57,16 @@ def letter_pairs(truth: str, ocr: str) -> list[tuple[str, str]]:
 
 def save_counts(sources: dict, path: Path) -> None:
     tmp = Path(str(path) + ".tmp")
-    tmp.write_text(json.dumps({"format": 1, "bins": CONF_BINS, "sources": sources}, ensure_ascii=False,
-                              sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.write_text(
+        json.dumps(
+            {"format": 1, "bins": CONF_BINS, "sources": sources},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     os.replace(tmp, path)
 
 
@@ -102,8 +110,9 @@ class OcrChannel:
         the OCR's alternatives (``errors``), and how often another letter of the same base did at a position
         read right (``right``)."""
         e_total, r_total = sum(errors) + ALT_PRIOR * len(errors), sum(right) + ALT_PRIOR * len(right)
-        self.alt_ratio = [math.log((e + ALT_PRIOR) / e_total) - math.log((r + ALT_PRIOR) / r_total)
-                          for e, r in zip(errors, right)]
+        self.alt_ratio = [
+            math.log((e + ALT_PRIOR) / e_total) - math.log((r + ALT_PRIOR) / r_total) for e, r in zip(errors, right)
+        ]
 
     def alternative_cost(self, alternatives: tuple, read: str, syllable: str) -> float:
         """−log of the evidence the OCR's alternatives give for ``syllable`` against the word as read: at each
@@ -120,8 +129,9 @@ class OcrChannel:
         return -total
 
     @classmethod
-    def from_counts(cls, counts: dict, exclude: frozenset[str] = frozenset(),
-                    only: frozenset[str] | None = None) -> OcrChannel:
+    def from_counts(
+        cls, counts: dict, exclude: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+    ) -> OcrChannel:
         letters: dict[str, dict[str, float]] = {}
         bins = [[0.0, 0.0] for _ in CONF_BINS]
         alternatives: dict[str, list[float]] = {}
