@@ -14,7 +14,9 @@ damaging correct words, and do the other targets hold?
    OCR words are aligned to the truth (difflib on accent-free keys); each truth word is right, has wrong marks
    (same letters, other diacritics) or another error, as read and after restoration; restoration is given every
    OCR word's confidence ("all conf.") or, as the pipeline does today, only the words below 0.6 ("low only").
-3. The rest of issue 12's targets, for the closing table: stripped-text syllable accuracy (seeds leave-one-out,
+3. Prototype for the OCR stage: the real scans read by plain Tesseract with its per-character alternatives
+   (``lstm_choice_mode=2`` in hOCR), restored with the word confidences only and with the alternatives too.
+4. The rest of issue 12's targets, for the closing table: stripped-text syllable accuracy (seeds leave-one-out,
    documents of issuers absent from the corpus), real English-model garble of seed 001 (hand truth), syllables
    per second per core, model load time.
 
@@ -178,6 +180,39 @@ def rendered(profiles: list[str], pages: int, counts: dict, tally: Tally, per_do
         per_doc.append(line_of(f"{name} {profile} ({len(got)} p)", one))
 
 
+def alternatives_ab(counts: dict, rendered_files: list[str], pages: int) -> Tally:
+    """Prototype for the OCR stage: the same documents read by plain Tesseract with its per-character
+    alternatives (``lstm_choice_mode=2``, hOCR; vc.hocr_pages), restored with the word confidences only and with
+    the alternatives too. The alternatives' statistics come from rendered corpus pages only (vie_channel.json,
+    source hocr:render); the letters' from every source but the measured scan."""
+    tally = Tally()
+    lm = load_model()
+    cases = [(f"scan:{doc}", scan, [truth]) for doc, (scan, truth) in vc.real_documents().items()]
+    for name in rendered_files:
+        pdf = RENDER_DIR / f"{name}.pdf"
+        truths = RENDER_DIR / f"{name}.truth.json"
+        if pdf.exists() and truths.exists():
+            import json
+
+            cases.append((name, pdf, json.loads(truths.read_text(encoding="utf-8"))[:pages]))
+    for source, path, truths in cases:
+        channel = OcrChannel.from_counts(counts, exclude=frozenset({source}))
+        pages_read = vc.hocr_pages(path, max_pages=pages)
+        if source.startswith("scan:"):  # one transcription for the whole document
+            pairs = [("\n".join(p.text for p in pages_read), pages_read, truths[0])]
+        else:
+            pairs = [(p.text, [p], t) for p, t in zip(pages_read, truths)]
+        for text, group, truth in pairs:
+            outs: dict[str, list[str]] = {"confidences": [], "confidences + alternatives": []}
+            for page in group:
+                plain = [OcrWord(w.line, w.index, w.text, w.confidence) for w in page.words]
+                full = [OcrWord(w.line, w.index, w.text, w.confidence, w.alternatives) for w in page.words]
+                for label, words in (("confidences", plain), ("confidences + alternatives", full)):
+                    outs[label].append(restore_text(page.text, model=lm, words=words, ocr_model=channel)[0])
+            score(truth, text, {k: "\n".join(v) for k, v in outs.items()}, tally)
+    return tally
+
+
 # ---------------------------------------------------------------- report
 
 def line_of(label: str, t: Tally) -> str:
@@ -236,6 +271,9 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=3, help="first pages rendered per document")
     ap.add_argument("--errors", type=int, default=0, help="print up to N missed repairs and damaged words")
     ap.add_argument("--skip-rendered", action="store_true")
+    ap.add_argument("--skip-alternatives", action="store_true", help="no per-character alternatives prototype")
+    ap.add_argument("--alternatives-rendered", default="",
+                    help="rendered files (e.g. seed000.photocopy,text01.photocopy) to add to the alternatives A/B")
     ap.add_argument("--skip-others", action="store_true", help="only the OCR-word tables")
     args = ap.parse_args()
     try:
@@ -260,6 +298,14 @@ def main() -> int:
         if not args.skip_rendered:
             for key, values in sorted(rend.examples.items()):
                 print(f"rendered, {key} ({len(values)}): " + ", ".join(values[:args.errors]))
+    if not args.skip_alternatives:
+        files = [f for f in args.alternatives_rendered.split(",") if f]
+        alt = alternatives_ab(counts, files, args.pages)
+        print_tally("Prototype: Tesseract's per-character alternatives (plain Tesseract, lstm_choice_mode=2, hOCR) on "
+                    "the real scans" + (f" and {', '.join(files)}" if files else ""), alt)
+        if args.errors:
+            for key, values in sorted(alt.examples.items()):
+                print(f"alternatives, {key} ({len(values)}): " + ", ".join(values[:args.errors]))
     print(f"\n(OCR words: {time.perf_counter() - started:.0f} s)")
     if args.skip_others:
         return 0

@@ -25,6 +25,9 @@ class OcrWord:
     index: int | None
     text: str
     confidence: float
+    # optional, per character of ``text``: Tesseract's other readings of it with their confidences 0–1
+    # (``lstm_choice_mode=2``), e.g. for 'bồ': ((), (('ổ', 0.79), ('ố', 0.44)))
+    alternatives: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,14 @@ class Restored:
     corrections: list[Correction] = field(default_factory=list)
 
 
-def restore(text: str, *, from_ocr: bool | None = None, words: Iterable | None = None,
-            only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = ()) -> Restored:
+def restore(
+    text: str,
+    *,
+    from_ocr: bool | None = None,
+    words: Iterable | None = None,
+    only_suspicious: bool = False,
+    low_confidence: Iterable[tuple[int, str]] = (),
+) -> Restored:
     """Repair diacritics. Same lines out as in; only words change, never spacing, punctuation or codes (a digit
     OCR read as a letter inside a number is repaired: 'I4' → '14').
 
@@ -62,8 +71,9 @@ def restore(text: str, *, from_ocr: bool | None = None, words: Iterable | None =
         return Restored(text=text, corrections=[])
     from .engine import restore_text
 
-    new_text, changes = restore_text(text, only_suspicious=only_suspicious, low_confidence=low_confidence,
-                                     words=words, from_ocr=from_ocr)
+    new_text, changes = restore_text(
+        text, only_suspicious=only_suspicious, low_confidence=low_confidence, words=words, from_ocr=from_ocr
+    )
     corrections = [Correction(c.line + 1, c.column, c.original, c.corrected, c.confidence) for c in changes]
     return Restored(text=new_text, corrections=corrections)
 

@@ -65,8 +65,26 @@ BACKOFF_MASS = 3.0  # pseudo-counts a letter borrows from its family (ố → ô
 
 # Single characters of garble folded to the ASCII letter they usually stand for (prefilter only: the learned
 # costs decide). Learned folds from the table are added to these.
-BASE_FOLD = {"6": "o", "0": "o", "1": "l", "$": "s", "@": "d", "¥": "y", "§": "o", "¢": "e", "|": "l",
-             "w": "u", "j": "i", "&": "a", "€": "e", "£": "e", "©": "c", "®": "r", "°": "o", "ø": "o"}
+BASE_FOLD = {
+    "6": "o",
+    "0": "o",
+    "1": "l",
+    "$": "s",
+    "@": "d",
+    "¥": "y",
+    "§": "o",
+    "¢": "e",
+    "|": "l",
+    "w": "u",
+    "j": "i",
+    "&": "a",
+    "€": "e",
+    "£": "e",
+    "©": "c",
+    "®": "r",
+    "°": "o",
+    "ø": "o",
+}
 BASE_MULTI_FOLD = {"ii": "u", "rn": "m", "ir": "u", "tr": "u", "ti": "u", "ci": "c", "cl": "d"}
 
 _CODE_RE = re.compile(r"\d\d|[/\\=+%#<>]|\w-\w")  # numbers, dates, references (57-NQ/TW, 1169/QĐ-TTg)
@@ -77,6 +95,7 @@ _STRIP = ",.;:!?\"“”‘’'()[]{}…*_«»"
 
 
 # ---------------------------------------------------------------- learning
+
 
 def _base_letter(ch: str) -> str:
     out = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
@@ -113,7 +132,7 @@ def _viterbi_align(g: str, t: str, cost: Callable[[str, str], float]) -> tuple[f
                 p = prev[j - b]
                 if p == inf:
                     continue
-                c = p + cost(tc, g[j - b:j])
+                c = p + cost(tc, g[j - b : j])
                 if c < row[j]:
                     row[j], brow[j] = c, b
     if best[m][n] == inf:
@@ -121,7 +140,7 @@ def _viterbi_align(g: str, t: str, cost: Callable[[str, str], float]) -> tuple[f
     path, j = [], n
     for i in range(m, 0, -1):
         b = back[i][j]
-        path.append((t[i - 1], g[j - b:j]))
+        path.append((t[i - 1], g[j - b : j]))
         j -= b
     return best[m][n], path[::-1]
 
@@ -141,24 +160,25 @@ def _estimate(counts: dict[str, Counter]) -> dict:
     """Emission costs: counts plus look-alike priors, smoothed towards the letter's family (ố ← ô ← o) so that
     a tone variant with few examples borrows what its siblings showed. Negligible emissions are dropped (they
     then get the back-off cost)."""
-    counts = {tc: Counter(c) for tc, c in counts.items()}
+    # counts become weights here: the look-alike priors add fractional counts
+    weights: dict[str, Counter[str]] = {tc: Counter(c) for tc, c in counts.items()}
     for letters, shares in PRIOR_LOOKALIKES.items():
         for tc in letters:
-            total = sum(counts.get(tc, Counter()).values())
+            total = sum(weights.get(tc, Counter()).values())
             for e, share in shares.items():
-                counts.setdefault(tc, Counter())[e] += share * (total + 20)
+                weights.setdefault(tc, Counter())[e] += share * (total + 20)  # type: ignore[assignment]
     for tc in VOWEL_LETTERS:
-        total = sum(counts.get(tc, Counter()).values())
+        total = sum(weights.get(tc, Counter()).values())
         for e in "aeiou":
             if e != _plain(tc):
-                counts.setdefault(tc, Counter())[e] += VOWEL_SWAP_SHARE * (total + 20)
+                weights.setdefault(tc, Counter())[e] += VOWEL_SWAP_SHARE * (total + 20)  # type: ignore[assignment]
     plain: dict[str, Counter] = defaultdict(Counter)
     shape: dict[str, Counter] = defaultdict(Counter)
-    for tc, c in counts.items():
+    for tc, c in weights.items():
         plain[_plain(tc)].update(c)
         shape[_shape(tc)].update(c)
 
-    def smoothed(c: Counter, parent: dict[str, float], parent_unseen: float, mass: float):
+    def smoothed(c: Counter, parent: dict[str, float], parent_unseen: float, mass: float) -> tuple[dict, float]:
         total = sum(c.values()) + mass
         probs = {e: n / total for e, n in c.items()}
         for e, p in parent.items():
@@ -166,12 +186,12 @@ def _estimate(counts: dict[str, Counter]) -> dict:
         return probs, mass * parent_unseen / total
 
     emit, unseen = {}, {}
-    plain_p = {}
+    plain_p: dict[str, tuple[dict[str, float], float]] = {}
     for b, c in plain.items():
-        total = sum(c.values()) + UNSEEN_ALPHA
-        plain_p[b] = ({e: n / total for e, n in c.items()}, UNSEEN_ALPHA / total)
+        plain_total: float = sum(c.values()) + UNSEEN_ALPHA
+        plain_p[b] = ({e: n / plain_total for e, n in c.items()}, UNSEEN_ALPHA / plain_total)
     shape_p = {s: smoothed(c, *plain_p[_plain(s)], BACKOFF_MASS) for s, c in shape.items()}
-    for tc, c in counts.items():
+    for tc, c in weights.items():
         probs, rest = smoothed(c, *shape_p[_shape(tc)], BACKOFF_MASS)
         # What the rendered data never showed still happens on real scans (dirt, broken strokes): a flat
         # cost, not the vanishing Dirichlet remainder of a letter seen thousands of times.
@@ -202,9 +222,8 @@ def _cost_function(table: dict) -> Callable[[str, str], float]:
 
 def learn_channel(pairs: Iterable[tuple[str, str, int]], iterations: int = 3) -> dict:
     """Learn emission costs from (garbled, true, count) word pairs by Viterbi EM. Returns the table to save."""
-    data = [(nfc(g), nfc(t), n) for g, t, n in pairs
-            if g and t and len(t) <= 12 and len(g) <= MAX_EMIT * len(t)]
-    cost = _initial_cost
+    data = [(nfc(g), nfc(t), n) for g, t, n in pairs if g and t and len(t) <= 12 and len(g) <= MAX_EMIT * len(t)]
+    cost: Callable[[str, str], float] = _initial_cost
     table: dict = {}
     for _ in range(iterations):
         counts: dict[str, Counter] = defaultdict(Counter)
@@ -229,18 +248,20 @@ def _learned_multi_folds(table: dict) -> dict[str, str]:
     for tc, row in table["emit"].items():
         for e, c in row.items():
             if len(e) >= 2 and c < 4.0 and e.isalpha() and e.islower() and _fold(e) != _base_letter(tc):
-                votes[e.lower()][_base_letter(tc)] += math.exp(-c)
+                votes[e.lower()][_base_letter(tc)] += math.exp(-c)  # type: ignore[assignment]  # float weights
     return {e: v.most_common(1)[0][0] for e, v in sorted(votes.items())}
 
 
 def save_channel(table: dict, path: Path) -> None:
     tmp = Path(str(path) + ".tmp")
-    tmp.write_text(json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------- scoring
+
 
 class Channel:
     """A learned channel table plus the syllable index used to find candidates."""
@@ -266,6 +287,7 @@ class Channel:
         if self._by_key is None:
             if self._syllables is None:
                 from . import lexicon
+
                 self._syllables = lexicon.syllables()
             groups: dict[str, list[str]] = defaultdict(list)
             for s in sorted(self._syllables):
@@ -291,8 +313,9 @@ class Channel:
         found: dict[str, int] = {}
         for skel in self.skeletons(token):
             cutoff = 1 if len(skel) <= 2 else 2
-            for key, dist, _ in process.extract(skel, self._keys, scorer=Levenshtein.distance,
-                                                score_cutoff=cutoff, limit=60):
+            for key, dist, _ in process.extract(
+                skel, self._keys, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60
+            ):
                 if dist < found.get(key, 99):
                     found[key] = dist
         if not found:
@@ -350,8 +373,10 @@ class Channel:
         by_key = self._index()
         # Branch and bound: a key's bare-letter cost is a lower bound for each of its toned forms, so keys are
         # visited cheapest first and the search stops once no form of the next key can enter the top ``limit``.
-        bounds = sorted((_dp_cost(token, [self._plain_row(c) for c in apply_case(k, token)]), k)
-                        for k in self._candidate_keys(token))
+        bounds = sorted(
+            (_dp_cost(token, [self._plain_row(c) for c in apply_case(k, token)]), k)
+            for k in self._candidate_keys(token)
+        )
         scored: list[tuple[float, str]] = []
         for bound, key in bounds:
             if len(scored) >= limit and bound > scored[limit - 1][0] + TIE_MARGIN:
@@ -365,10 +390,10 @@ class Channel:
         # model, so near-ties of the last kept candidate come along (up to 3 × limit).
         if len(scored) > limit:
             edge = scored[limit - 1][0] + TIE_MARGIN
-            scored = scored[:limit] + [x for x in scored[limit:3 * limit] if x[0] <= edge]
+            scored = scored[:limit] + [x for x in scored[limit : 3 * limit] if x[0] <= edge]
         identity = canonical(token)
         top = [(f, round(c, 4)) for c, f in scored if c < math.inf]
-        if identity in self._syllables and all(f != identity for f, _ in top):
+        if self._syllables is not None and identity in self._syllables and all(f != identity for f, _ in top):
             top.append((identity, round(self.cost(token, identity), 4)))
             top.sort(key=lambda fc: (fc[1], fc[0]))
         return tuple(top)
@@ -389,7 +414,7 @@ def _dp_cost(g: str, rows: list[tuple[dict[str, float], float]]) -> float:
                 p = prev[j - b]
                 if p >= best:
                     continue
-                c = emit.get(g[j - b:j])
+                c = emit.get(g[j - b : j])
                 if c is None:
                     c = unseen + UNSEEN_PER_CHAR * b + (0.5 if b == 0 else 0.0)
                 if p + c < best:

@@ -105,15 +105,24 @@ def name_positions(toks: list[Token]) -> set[int]:
     pos = 0
     while pos < len(toks):
         tok = toks[pos]
-        lead_word = pos > 0 and canonical(toks[pos - 1].core) in NAME_LEADS and not toks[pos - 1].trail \
-            or pos > 1 and f"{canonical(toks[pos - 2].core)} {canonical(toks[pos - 1].core)}" in NAME_LEADS
+        lead_word = (
+            pos > 0
+            and canonical(toks[pos - 1].core) in NAME_LEADS
+            and not toks[pos - 1].trail
+            or pos > 1
+            and f"{canonical(toks[pos - 2].core)} {canonical(toks[pos - 1].core)}" in NAME_LEADS
+        )
         starts = title_word(tok) and (canonical(tok.core) in FAMILY_NAMES or lead_word)
         if not starts:
             pos += 1
             continue
         run = [pos]
-        while not toks[run[-1]].trail and run[-1] + 1 < len(toks) and title_word(toks[run[-1] + 1]) \
-                and not toks[run[-1] + 1].lead:
+        while (
+            not toks[run[-1]].trail
+            and run[-1] + 1 < len(toks)
+            and title_word(toks[run[-1] + 1])
+            and not toks[run[-1] + 1].lead
+        ):
             run.append(run[-1] + 1)
         if len(run) >= 2 or lead_word:
             out.update(run)
@@ -180,8 +189,9 @@ class EnglishOcr(Channel):
             if pos == 0 and tok.trail[:1] in (".", ")") and ROMANISH_RE.fullmatch(tok.core):
                 targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
                 continue
-            if ((tok.is_word and protected(tok, heading, pos == 0, caps_word))
-                    or (not tok.is_word and not is_garble_like(tok, symbols=True))):
+            if (tok.is_word and protected(tok, heading, pos == 0, caps_word)) or (
+                not tok.is_word and not is_garble_like(tok, symbols=True)
+            ):
                 targets.append(None)
                 continue
             if valid and not written_by_english_ocr(tok.core):
@@ -196,8 +206,7 @@ class EnglishOcr(Channel):
 
 
 class VietnameseOcr(Channel):
-    def __init__(self, model: OcrChannel | None = None, from_ocr: bool = True,
-                 min_share: float | None = None) -> None:
+    def __init__(self, model: OcrChannel | None = None, from_ocr: bool = True, min_share: float | None = None) -> None:
         super().__init__(name="ocr" if from_ocr else "text", word_symbols=VIE_LOOKALIKES if from_ocr else "")
         self._model = model
         self.from_ocr = from_ocr
@@ -215,25 +224,26 @@ class VietnameseOcr(Channel):
                 targets.append(None)  # a section number, maybe OCR'd with 1/l for I ('I1.', 'Il.'): the parser's
                 continue
             lookalike = self.from_ocr and any(c in VIE_LOOKALIKES for c in tok.core)
-            if ((tok.is_word and protected(tok, heading, pos == 0) and not low)
-                    or (not tok.is_word and not lookalike and not is_garble_like(tok))
-                    or list_marker(tok)):
+            if (
+                (tok.is_word and protected(tok, heading, pos == 0) and not low)
+                or (not tok.is_word and not lookalike and not is_garble_like(tok))
+                or list_marker(tok)
+            ):
                 targets.append(None)
                 continue
-            form = canonical(tok.core) if tok.is_word else None
-            valid = form is not None and form in inventory
-            if valid:
+            form = canonical(tok.core) if tok.is_word else ""
+            if form in inventory:
                 if (not self.from_ocr or pos in names) and not low:
                     targets.append([(lm.ids[form], 0.0)] if form in lm.ids else None)
                     continue
-                column = self.mark_forms(lm, form, conf)
+                column = self.mark_forms(lm, form, conf, tok=tok)
             elif lookalike:
                 column = self.lookalike_forms(lm, tok.core, conf)
             elif self.from_ocr and len(tok.core) > 1 and tok.core.isupper() and key_of(tok.core) in lm.forms:
                 # 'QUYÉT', 'CHÓNG', 'QUÓC': a heading's capitals read with a mark the language lacks; the forms of
                 # its key at the marks' cost, keeping it the last resort (minority names' keys have no forms:
                 # 'KON', 'KRÔNG')
-                column = [(-1, 0.0), *self.mark_forms(lm, form or canonical(tok.core), conf, own=False)]
+                column = [(-1, 0.0), *self.mark_forms(lm, form, conf, own=False, tok=tok)]
             elif self.from_ocr and len(tok.core) == 1 and not low:
                 targets.append(None)  # a lone letter that is no syllable ('b', 'd'): a list marker, an initial
                 continue
@@ -256,16 +266,24 @@ class VietnameseOcr(Channel):
             self._model = shipped_channel()
         return self._model
 
-    def mark_forms(self, lm: LanguageModel, form: str, conf: float | None,
-                   own: bool = True) -> list[tuple[int, float]]:
+    def mark_forms(
+        self, lm: LanguageModel, form: str, conf: float | None, own: bool = True, tok: Token | None = None
+    ) -> list[tuple[int, float]]:
         """The forms of the word's accent-free key, each at −cost of the OCR having written ``form`` for it
-        (with ``own``, the word as read among them even when the model keeps it out of its key's forms)."""
+        (with ``own``, the word as read among them even when the model keeps it out of its key's forms); with
+        the OCR's per-character alternatives, a form whose letters it weighed costs less (``alternative_cost``)."""
         ids = list(lm.forms.get(key_of(form), ()))
         own_id = lm.ids.get(form)
         if own and own_id is not None and own_id not in ids:
             ids.append(own_id)
         cost = self.model.cost
-        return [(cid, -cost(form, lm.vocab[cid], conf)) for cid in ids]
+        column = [(cid, -cost(form, lm.vocab[cid], conf)) for cid in ids]
+        if tok is not None and tok.alternatives and self.model.has_alternatives:
+            read = tok.core.lower()
+            column = [
+                (cid, c - self.model.alternative_cost(tok.alternatives, read, lm.vocab[cid])) for cid, c in column
+            ]
+        return column
 
     def lookalike_forms(self, lm: LanguageModel, core: str, conf: float | None) -> list[tuple[int, float]]:
         """'Ngh€' → the forms of 'nghe' and 'nghi' (€ read for ệ, ị …), at a look-alike cost; keeping it is the

@@ -121,8 +121,7 @@ def end_logp(eos_logp: float, end_share: float) -> float:
     return float(math.log(end_share * math.exp(eos_logp) + (1.0 - end_share)))
 
 
-def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[Column], i: int,
-                     end_share: float = 1.0) -> float:
+def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[Column], i: int, end_share: float = 1.0) -> float:
     """Share of probability the chosen form at ``i`` gets among its alternatives, the neighbours held fixed
     (the two trigrams that end at ``i`` and right after it; at the chain's end </s> as ``decode`` scores it)."""
     column = lattice[i]
@@ -142,8 +141,9 @@ def local_confidence(lm: LanguageModel, seq: list[int], lattice: list[Column], i
     return conf
 
 
-def choice_share(lm: LanguageModel, p2: int, p1: int, chosen_id: int, n1: int, column: Column,
-                 end_share: float) -> float:
+def choice_share(
+    lm: LanguageModel, p2: int, p1: int, chosen_id: int, n1: int, column: Column, end_share: float
+) -> float:
     """``local_confidence`` without the memo: the share of ``chosen_id`` among the candidates of ``column``
     between the history (p2, p1) and the next id ``n1`` (1: the chain's end; negative: a kept unknown token,
     before which </s> is paid)."""

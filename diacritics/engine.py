@@ -59,8 +59,8 @@ from .tokens import (  # noqa: F401
     tokenize_line,
 )
 
-BREAK_AFTER = set(".,;:!?)]}\"”…»")
-BREAK_BEFORE = set("([{\"“«")
+BREAK_AFTER = set('.,;:!?)]}"”…»')
+BREAK_BEFORE = set('([{"“«')
 FOREIGN_SHARE = 0.5  # under this share of possibly-Vietnamese words a text is foreign and left alone
 GARBLED_SHARE = 0.08  # share of invalid word-like tokens from which a text is taken as OCR garble
 ENGLISH_OCR_SHARE = 0.97  # OCR text whose words are nearly all in the English model's alphabet is its garble
@@ -70,9 +70,17 @@ LINE_END_SENTENCE_SHARE = 0.5
 NUMBER_CONFIDENCE = 0.9  # 'I4' → '14': letters that look like digits inside a number
 
 
-def restore_text(text: str, only_suspicious: bool = False, low_confidence: Iterable[tuple[int, str]] = (),
-                 model: LanguageModel | None = None, *, words: Iterable | None = None, from_ocr: bool | None = None,
-                 ocr_model: OcrChannel | None = None, channel: str | None = None) -> tuple[str, list[Change]]:
+def restore_text(
+    text: str,
+    only_suspicious: bool = False,
+    low_confidence: Iterable[tuple[int, str]] = (),
+    model: LanguageModel | None = None,
+    *,
+    words: Iterable | None = None,
+    from_ocr: bool | None = None,
+    ocr_model: OcrChannel | None = None,
+    channel: str | None = None,
+) -> tuple[str, list[Change]]:
     """See ``diacritics.restore``. ``channel`` forces one ('stripped', 'garbled', 'ocr', 'text') instead of
     judging the damage; ``ocr_model`` replaces the shipped OCR channel (a benchmark leaving a document out)."""
     lm = model or load_model()
@@ -93,12 +101,15 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     else:
         chosen = VietnameseOcr(ocr_model, from_ocr=kind == "ocr")
     if chosen.symbols_in_words or chosen.word_symbols:
-        tokens_by_line = [tokenize_line(line, i, garbled=chosen.symbols_in_words, symbols=chosen.word_symbols)
-                          for i, line in enumerate(lines)]
+        tokens_by_line = [
+            tokenize_line(line, i, garbled=chosen.symbols_in_words, symbols=chosen.word_symbols)
+            for i, line in enumerate(lines)
+        ]
         all_tokens = [t for toks in tokens_by_line for t in toks]
     set_confidences(tokens_by_line, lines, words, low_confidence)
-    style = chosen.style or placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) \
-        or "classic"
+    style = (
+        chosen.style or placement_style([t.core for t in all_tokens if t.is_word and is_marked(t.core)]) or "classic"
+    )
 
     changes: list[Change] = []
     headings = [heading_line(lm, toks) for toks in tokens_by_line]
@@ -109,9 +120,10 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
             if chosen.name in ("ocr", "garbled"):
                 changes += repair_numbers(toks)
     name_line = signer_line(tokens_by_line) if chosen.signer else None
-    targets_by_line = [None if not toks or english[i] else
-                       line_targets(lm, chosen, toks, headings[i], i == name_line)
-                       for i, toks in enumerate(tokens_by_line)]
+    targets_by_line = [
+        None if not toks or english[i] else line_targets(lm, chosen, toks, headings[i], i == name_line)
+        for i, toks in enumerate(tokens_by_line)
+    ]
     decoded = decode_text(lm, tokens_by_line, targets_by_line, headings, style)
     by_pos = {(t.line, t.start): t for t in all_tokens}
     decoded = [c for c in decoded if chosen.accept(c, by_pos[(c.line, c.column)])]
@@ -129,20 +141,33 @@ def restore_text(text: str, only_suspicious: bool = False, low_confidence: Itera
     return "\n".join(new_lines), sorted(changes, key=lambda c: (c.line, c.column))
 
 
-def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: Iterable | None,
-                    low_confidence: Iterable[tuple[int, str]]) -> None:
+def set_confidences(
+    tokens_by_line: list[list[Token]],
+    lines: list[str],
+    words: Iterable | None,
+    low_confidence: Iterable[tuple[int, str]],
+) -> None:
     """Give tokens the confidences the caller knows: ``words`` (objects or tuples: line, index, text,
-    confidence; index None → the first word of the line written so) and the old ``low_confidence`` pairs
-    (1-based line, word as read, with or without its punctuation), which count as FLAGGED_CONFIDENCE."""
+    confidence[, alternatives]; index None → the first word of the line written so not yet given) and the old
+    ``low_confidence`` pairs (1-based line, word as read, with or without its punctuation), which count as
+    FLAGGED_CONFIDENCE."""
     from .channels import FLAGGED_CONFIDENCE
 
-    given: list[tuple[int, int | None, str, float]] = []
+    given: list[tuple[int, int | None, str, float, tuple]] = []
     for w in words or ():
         if isinstance(w, tuple):
-            given.append((int(w[0]), w[1], str(w[2]), float(w[3])))
+            given.append((int(w[0]), w[1], str(w[2]), float(w[3]), tuple(w[4]) if len(w) > 4 else ()))
         elif getattr(w, "line", None) is not None and getattr(w, "confidence", None) is not None:
-            given.append((int(w.line), getattr(w, "index", None), str(w.text), float(w.confidence)))
-    given += [(int(ln), None, str(word), FLAGGED_CONFIDENCE) for ln, word in low_confidence]
+            given.append(
+                (
+                    int(w.line),
+                    getattr(w, "index", None),
+                    str(w.text),
+                    float(w.confidence),
+                    tuple(getattr(w, "alternatives", ()) or ()),
+                )
+            )
+    given += [(int(ln), None, str(word), FLAGGED_CONFIDENCE, ()) for ln, word in low_confidence]
     if not given:
         return
     raw_words = {i: line.split() for i, line in enumerate(lines)}
@@ -151,21 +176,31 @@ def set_confidences(tokens_by_line: list[list[Token]], lines: list[str], words: 
     for toks in tokens_by_line:
         for t in toks:
             by_word.setdefault((t.line, t.word), []).append(t)
-    for line, index, word, conf in given:
+    for line, index, word, conf, alternatives in given:
         i = line - 1
         raw = raw_words.get(i, [])
         if index is None or not (0 <= index < len(raw)) or raw[index] != word:
-            index = next((k for k, r in enumerate(raw) if (i, k) not in taken
-                          and (r == word or r.strip(".,;:!?()[]\"“”") == word.strip(".,;:!?()[]\"“”"))), None)
+            index = next(
+                (
+                    k
+                    for k, r in enumerate(raw)
+                    if (i, k) not in taken and (r == word or r.strip('.,;:!?()[]"“”') == word.strip('.,;:!?()[]"“”'))
+                ),
+                None,
+            )
             if index is None:
                 continue
         taken.add((i, index))
-        for t in by_word.get((i, index), ()):
+        parts = by_word.get((i, index), ())
+        for t in parts:
             t.confidence = conf if t.confidence is None else min(t.confidence, conf)
+            if alternatives and len(parts) == 1 and len(alternatives) == len(raw[index]) == len(word):
+                t.alternatives = alternatives[len(t.lead) : len(t.lead) + len(t.core)]
 
 
-def line_targets(lm: LanguageModel, chosen: Channel, toks: list[Token], heading: bool,
-                 name_line: bool) -> list[Target] | None:
+def line_targets(
+    lm: LanguageModel, chosen: Channel, toks: list[Token], heading: bool, name_line: bool
+) -> list[Target] | None:
     """Each token's target from the channel; known acronyms stand for their expansion; the signer's name line
     favours family names. None when nothing in the line is open to change."""
     targets = chosen.targets(lm, toks, heading)
@@ -205,8 +240,13 @@ def damage_kind(lm: LanguageModel, tokens: list[Token], inventory: frozenset[str
     return "garbled"
 
 
-def decode_text(lm: LanguageModel, tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None],
-                headings: list[bool], style: str) -> list[Change]:
+def decode_text(
+    lm: LanguageModel,
+    tokens_by_line: list[list[Token]],
+    targets_by_line: list[list[Target] | None],
+    headings: list[bool],
+    style: str,
+) -> list[Change]:
     """Decode each chain of consecutive targets and return the tokens whose form changed. A chain runs on
     into the next line when the line is wrapped (no punctuation at its end, the next line goes straight on,
     neither is a heading): 'kịp' / 'thời' across a line break are read together. A known acronym's target
@@ -241,8 +281,9 @@ def decode_text(lm: LanguageModel, tokens_by_line: list[list[Token]], targets_by
     return changes
 
 
-def continues_line(tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None],
-                   headings: list[bool], i: int) -> bool:
+def continues_line(
+    tokens_by_line: list[list[Token]], targets_by_line: list[list[Target] | None], headings: list[bool], i: int
+) -> bool:
     """Does line ``i`` go on the sentence of line ``i - 1`` (wrapped text, both decoded, no punctuation or
     chain break between them, neither an upper-case heading)?"""
     if i == 0 or headings[i] or headings[i - 1]:
@@ -254,13 +295,18 @@ def continues_line(tokens_by_line: list[list[Token]], targets_by_line: list[list
     return not prev[-1].trail and not (toks[0].lead and toks[0].lead[-1] in BREAK_BEFORE)
 
 
-def decode_chain(lm: LanguageModel, tokens_by_line: list[list[Token]],
-                 chain: list[tuple[int, int | None, list[tuple[int, float]]]], headings: list[bool],
-                 style: str) -> list[Change]:
+def decode_chain(
+    lm: LanguageModel,
+    tokens_by_line: list[list[Token]],
+    chain: list[tuple[int, int | None, list[tuple[int, float]]]],
+    headings: list[bool],
+    style: str,
+) -> list[Change]:
     lattice = [column for _, _, column in chain]
     toks = [tokens_by_line[i][j] if j is not None else None for i, j, _ in chain]
-    if not any(len(c) > 1 or (t is not None and c[0][0] != lm.ids.get(canonical(t.core)))
-               for c, t in zip(lattice, toks)):
+    if not any(
+        len(c) > 1 or (t is not None and c[0][0] != lm.ids.get(canonical(t.core))) for c, t in zip(lattice, toks)
+    ):
         return []
     end_share = chain_end_share(tokens_by_line, chain, headings)
     seq = decode(lm, lattice, end_share)
@@ -280,8 +326,9 @@ def decode_chain(lm: LanguageModel, tokens_by_line: list[list[Token]],
     return changes
 
 
-def chain_end_share(tokens_by_line: list[list[Token]], chain: list[tuple[int, int | None, list]],
-                    headings: list[bool]) -> float:
+def chain_end_share(
+    tokens_by_line: list[list[Token]], chain: list[tuple[int, int | None, list]], headings: list[bool]
+) -> float:
     """How surely a chain ends a sentence: at the end of a line with no punctuation after it the line may be
     wrapped (LINE_END_SENTENCE_SHARE), unless the line is an uppercase heading; elsewhere (punctuation,
     numbers, codes end a run, as in the model's training counts) it does."""
@@ -324,7 +371,7 @@ def repair_form(lm: LanguageModel, toks: list[Token]) -> list[Change]:
                 new = barred_acronym(m.group(0), True, False)
                 if new is not None and len(new) == len(m.group(0)):
                     changes.append(Change(tok.line, tok.start + m.start(), m.group(0), new, ACRONYM_CONFIDENCE))
-                    tok.core = tok.core[:m.start()] + new + tok.core[m.end():]
+                    tok.core = tok.core[: m.start()] + new + tok.core[m.end() :]
     return changes
 
 
@@ -341,7 +388,7 @@ def repair_numbers(toks: list[Token]) -> list[Change]:
         for at, old, new in repairs:
             changes.append(Change(tok.line, tok.start + at, old, new, NUMBER_CONFIDENCE))
         for at, old, new in repairs:  # same lengths: offsets stay valid
-            tok.core = tok.core[:at] + new + tok.core[at + len(old):]
+            tok.core = tok.core[:at] + new + tok.core[at + len(old) :]
     return changes
 
 
@@ -407,8 +454,13 @@ def title_case(change: Change) -> Change:
     return replace(change, corrected=change.corrected[:1].upper() + change.corrected[1:])
 
 
-def vote_names(tokens_by_line: list[list[Token]], headings: list[bool], decoded: list[Change],
-               inventory: frozenset[str], style: str) -> list[Change]:
+def vote_names(
+    tokens_by_line: list[list[Token]],
+    headings: list[bool],
+    decoded: list[Change],
+    inventory: frozenset[str],
+    style: str,
+) -> list[Change]:
     """A name (a run of two or more capitalised syllables, possibly across a wrapped line) restored in
     different forms in one document takes the form most of its occurrences got ('Gia Viễn' once, 'Gia
     Viên' five times → Viên). Only occurrences the restorer worked on are rewritten (one of its words was
@@ -434,8 +486,12 @@ def vote_names(tokens_by_line: list[list[Token]], headings: list[bool], decoded:
     return sorted(by_pos.values(), key=lambda c: (c.line, c.column))
 
 
-def name_runs(tokens_by_line: list[list[Token]], headings: list[bool], by_pos: dict[tuple[int, int], Change],
-              inventory: frozenset[str]) -> list[list[tuple[Token, str]]]:
+def name_runs(
+    tokens_by_line: list[list[Token]],
+    headings: list[bool],
+    by_pos: dict[tuple[int, int], Change],
+    inventory: frozenset[str],
+) -> list[list[tuple[Token, str]]]:
     """Runs of two or more capitalised (Title-case) syllables, as restored, outside headings; a run goes on
     across a line break when nothing separates the lines."""
     runs: list[list[tuple[Token, str]]] = []
@@ -452,8 +508,9 @@ def name_runs(tokens_by_line: list[list[Token]], headings: list[bool], by_pos: d
         for tok in toks if not headings[i] else ():
             change = by_pos.get((tok.line, tok.start))
             form = change.corrected if change else tok.core
-            if not (tok.is_word and name_like(form) and not form.isupper() and canonical(form) in inventory) \
-                    or (run and tok.lead):
+            if not (tok.is_word and name_like(form) and not form.isupper() and canonical(form) in inventory) or (
+                run and tok.lead
+            ):
                 close()
                 continue
             run.append((tok, form))
@@ -466,7 +523,7 @@ def name_runs(tokens_by_line: list[list[Token]], headings: list[bool], by_pos: d
 def rewrite_line(line: str, changes: list[Change]) -> str:
     out, pos = [], 0
     for ch in sorted(changes, key=lambda c: c.column):
-        out.append(line[pos:ch.column])
+        out.append(line[pos : ch.column])
         out.append(ch.corrected)
         pos = ch.column + len(ch.original)
     out.append(line[pos:])

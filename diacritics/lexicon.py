@@ -24,7 +24,9 @@ def _data_text(name: str) -> str:
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
     """Every valid Vietnamese syllable, lowercase NFC, classic tone placement."""
-    return frozenset(line.split("\t", 1)[0] for line in _data_text("syllables.tsv").splitlines() if line and not line.startswith("#"))
+    return frozenset(
+        line.split("\t", 1)[0] for line in _data_text("syllables.tsv").splitlines() if line and not line.startswith("#")
+    )
 
 
 @lru_cache(maxsize=1)

@@ -7,10 +7,12 @@ Syllables are integer ids; an n-gram is packed into one int (``a * M + b``) so t
 
 from __future__ import annotations
 
+import ast
 import gzip
 import hashlib
 import inspect
 import math
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,7 +88,7 @@ def _read_counts(name: str) -> dict[tuple[str, ...], float]:
 
 def seed_ids() -> list[str]:
     names = [p.name for p in resources.files("diacritics").joinpath("data").iterdir()]
-    return sorted(n[len("ngrams_seed_"):-len(".tsv.gz")] for n in names if n.startswith("ngrams_seed_"))
+    return sorted(n[len("ngrams_seed_") : -len(".tsv.gz")] for n in names if n.startswith("ngrams_seed_"))
 
 
 @lru_cache(maxsize=8)
@@ -99,9 +101,15 @@ def _discount(counts_of_counts: dict[int, int]) -> float:
     return n1 / (n1 + 2 * n2) if n1 and n2 else 0.5
 
 
-def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT, include_seeds: bool = True,
-                word_weight: float = WORD_WEIGHT, domain_weight: float = DOMAIN_WEIGHT,
-                corpus_weight: float = CORPUS_WEIGHT, registry_weight: float = REGISTRY_WEIGHT) -> LanguageModel:
+def build_model(
+    exclude: tuple[str, ...] = (),
+    seed_weight: float = SEED_WEIGHT,
+    include_seeds: bool = True,
+    word_weight: float = WORD_WEIGHT,
+    domain_weight: float = DOMAIN_WEIGHT,
+    corpus_weight: float = CORPUS_WEIGHT,
+    registry_weight: float = REGISTRY_WEIGHT,
+) -> LanguageModel:
     """Combine the count tables: registry text (× ``registry_weight``), domain text, the dictionary's
     multi-syllable words (each word's inner n-grams × ``word_weight``), the legal/administrative corpus
     (× ``corpus_weight``; absent table: skipped) and the seed documents' counts (× ``seed_weight``), leaving out
@@ -118,9 +126,9 @@ def build_model(exclude: tuple[str, ...] = (), seed_weight: float = SEED_WEIGHT,
         for word in words():
             parts = tuple(word.split(" "))
             for i in range(1, len(parts)):
-                counts[parts[i - 1:i + 1]] += word_weight
+                counts[parts[i - 1 : i + 1]] += word_weight
                 if i >= 2:
-                    counts[parts[i - 2:i + 1]] += word_weight
+                    counts[parts[i - 2 : i + 1]] += word_weight
     if include_seeds and seed_weight:
         for sid in seed_ids():
             if sid in exclude:
@@ -138,7 +146,7 @@ def _estimate(counts: dict[tuple[str, ...], float]) -> LanguageModel:
     uni_c = [0.0] * len(vocab)
     bi_c: dict[int, float] = {}
     tri_c: dict[int, float] = {}
-    coc = {2: defaultdict(int), 3: defaultdict(int)}
+    coc: dict[int, defaultdict[int, int]] = {2: defaultdict(int), 3: defaultdict(int)}
     for gram, n in counts.items():
         try:
             g = [ids[w] for w in gram]
@@ -222,10 +230,33 @@ def source_digest() -> str:
     for name in names:
         h.update(name.encode())
         h.update(data.joinpath(name).read_bytes())
-    h.update(repr((SEED_WEIGHT, WORD_WEIGHT, DOMAIN_WEIGHT, CORPUS_WEIGHT, REGISTRY_WEIGHT, MAX_FORMS, MIN_FORM_SHARE,
-                   MIN_TRIGRAM_COUNT)).encode())
+    h.update(
+        repr(
+            (
+                SEED_WEIGHT,
+                WORD_WEIGHT,
+                DOMAIN_WEIGHT,
+                CORPUS_WEIGHT,
+                REGISTRY_WEIGHT,
+                MAX_FORMS,
+                MIN_FORM_SHARE,
+                MIN_TRIGRAM_COUNT,
+            )
+        ).encode()
+    )
     for fn in (build_model, _estimate, _discount, key_of):
-        h.update(inspect.getsource(fn).encode())
+        # the code's syntax tree, not its text: reformatting or a comment must not make the shipped model stale
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        for node in ast.walk(tree):  # docstrings are comments too
+            body = getattr(node, "body", None)
+            if (
+                isinstance(body, list)
+                and body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+            ):
+                body.pop(0)
+        h.update(ast.dump(tree).encode())
     return h.hexdigest()
 
 
@@ -236,26 +267,43 @@ def save_model(lm: LanguageModel, path) -> None:
     offsets = np.cumsum([0] + [len(lm.forms[k]) for k in keys])
     with open(path, "wb") as f:
         np.savez_compressed(
-            f, vocab=np.array(lm.vocab), radix=np.array([lm.radix]), uni=np.array(lm.uni), bo2=np.array(lm.bo2),
+            f,
+            vocab=np.array(lm.vocab),
+            radix=np.array([lm.radix]),
+            uni=np.array(lm.uni),
+            bo2=np.array(lm.bo2),
             unigram_count=np.array(lm.unigram_count),
-            bi_k=np.fromiter(lm.bi.keys(), np.int64), bi_v=np.fromiter(lm.bi.values(), np.float32),
-            tri_k=np.fromiter(lm.tri.keys(), np.int64), tri_v=np.fromiter(lm.tri.values(), np.float32),
-            bo3_k=np.fromiter(lm.bo3.keys(), np.int64), bo3_v=np.fromiter(lm.bo3.values(), np.float32),
-            form_keys=np.array(keys), form_ids=np.array(flat, np.int32), form_offsets=offsets.astype(np.int64),
-            digest=np.array([source_digest()]))
+            bi_k=np.fromiter(lm.bi.keys(), np.int64),
+            bi_v=np.fromiter(lm.bi.values(), np.float32),
+            tri_k=np.fromiter(lm.tri.keys(), np.int64),
+            tri_v=np.fromiter(lm.tri.values(), np.float32),
+            bo3_k=np.fromiter(lm.bo3.keys(), np.int64),
+            bo3_v=np.fromiter(lm.bo3.values(), np.float32),
+            form_keys=np.array(keys),
+            form_ids=np.array(flat, np.int32),
+            form_offsets=offsets.astype(np.int64),
+            digest=np.array([source_digest()]),
+        )
 
 
 def read_model(path) -> LanguageModel:
     with np.load(path) as z:
         vocab = z["vocab"].tolist()
         keys, flat, offsets = z["form_keys"].tolist(), z["form_ids"].tolist(), z["form_offsets"].tolist()
-        forms = {k: tuple(flat[offsets[i]:offsets[i + 1]]) for i, k in enumerate(keys)}
+        forms = {k: tuple(flat[offsets[i] : offsets[i + 1]]) for i, k in enumerate(keys)}
         return LanguageModel(
-            vocab=vocab, ids={w: i for i, w in enumerate(vocab)}, radix=int(z["radix"][0]),
-            uni=z["uni"].tolist(), bi=dict(zip(z["bi_k"].tolist(), z["bi_v"].tolist())), bo2=z["bo2"].tolist(),
+            vocab=vocab,
+            ids={w: i for i, w in enumerate(vocab)},
+            radix=int(z["radix"][0]),
+            uni=z["uni"].tolist(),
+            bi=dict(zip(z["bi_k"].tolist(), z["bi_v"].tolist())),
+            bo2=z["bo2"].tolist(),
             tri=dict(zip(z["tri_k"].tolist(), z["tri_v"].tolist())),
-            bo3=dict(zip(z["bo3_k"].tolist(), z["bo3_v"].tolist())), forms=forms,
-            unigram_count=z["unigram_count"].tolist(), digest=str(z["digest"][0]) if "digest" in z else "")
+            bo3=dict(zip(z["bo3_k"].tolist(), z["bo3_v"].tolist())),
+            forms=forms,
+            unigram_count=z["unigram_count"].tolist(),
+            digest=str(z["digest"][0]) if "digest" in z else "",
+        )
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,12 @@ FILE = "vie_channel.json"
 PRIOR_ERRORS = 1.0  # pseudo-count of wrong-mark words per bin (a bin with few words is not taken as error-free)
 PRIOR_WORDS = 50.0  # … over this many words at the overall rate
 LETTER_PRIOR = 0.5  # pseudo-count for a letter confusion of the same base never seen in training
+ALT_BUCKETS = (0.0, 0.3, 0.6, 1.01)  # an alternative's confidence: absent/0, ≤ 0.3, ≤ 0.6, more
+ALT_PRIOR = 1.0
+
+
+def alt_bucket(conf: float) -> int:
+    return 0 if conf <= 0.0 else min(bisect_right(ALT_BUCKETS, conf), len(ALT_BUCKETS) - 1)
 
 
 def conf_bin(confidence: float) -> int:
@@ -51,8 +57,16 @@ def letter_pairs(truth: str, ocr: str) -> list[tuple[str, str]]:
 
 def save_counts(sources: dict, path: Path) -> None:
     tmp = Path(str(path) + ".tmp")
-    tmp.write_text(json.dumps({"format": 1, "bins": CONF_BINS, "sources": sources}, ensure_ascii=False,
-                              sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.write_text(
+        json.dumps(
+            {"format": 1, "bins": CONF_BINS, "sources": sources},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     os.replace(tmp, path)
 
 
@@ -85,12 +99,42 @@ class OcrChannel:
         w_up, e_up = sum(w for w, _ in upper), sum(e for _, e in upper)
         self.unknown_rate = (e_up + PRIOR_WORDS * rate) / (w_up + PRIOR_WORDS)
         self.memo: dict[tuple[str, str, int], float] = {}
+        self.alt_ratio: list[float] = []  # log E(b)/C(b) per alternative-confidence bucket b (see alternative_cost)
+
+    @property
+    def has_alternatives(self) -> bool:
+        return bool(self.alt_ratio)
+
+    def set_alternatives(self, errors: list[float], right: list[float]) -> None:
+        """Per bucket of ALT_BUCKETS: how often the true letter of a misread position had that confidence among
+        the OCR's alternatives (``errors``), and how often another letter of the same base did at a position
+        read right (``right``)."""
+        e_total, r_total = sum(errors) + ALT_PRIOR * len(errors), sum(right) + ALT_PRIOR * len(right)
+        self.alt_ratio = [
+            math.log((e + ALT_PRIOR) / e_total) - math.log((r + ALT_PRIOR) / r_total) for e, r in zip(errors, right)
+        ]
+
+    def alternative_cost(self, alternatives: tuple, read: str, syllable: str) -> float:
+        """−log of the evidence the OCR's alternatives give for ``syllable`` against the word as read: at each
+        letter where they differ, the likelihood ratio of the syllable's letter's confidence among the
+        alternatives (0 when the word as read is the syllable, or the letters do not line up)."""
+        if len(read) != len(syllable) or len(alternatives) != len(read) or read == syllable:
+            return 0.0
+        total = 0.0
+        for k, (r, s) in enumerate(zip(read, syllable)):
+            if r == s:
+                continue
+            conf = max((c for a, c in alternatives[k] if a.lower() == s), default=0.0)
+            total += self.alt_ratio[alt_bucket(conf)]
+        return -total
 
     @classmethod
-    def from_counts(cls, counts: dict, exclude: frozenset[str] = frozenset(),
-                    only: frozenset[str] | None = None) -> OcrChannel:
+    def from_counts(
+        cls, counts: dict, exclude: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+    ) -> OcrChannel:
         letters: dict[str, dict[str, float]] = {}
         bins = [[0.0, 0.0] for _ in CONF_BINS]
+        alternatives: dict[str, list[float]] = {}
         for source, stats in counts["sources"].items():
             if source in exclude or (only is not None and source not in only):
                 continue
@@ -101,7 +145,13 @@ class OcrChannel:
             for k, (ok, marks, other) in stats["conf"].items():
                 bins[int(k)][0] += ok + marks + other
                 bins[int(k)][1] += marks
-        return cls(letters, [(w, e) for w, e in bins])
+            for part, values in stats.get("alternatives", {}).items():
+                for b, n in enumerate(values):
+                    alternatives.setdefault(part, [0.0] * len(ALT_BUCKETS))[b] += n
+        channel = cls(letters, [(w, e) for w, e in bins])
+        if alternatives.get("errors") and alternatives.get("right"):
+            channel.set_alternatives(alternatives["errors"], alternatives["right"])
+        return channel
 
     def confusion_cost(self, ocr: str, syllable: str) -> float:
         """−log Q(ocr | syllable): the letters' readings (learned in wrong-mark words), normalised over the

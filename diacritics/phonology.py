@@ -19,24 +19,55 @@ _TONE_OF_MARK = {m: i + 1 for i, m in enumerate(TONE_MARKS)}
 SHAPE_MARKS = ("\u0302", "\u0306", "\u031b")
 
 VOWELS = set("aăâeêioôơuưy")
-ONSETS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
-          "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+ONSETS = (
+    "ngh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ng",
+    "nh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
 CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
 # Vowel clusters (toneless) that occur in Vietnamese rhymes; the coda (if any) follows.
 # Glides i/y/o/u written at the end of a cluster act as codas (ai, ao, au, ay, oi, ui, iu, …).
-VOWEL_CLUSTERS = frozenset("""
+VOWEL_CLUSTERS = frozenset(
+    """
 a ă â e ê i o ô ơ u ư y
 ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê
 oo oai oay oeo uây uôi uya uyê uyu ươi ươu yêu iêu
-""".split())
+""".split()
+)
 # Clusters that cannot take a consonant coda (they already end in a glide or are open-only).
-_OPEN_ONLY = frozenset("ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ưa ua oai oay oeo uây uôi uya uyu ươi ươu yêu iêu uơ".split())
+_OPEN_ONLY = frozenset(
+    "ai ao au ay âu ây eo êu ia iu oi ôi ơi ui ưi ưu ưa ua oai oay oeo uây uôi uya uyu ươi ươu yêu iêu uơ".split()
+)
 # Clusters that need a consonant coda (iê/yê/uô/ươ/uyê/ă/â/oă/uâ never end a syllable).
 _NEED_CODA = frozenset("ă â iê yê uô ươ uyê oă uâ oo".split())
 _STOP_CODAS = ("c", "ch", "p", "t")
 
-_SYLLABLE_RE = re.compile(
-    "^(" + "|".join(o for o in ONSETS if o) + ")?([aăâeêioôơuưy]+)(ch|ng|nh|c|m|n|p|t)?$")
+_SYLLABLE_RE = re.compile("^(" + "|".join(o for o in ONSETS if o) + ")?([aăâeêioôơuưy]+)(ch|ng|nh|c|m|n|p|t)?$")
 
 
 def nfc(text: str) -> str:
@@ -90,7 +121,7 @@ def _tone_index(onset: str, vowels: str, coda: str, style: str) -> int:
     """Index inside ``vowels`` of the letter that carries the tone mark."""
     for i, v in enumerate(vowels):  # a shaped vowel takes the tone (ươ: on ơ)
         if v in "ăâêôơư":
-            if vowels[i:i + 2] == "ươ":
+            if vowels[i : i + 2] == "ươ":
                 return i + 1
             return i
     if len(vowels) == 1:
@@ -112,7 +143,7 @@ def apply_tone(base: str, tone: int, style: str = "classic") -> str:
     onset, vowels, coda = parts
     i = len(onset) + _tone_index(onset, vowels, coda, style)
     decomposed = unicodedata.normalize("NFD", base[i]) + TONE_MARKS[tone - 1]
-    return nfc(base[:i] + nfc(decomposed) + base[i + 1:])
+    return nfc(base[:i] + nfc(decomposed) + base[i + 1 :])
 
 
 @lru_cache(maxsize=1 << 16)

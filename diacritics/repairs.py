@@ -52,11 +52,12 @@ HORN_OF = {"U": "Ư", "u": "ư", "O": "Ơ", "o": "ơ"}
 
 
 def horn_reading(core: str) -> tuple[str, tuple[int, ...]] | None:
-    """"THU'C" → ('THƯC', (2,)): the token with u'/o' read as ư/ơ and the positions of those letters.
+    """ "THU'C" → ('THƯC', (2,)): the token with u'/o' read as ư/ơ and the positions of those letters.
     None unless the token is letters with apostrophes right after u or o."""
     if "'" not in core and "’" not in core or not HORN_RE.fullmatch(core) or core[-1] in "'’" and len(core) < 3:
         return None
-    out, where = [], []
+    out: list[str] = []
+    where: list[int] = []
     for c in core:
         if c in "'’":
             out[-1] = HORN_OF[out[-1]]
@@ -137,10 +138,12 @@ def acronym_expansion(token: str) -> tuple[str, ...]:
 # ------------------------------------------------------------------ names
 # The commonest Vietnamese family names (together well over 90 % of the population); in a signer's name line
 # the first syllable is one of them far more often than the channel alone would guess.
-FAMILY_NAMES = frozenset("""
+FAMILY_NAMES = frozenset(
+    """
 nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đào đoàn vương trịnh trương lâm phùng
 mai tô hà đinh lưu tạ cao chu lương quách thái kiều lại la hứa triệu mạc diệp thân tăng từ văn
-""".split())
+""".split()
+)
 # Nats added to a family name's score on the signer's line: the language model knows these syllables from
 # running text, where 'nguyễn' is ~30 times rarer than 'quyền'; on a name line's first word the odds are reversed.
 FAMILY_NAME_BONUS = 6.0
@@ -185,7 +188,11 @@ def number_lookalikes(core: str) -> list[tuple[int, str, str]]:
     out = []
     for m in NUMBER_RUN_RE.finditer(core):
         run = m.group(0)
-        if len(run) >= 2 and any(c.isdigit() for c in run) and any(c in DIGIT_OF for c in run) \
-                and not set(run) <= set("Il|1"):  # 'I1', 'Il': a Roman II as likely as 11
+        if (
+            len(run) >= 2
+            and any(c.isdigit() for c in run)
+            and any(c in DIGIT_OF for c in run)
+            and not set(run) <= set("Il|1")
+        ):  # 'I1', 'Il': a Roman II as likely as 11
             out.append((m.start(), run, "".join(DIGIT_OF.get(c, c) for c in run)))
     return out

@@ -16,8 +16,7 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 MARKED_RE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 ROMAN_RE = re.compile(r"^[IVXLC]+$")
 _CONS = "bcdghklmnpqrstvx"
-FOREIGN_CLUSTER_RE = re.compile(
-    f"(?!ch|gh|kh|ng|nh|ph|qu|th|tr)[{_CONS}][{_CONS}]")
+FOREIGN_CLUSTER_RE = re.compile(f"(?!ch|gh|kh|ng|nh|ph|qu|th|tr)[{_CONS}][{_CONS}]")
 ROMANISH_RE = re.compile(r"[IVXl1|]*[IVX][IVXl1|]*")
 SPLIT_RE = re.compile(r"^(\W*?)(\w(?:.*\w)?|)(\W*)$", re.S)
 # English-model OCR reads marked letters as look-alike symbols ('x&' xử, 'k¥' kỹ, '@t' đột, '$0' số): in a text
@@ -45,6 +44,8 @@ class Token:
     fixed: bool = False  # repaired before decoding (a section label, an acronym): the decoder leaves it
     word: int = 0  # index of its whitespace-separated word in the line (OCR word confidences are given so)
     confidence: float | None = None  # the OCR's confidence in the word (0–1), when the caller gave one
+    # per character of ``core``: the OCR's other readings with their confidences ((char, 0–1), …), if given
+    alternatives: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,9 @@ def tokenize_line(line: str, lineno: int, garbled: bool = False, symbols: str = 
             inner = re.fullmatch(rf"([^\w{re.escape(symbols)}]*?)([^\W\d_]{letter}*)(\W*?)", raw)
             if inner is not None and any(c in symbols for c in inner.group(2)):
                 lead, core, trail = inner.groups()
-        tokens.append(Token(lineno, at + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core)),
-                            word=k))
+        tokens.append(
+            Token(lineno, at + len(lead), core, lead, trail, bool(core) and bool(WORD_RE.fullmatch(core)), word=k)
+        )
     return tokens
 
 
@@ -128,7 +130,6 @@ def protected(tok: Token, heading: bool, first: bool = True, garbled: bool = Fal
     return False
 
 
-
 def is_garble_like(tok: Token, symbols: bool = False) -> bool:
     """Letters mixed with look-alike digits ('s6', 'd6i', '1ap'), short enough to be one syllable;
     pure numbers and codes with '/', '-', '.' are not. With ``symbols`` (a text judged garbled) also
@@ -165,12 +166,14 @@ def looks_foreign(word: str) -> bool:
 
 
 # English words that no Vietnamese syllable spells (those that do, 'to', 'in', 'the', are dropped at run time).
-ENGLISH_FUNCTION_WORDS = frozenset("""
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """
 the of and to in for from with by is was are were be been has have had will would should can could this that
 these those it its we you your our their they he she his her which who what when where as at on or not but if
 than then there here please about into after before over under between during through all any each more most
 other some such only also just us me my dear regards
-""".split())
+""".split()
+)
 ENGLISH_LINE_WORDS = 2  # a line with at least this many of them …
 ENGLISH_LINE_SHARE = 0.2  # … making up at least this share of its words is English: left alone
 
@@ -181,4 +184,3 @@ def english_line(lm: LanguageModel, toks: list[Token]) -> bool:
     words = [t.core.lower() for t in toks if t.is_word]
     hits = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS and w not in lm.forms)
     return hits >= ENGLISH_LINE_WORDS and hits >= ENGLISH_LINE_SHARE * len(words)
-

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import __version__
 from .errors import DOCUMENT_LEVEL_CATEGORIES, FailureCategory, PlanocrError, UnsupportedInputError, error_for
 from .load import PageInput, count_pages, detect_kind, load_page
+from .load.page import blank_boxes
 from .load.text import decode_text
 from .model import Correction, Document, InputKind, Page, PageKind, Provenance, Source, Word
 from .options import Options
@@ -54,6 +55,7 @@ class PageResult:
     tsv: str | None = None  # Tesseract's per-word TSV, kept as a provenance file
     warnings: tuple[str, ...] = ()
     error_category: FailureCategory | None = None  # set when the page failed
+    tables: tuple = ()  # ruled tables found on the page image (pipeline.tables.PageTable), joined per document
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never written to the record
 
 
@@ -63,6 +65,10 @@ DOCUMENT_STAGES = ("load.detect_kind", "load.count_pages", "PAGE_STAGES per page
 
 
 def sha256_file(path: Path) -> str:
+    if path.is_dir():  # a folder of page images (--group folder): one hash over its files' names and hashes
+        from .load.folder import folder_sha256
+
+        return folder_sha256(path)
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -137,13 +143,26 @@ def _process_page(task: PageTask, timings: dict[str, float]) -> PageResult:
 
 
 def process_loaded_page(page_input: PageInput, options: Options, timings: dict[str, float]) -> PageResult:
-    """The page stages after loading: (preprocess → OCR when the page is an image) → restore."""
+    """The page stages after loading: (preprocess → OCR when the page is an image) → restore. A blank page
+    (nothing painted, decided by the load stage) goes through none of them."""
     words: list[Word] = []  # every OCR word, in reading order
+    tables: tuple = ()
+    table_warnings: tuple[str, ...] = ()
     low_confidence: list[Word] = []
-    size: tuple[int, int] | None = None
+    size: tuple[int, int] | None = page_input.size
     tsv = None
     confidence = None
-    steps: list[str] = []
+    steps: list[str] = list(page_input.steps)  # the load stage's decision (what the page is, and why) first
+    if page_input.kind == "blank" and page_input.text is None and page_input.image is None:
+        page = Page(
+            number=page_input.number,
+            text="",
+            kind="blank",
+            size=size,
+            overlays=list(page_input.overlays),
+            steps=steps,
+        )
+        return PageResult(page=page, corrections=[], timings=timings)
     if page_input.text is not None:
         raw = page_input.text
     else:
@@ -152,8 +171,11 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
 
         image = page_input.image
         assert image is not None  # a page without text is an image to OCR
+        # overlays drawn in the raster (an e-signature box rendered over the scan) are painted out first
+        # (a copy), so no OCR word comes from them; their text is in the page's overlays
+        ocr_input = blank_boxes(image, page_input.mask_boxes)
         t0 = time.perf_counter()
-        pre = preprocess_page(image, options) if options.preprocess else None
+        pre = preprocess_page(ocr_input, options) if options.preprocess else None
         timings["preprocess"] = time.perf_counter() - t0
         if options.restore:
             from .restore import start_warm_up
@@ -162,20 +184,22 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
             # earlier would compete for the GIL with loading and preprocessing the page)
             start_warm_up()
         t0 = time.perf_counter()
-        result = ocr_page(pre.image if pre else image, options, scale=pre.scale if pre else 1.0)
+        result = ocr_page(pre.image if pre else ocr_input, options, scale=pre.scale if pre else 1.0)
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
         low_confidence = result.low_confidence_words
         size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
+        tables, table_warnings = scan_tables(pre.image if pre else ocr_input, options, page_input.number, timings)
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
-        steps = load_steps + (pre.steps if pre else []) + list(result.steps)
+        steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
+        steps += [f"tables:{len(tables)}"] if tables else []
     text, corrections = raw, []
     if options.restore:
         from .restore import restore_page
 
         t0 = time.perf_counter()
-        restored = restore_page(raw, page_input.number, words=low_confidence, from_ocr=page_input.text_path == "ocr")
+        restored = restore_page(raw, page_input.number, words=words, from_ocr=page_input.text_path == "ocr")
         timings["restore"] = time.perf_counter() - t0
         text, corrections = restored.text, restored.corrections
         words = words_as_restored(words, text)
@@ -186,15 +210,31 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         confidence=confidence,
         text_path=page_input.text_path,
         low_confidence_words=low_confidence,
-        kind=PAGE_KIND_OF_PATH[page_input.text_path],
+        kind=page_input.kind or (PAGE_KIND_OF_PATH[page_input.text_path] if page_input.text_path else None),
         size=size,
         words=words,
+        overlays=list(page_input.overlays),
         steps=steps,
     )
-    return PageResult(page=page, corrections=corrections, tsv=tsv, timings=timings)
+    return PageResult(
+        page=page, corrections=corrections, tsv=tsv, timings=timings, tables=tables, warnings=table_warnings
+    )
 
 
-# What a page is, by how its text was obtained (the load stage refines this: blank pages, scans with a text layer).
+def scan_tables(image, options: Options, number: int, timings: dict[str, float]) -> tuple[tuple, tuple[str, ...]]:
+    """The page's ruled tables, read cell by cell (pipeline.tables); a failure costs the tables, with a warning."""
+    from .tables import page_tables
+
+    t0 = time.perf_counter()
+    try:
+        return tuple(page_tables(image, options, number)), ()
+    except Exception as err:  # the page's text is already read: never lose it for its tables (a timeout included)
+        return (), (f"page {number}: tables not read ({type(err).__name__}: {err})"[:300],)
+    finally:
+        timings["tables"] = time.perf_counter() - t0
+
+
+# What a page is, by how its text was obtained, when the load stage did not say (text inputs).
 PAGE_KIND_OF_PATH: dict[str, PageKind] = {"ocr": "scan", "text-layer": "born-digital", "text": "text"}
 
 
@@ -223,7 +263,7 @@ def words_as_restored(words: list[Word], text: str) -> list[Word]:
 def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Options) -> Document:
     """Reduce page results (in page order) into the record. Raises when no page could be read,
     because a record without text would pass for a processed document."""
-    from .parse import parse_text
+    from .parse import line_confidences, parse_text
 
     results = sorted(results, key=lambda r: r.page.number)
     failed = [r for r in results if r.error_category]
@@ -238,15 +278,23 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     pages = [r.page for r in results]
     text = "\n\n".join(p.text for p in pages)
     warnings = [w for r in results for w in r.warnings]
+    digital_signatures: list = []
+    if plan.kind == "pdf":  # read once per document, here (in a worker), never failing it
+        from .load.signatures import read_signatures
+
+        digital_signatures, signature_warnings = read_signatures(plan.path, options.trust_roots)
+        warnings += signature_warnings
     # the parser gets the pages joined by form feeds, so it knows where each page begins (running headers,
     # page numbers); a form feed reads as one blank line, so its line numbers are those of ``text``
-    parsed = parse_text("\f".join(p.text for p in pages))
+    # with the OCR words' confidences, so a handwritten serial or day read with low confidence is not emitted
+    parsed = parse_text("\f".join(p.text for p in pages), confidences=line_confidences(pages))
     doc = Document(
         source=Source(file=display_name(plan.path.name), sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
         text=text,
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
+        digital_signatures=digital_signatures,
         warnings=warnings + parsed.warnings,
         provenance=Provenance(
             planocr=__version__,
@@ -255,6 +303,9 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
             restore=options.restore,
         ),
     )
+    from .tables import attach_tables, join_page_tables
+
+    attach_tables(doc, join_page_tables([t for r in results for t in r.tables]))  # scanned pages' ruled tables
     doc.needs_review = bool(doc.warnings)
     return doc
 

@@ -1,5 +1,6 @@
 """Tables for analysts: flatten the records of an OUTDIR into documents, sections, references, recipients,
-corrections and pages, written as .xlsx (one sheet per table), .csv (one file per table) or .parquet.
+corrections, pages, assignments, targets and tables (one row per cell), written as .xlsx (one sheet per
+table), .csv (one file per table) or .parquet.
 
 Which records: those ``manifest.jsonl`` lists as written (the last line per input wins, so a record left
 behind by an input that later failed is not exported); without a manifest, every ``*.json`` that parses as
@@ -132,7 +133,78 @@ TABLES: dict[str, dict[str, str]] = {
         "n_low_confidence_words": "int",
         "error": "str",
     },
+    # --- what plans assign (issue 16): one row per body, per target, per table cell
+    "assignments": {
+        **PROVENANCE,
+        "order": "int",
+        "body": "str",
+        "canonical": "str",
+        "role": "str",
+        "request": "bool",
+        "n_duties": "int",
+        "duties": "str",
+        "deadlines": "str",
+        "deadline_dates": "str",
+        "section": "str",
+    },
+    "targets": {
+        **PROVENANCE,
+        "order": "int",
+        "indicator": "str",
+        "value": "str",
+        "number": "float",
+        "upper": "float",
+        "unit": "str",
+        "by": "str",
+        "section": "str",
+    },
+    "tables": {
+        **PROVENANCE,
+        "table": "int",
+        "page": "int",
+        "section": "str",
+        "source": "str",
+        "row": "int",
+        "column": "int",
+        "header": "str",
+        "value": "str",
+    },
 }
+
+# --- digital signatures (issue 11): one row per PDF signature of a document, in the file's order.
+TABLES["digital_signatures"] = {
+    **PROVENANCE,
+    "order": "int",
+    "field": "str",
+    "signer": "str",
+    "organisation": "str",
+    "issuer": "str",
+    "signed_at": "str",
+    "intact": "bool",
+    "coverage": "str",
+    "trusted": "str",
+    "page": "int",
+}
+
+
+def digital_signature_rows(doc: Document, prov: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            **prov,
+            "order": i,
+            "field": s.field,
+            "signer": s.signer,
+            "organisation": s.organisation,
+            "issuer": s.issuer,
+            "signed_at": s.signed_at,
+            "intact": s.intact,
+            "coverage": s.coverage,
+            "trusted": s.trusted,
+            "page": s.page,
+        }
+        for i, s in enumerate(doc.digital_signatures, 1)
+    ]
+
 
 Row = dict[str, Any]
 
@@ -319,7 +391,54 @@ def flatten_document(doc: Document, record_name: str | None = None) -> dict[str,
             }
             for p in doc.pages
         ],
+        "digital_signatures": digital_signature_rows(doc, prov),
+        **plan_rows(doc, prov),
     }
+
+
+def plan_rows(doc: Document, prov: Row) -> dict[str, list[Row]]:
+    """Rows of the assignments, targets and tables tables. Lists in a cell: duties one per line, deadlines
+    and their ISO dates with '; ' (a deadline without a date leaves its place empty, so both line up)."""
+    assignments = [
+        {
+            **prov,
+            "order": i,
+            "body": a.body,
+            "canonical": a.canonical,
+            "role": a.role,
+            "request": a.request,
+            "n_duties": len(a.duties),
+            "duties": join(a.duties, PARAGRAPH_SEPARATOR),
+            "deadlines": join([d.text for d in a.deadlines], ITEM_SEPARATOR),
+            "deadline_dates": join([d.date or "" for d in a.deadlines], ITEM_SEPARATOR),
+            "section": a.section,
+        }
+        for i, a in enumerate(doc.assignments, 1)
+    ]
+    targets = [
+        {
+            **prov,
+            "order": i,
+            "indicator": t.indicator,
+            "value": t.value,
+            "number": finite(t.number),
+            "upper": finite(t.upper),
+            "unit": t.unit,
+            "by": t.by,
+            "section": t.section,
+        }
+        for i, t in enumerate(doc.targets, 1)
+    ]
+    cells = []
+    for number, table in enumerate(doc.tables, 1):
+        place = {"table": number, "page": table.page, "section": table.section, "source": table.source}
+        for column, name in enumerate(table.header, 1):  # row 0: the header itself
+            cells.append({**prov, **place, "row": 0, "column": column, "header": name, "value": name})
+        for row_number, row in enumerate(table.rows, 1):
+            for column, value in enumerate(row, 1):
+                header = table.header[column - 1] if column <= len(table.header) else None
+                cells.append({**prov, **place, "row": row_number, "column": column, "header": header, "value": value})
+    return {"assignments": assignments, "targets": targets, "tables": cells}
 
 
 def document_row(doc: Document, prov: Row, record_name: str | None, *, n_sections: int) -> Row:

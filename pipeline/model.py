@@ -192,7 +192,9 @@ class Target(Model):
     number: float | None = Field(default=None, description="The value as a number (the lower bound of a range).")
     upper: float | None = Field(default=None, description="The upper bound of a range, when the value is one.")
     unit: str | None = Field(default=None, description="'%', 'km', 'người', …")
-    by: str | None = Field(default=None, description="Year or date by which it is due, ISO 8601.")
+    by: str | None = Field(
+        default=None, description="Year or date by which it is due, ISO 8601; 'hằng năm' for a yearly target."
+    )
     section: str | None = None
 
 
@@ -203,9 +205,14 @@ class Table(Model):
     section: str | None = None
     header: list[str] = Field(default_factory=list)
     rows: list[list[str | None]] = Field(
-        default_factory=list, description="Cells row by row; a merged cell repeats its value in each row it spans."
+        default_factory=list,
+        description="Cells row by row, below the header; a merged cell's value stands in each row it spans (in the first column it spans).",
     )
     source: Literal["text", "scan"] = "text"
+    spans: list[tuple[int, int, int, int]] = Field(
+        default_factory=list,
+        description="Merged cells of `rows`: (row, column, rows spanned, columns spanned), 0-based.",
+    )
 
 
 class Outputs(Model):

@@ -11,7 +11,7 @@ import hashlib
 import os
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -43,6 +43,18 @@ class Options(BaseModel):
         default=True, description="clean up page images before OCR (--no-preprocess: raw Tesseract)"
     )
     force_ocr: bool = Field(default=False, description="OCR PDF pages even when they carry a usable text layer")
+    skip_text: bool = Field(
+        default=False,
+        description="keep the text layer of any PDF page that has usable text, even a scan's (planocr 0.3's rule)",
+    )
+    redo_ocr: bool = Field(
+        default=False,
+        description="OCR scanned PDF pages that carry an invisible OCR layer instead of keeping it (born-digital pages keep their text)",
+    )
+    trust_roots: str | None = Field(
+        default=None,
+        description="PEM/DER certificate file or folder of trusted roots for checking PDF signatures; without it their trust is 'not checked'",
+    )
     page_timeout: float = Field(
         default=180.0,
         gt=0,
@@ -63,10 +75,39 @@ class Options(BaseModel):
     address: str | None = Field(
         default=None, description="Ray cluster address (with --executor ray); default starts a local instance"
     )
+    pdf: bool = Field(
+        default=False,
+        description="also write OUTDIR/<name>.pdf: PDF/A-2b of the scan with the corrected text as an invisible layer",
+    )
+    alto: bool = Field(default=False, description="also write OUTDIR/<name>.alto.xml: ALTO 4 of the OCR'd pages")
+    group: Literal["file", "folder"] = Field(
+        default="file",
+        description="file: every file is a document; folder: a folder whose files are all page images is one document",
+    )
+
+    @model_validator(mode="after")
+    def _one_text_layer_rule(self) -> Options:
+        chosen = [f"--{k.replace('_', '-')}" for k in ("force_ocr", "skip_text", "redo_ocr") if getattr(self, k)]
+        if len(chosen) > 1:
+            raise ValueError(f"choose one of {', '.join(chosen)}")
+        if self.trust_roots is not None:
+            from .load.signatures import load_trust_roots
+
+            if not os.path.exists(self.trust_roots):
+                raise ValueError(f"--trust-roots: no such file or folder: {self.trust_roots}")
+            if not load_trust_roots(self.trust_roots):
+                raise ValueError(f"--trust-roots: no PEM or DER certificate in {self.trust_roots}")
+        return self
 
     def fingerprint(self) -> str:
         """Hash of the options that change a record's content (used by --resume)."""
-        relevant = {k: getattr(self, k) for k in ("restore", "lang", "dpi", "preprocess", "force_ocr")}
+        relevant = {
+            k: getattr(self, k) for k in ("restore", "lang", "dpi", "preprocess", "force_ocr", "skip_text", "redo_ocr")
+        }
+        if self.trust_roots is not None:  # the roots' content, not their path, decides what is trusted
+            from .load.signatures import trust_roots_digest
+
+            relevant["trust_roots"] = trust_roots_digest(self.trust_roots)
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:16]
 
 

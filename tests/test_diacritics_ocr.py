@@ -120,3 +120,27 @@ def test_shipped_ocr_channel_prefers_the_context_over_a_confident_misreading_onl
     # … a rare word in a context the model does not decide stays (a name: Mẫn, not Mận)
     assert restore("ông Trần Văn Mẫn giữ chức vụ", from_ocr=True).text == "ông Trần Văn Mẫn giữ chức vụ"
     assert diacritics.OcrWord(1, None, "x", 0.5).index is None
+
+
+def test_per_character_alternatives_lower_the_cost_of_the_letters_the_ocr_weighed():
+    counts = {"sources": {"a": {"letters": {"ổ": {"ổ": 2, "ồ": 6, "ô": 2}}, "conf": {}},
+                          "h": {"letters": {}, "conf": {}, "alternatives": {"errors": [10, 10, 30, 50],
+                                                                            "right": [800, 100, 60, 40]}}}}
+    ch = OcrChannel.from_counts(counts)
+    assert ch.has_alternatives
+    weighed = ((), (("ổ", 0.8), ("ố", 0.1)))  # 'bồ': Tesseract also saw ổ (0.8) and ố (0.1)
+    assert ch.alternative_cost(weighed, "bồ", "bổ") < 0 < ch.alternative_cost(((), ()), "bồ", "bổ")
+    assert ch.alternative_cost(weighed, "bồ", "bố") > ch.alternative_cost(weighed, "bồ", "bổ")
+    assert ch.alternative_cost(weighed, "bồ", "bồ") == 0.0
+
+
+def test_alternatives_reach_the_tokens():
+    from diacritics.engine import set_confidences
+    from diacritics.tokens import tokenize_line
+
+    line = "Luật sửa đồi, bồ sung"
+    toks = [tokenize_line(line, 0)]
+    alts = ((), (("ổ", 0.8),), (), ())  # per character of 'đồi,'
+    set_confidences(toks, [line], [OcrWord(1, 2, "đồi,", 0.9, alts)], ())
+    word = toks[0][2]
+    assert (word.core, word.confidence, word.alternatives) == ("đồi", 0.9, ((), (("ổ", 0.8),), ()))

@@ -143,7 +143,8 @@ def test_round_trip_keeps_vietnamese_values_counts_and_nulls(outdir, tmp_path, s
         assert list(frame.columns) == list(TABLES[name]), name
         no_nan_strings(frame)
     counts = {name: len(frame) for name, frame in tables.items()}
-    assert counts == {"documents": 3, "sections": 7, "references": 2, "recipients": 8, "corrections": 2, "pages": 4}
+    assert counts == {"documents": 3, "sections": 7, "references": 2, "recipients": 8, "corrections": 2, "pages": 4,
+                      "digital_signatures": 0, "assignments": 0, "targets": 0, "tables": 0}
 
     docs = tables["documents"].set_index("file")
     ubnd, party, bare = docs.loc["gia-vien.txt"], docs.loc["dang-uy.pdf"], docs.loc["trang-trang.txt"]

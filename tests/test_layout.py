@@ -112,9 +112,15 @@ def readme() -> str:
 
 
 def module_map() -> list[str]:
-    """The paths in the first column of the README's module map."""
+    """The paths the README's module map names: a row's path (first column), and for a folder's row
+    (``pipeline/load/``) each `module.py` its description names."""
     section = readme().split("\n## Where each stage lives", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE)
+    paths = []
+    for path, what in re.findall(r"^\| `([^`]+)` \| (.*) \|$", section, flags=re.MULTILINE):
+        paths.append(path)
+        if path.endswith("/"):
+            paths.extend(path + name for name in re.findall(r"`([\w]+\.py)`", what))
+    return paths
 
 
 def test_every_module_is_in_the_readme_map_and_every_line_names_one():

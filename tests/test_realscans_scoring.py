@@ -54,3 +54,13 @@ def test_the_shared_set_loads_its_scanned_documents(realscans_dir):
     documents = load_set(realscans_dir)
     assert documents and all(d.scan and d.scan.exists() for d in documents)
     assert any(d.truth for d in documents) and all(d.truth is None or "\r" not in d.truth for d in documents)
+
+
+def test_a_handwritten_month_read_right_is_right_and_notes_may_say_what_was_handwritten():
+    both = doc(["số 01", "ngày 06", "tháng 01"])
+    assert score_fields(both, record(date="2025-01")).right["date"]  # month read, day left blank
+    assert score_fields(both, record(date="2025")).right["date"]  # both left blank
+    assert not score_fields(both, record(date="2025-07")).right["date"]
+    noted = RealDocument(name="S1", fields={**FIELDS_11, "notes": "Handwritten số 01 and ngày 04 tháng 01."},
+                         scans=[], truth=None)
+    assert score_fields(noted, record(number="/TTr-UBND", date="2025")).right["number"]

@@ -3,6 +3,8 @@
 letter of a Vietnamese word (ấ read â, ổ read ồ, đ read d …) and how its word confidence tells right from wrong.
 
     .venv/bin/python tools/build_vie_channel.py [--docs 40] [--profiles mild,heavy,photocopy,lowres] [--jobs 2]
+    .venv/bin/python tools/build_vie_channel.py --alternatives-only [--alternatives 8]   # hOCR statistics only
+    .venv/bin/python tools/build_vie_channel.py --tune 0.5,0.8,0.9,0.95                  # MIN_CHANGE_SHARE
 
 Data (nothing of it is committed but the counts):
 - rendered pages: documents of ../shared/corpus (never one the benchmarks measure on: the corpus was checked
@@ -11,11 +13,15 @@ Data (nothing of it is committed but the counts):
 - real scans: ../shared/realscans scans that have a transcription (11, 13, 16, 18), each kept apart so that a
   benchmark can learn without the document it measures (leave-one-document-out).
 OCR: the project's own OCR path, ``planocr run --force-ocr --no-restore`` (load → preprocess → Tesseract →
-reading order), cached under ``work/vie_ocr_cache/<pipeline key>/`` where the key hashes the planocr version,
-the source of the loading/preprocessing/OCR stages and Tesseract's version: a change there re-OCRs.
+reading order), cached under ``work/vie_ocr_cache/<pipeline key>/`` where the key hashes the source of the
+loading/preprocessing/OCR stages and options and Tesseract's version: a change there re-OCRs (``--reuse-ocr``:
+records of an earlier pipeline will do for training).
 Alignment: OCR words to truth words (difflib on accent-free keys, then a small DP inside differing blocks).
 Writes ``diacritics/data/vie_channel.json``: per source (``render:<profile>``, ``scan:<id>``) the letter
-confusion counts and the confidence-bin counts that ``diacritics.ocr_channel`` estimates its costs from.
+confusion counts and the confidence-bin counts that ``diacritics.ocr_channel`` estimates its costs from, and
+(source ``hocr:render``) the statistics of Tesseract's per-character alternatives (prototype, see
+``hocr_pages``). ``--tune`` compares thresholds on rendered corpus documents with a language model built
+without them.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +87,7 @@ class OcrWord:
     index: int  # 0-based word index in that line
     text: str
     confidence: float  # 0–1
+    alternatives: tuple = ()  # per character: ((other reading, confidence 0–1), …) (hOCR prototype only)
 
 
 @dataclass
@@ -373,10 +381,20 @@ def main() -> int:
     ap.add_argument("--reuse-ocr", action="store_true",
                     help="use OCR records cached by an earlier pipeline instead of OCR-ing again")
     ap.add_argument("--work", type=Path, default=ROOT / "work" / "vie_channel_renders")
+    ap.add_argument("--alternatives", type=int, default=32,
+                    help="rendered training files read again by plain Tesseract for the alternatives' statistics")
+    ap.add_argument("--alternatives-only", action="store_true",
+                    help="recount only the alternatives' statistics into the existing vie_channel.json")
     ap.add_argument("--tune", default="", help="comma-separated MIN_CHANGE_SHARE values to compare (no build)")
     args = ap.parse_args()
     if args.tune:
         tune(args.docs, args.profiles.split(","), [float(x) for x in args.tune.split(",")], args.work, args.pages)
+        return 0
+    if args.alternatives_only:
+        counts = json.loads((DATA / "vie_channel.json").read_text(encoding="utf-8"))
+        rendered = render_pdfs(corpus_training_docs(args.docs), args.profiles.split(","), args.work, args.pages)
+        counts["sources"]["hocr:render"] = alternative_counts(rendered, args.alternatives, args.pages)
+        save_counts(counts["sources"], DATA / "vie_channel.json")
         return 0
     sources: dict[str, dict] = {}
     rendered = render_pdfs(corpus_training_docs(args.docs), args.profiles.split(","), args.work, args.pages) \
@@ -392,13 +410,122 @@ def main() -> int:
         pages = ocr.get(scan)
         if pages:
             count_pairs(truth, pages, sources.setdefault(f"scan:{doc}", new_stats()))
+    if args.alternatives:
+        sources["hocr:render"] = alternative_counts(rendered, args.alternatives, args.pages)
     save_counts(sources, DATA / "vie_channel.json")
     for src, st in sorted(sources.items()):
+        if not st["conf"]:
+            continue
         totals = [sum(v[k] for v in st["conf"].values()) for k in range(3)]
         print(f"{src}: words right {totals[0]}, wrong marks {totals[1]}, other {totals[2]}")
     return 0
 
 
+
+
+# ---------------------------------------------------------------- Tesseract's per-character alternatives
+# Prototype for the OCR stage (issue 12): ``tesseract -c lstm_choice_mode=2 -c hocr_char_boxes=1 … hocr`` gives
+# for every character of a word the other readings the LSTM weighed, with their confidences ('ô' 97 → 'ổ' 80,
+# 'ố' 68 …). The project's OCR stage writes TSV without them, so the prototype runs plain Tesseract on the page
+# rasterised at 300 DPI (pdftoppm), the same words the TSV would have (checked: lstm_choice_mode changes no word
+# and ~3 % of CPU).
+HOCR_CACHE = ROOT / "work" / "vie_hocr_cache"
+
+
+def hocr_pages(path: Path, cache: Path = HOCR_CACHE, max_pages: int = 3) -> list[OcrPage]:
+    """The pages of a PDF or image read by plain Tesseract with its per-character alternatives (cached)."""
+    version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split()[1]
+    key = f"{file_digest(path)}_{max_pages}_{version}"
+    folder = cache / key
+    if not (folder / "done").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() == ".pdf":
+            subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", str(max_pages), str(path),
+                            str(folder / "p")], check=True)
+            images = sorted(folder.glob("p-*.png"))
+        else:
+            images = [path]
+        for k, image in enumerate(images, 1):
+            subprocess.run(["nice", "tesseract", str(image), str(folder / f"page{k:03d}"), "-l", "vie", "-c",
+                            "lstm_choice_mode=2", "-c", "hocr_char_boxes=1", "hocr"], check=True, capture_output=True,
+                           env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+            if image.parent == folder:
+                image.unlink()
+        (folder / "done").touch()
+    return [hocr_page(h) for h in sorted(folder.glob("page*.hocr"))]
+
+
+_WORD_RE = re.compile(r"<span class='ocrx_word'[^>]*?x_wconf (\d+)'>")
+_CHAR_RE = re.compile(r"<span class='ocrx_cinfo' title='x_bboxes[^']*; x_conf ([\d.]+)'>([^<]*)</span>\s*"
+                      r"(?:<span class='ocrx_cinfo' id='lstm_choices[^']*'>(.*?)</span>\s*</span>)?", re.S)
+_CHOICE_RE = re.compile(r"x_confs ([\d.]+)'>([^<]*)</span>")
+
+
+def hocr_page(path: Path) -> OcrPage:
+    """Page text (one line per hOCR line) and every word with its confidence and, per character, the other
+    readings with their confidences (0–1)."""
+    import html
+
+    raw = path.read_text(encoding="utf-8")
+    lines: list[str] = []
+    words: list[OcrWord] = []
+    for chunk in raw.split("<span class='ocr_line'")[1:]:
+        parts = _WORD_RE.split(chunk)
+        texts = []
+        for k in range(1, len(parts), 2):
+            chars = []
+            for m in _CHAR_RE.finditer(parts[k + 1]):
+                char = html.unescape(m.group(2))
+                alts = tuple((html.unescape(a), float(c) / 100) for c, a in _CHOICE_RE.findall(m.group(3) or "")
+                             if html.unescape(a) != char)
+                chars.append((char, alts))
+            text = "".join(c for c, _ in chars)
+            if not text.strip() or " " in text:
+                continue
+            word = OcrWord(len(lines) + 1, len(texts), text, int(parts[k]) / 100)
+            word.alternatives = tuple(a for _, a in chars) if all(len(c) == 1 for c, _ in chars) else ()
+            words.append(word)
+            texts.append(text)
+        if texts:
+            lines.append(" ".join(texts))
+    return OcrPage("\n".join(lines), words)
+
+
+def alternative_counts(rendered: list[tuple[str, str, Path, list[str]]], files: int, pages: int) -> dict:
+    """The alternatives' statistics over every 5th rendered file (by name), at most ``files`` of them."""
+    alts: dict = {}
+    chosen = sorted(rendered, key=lambda r: r[2].name)[::5][:files]
+    for _, _, pdf, truths in chosen:
+        for page, truth in zip(hocr_pages(pdf, max_pages=pages), truths):
+            count_alternatives(truth, page, alts)
+    print(f"alternatives (plain Tesseract hOCR of {len(chosen)} rendered files): {alts}")
+    return {"letters": {}, "conf": {}, "alternatives": alts}
+
+
+def count_alternatives(truth: str, page: OcrPage, stats: dict) -> None:
+    """At each position of a right or wrong-mark word: where the OCR misread a letter, the confidence its
+    alternatives gave the true letter ('errors'); where it read the letter right, the confidence they gave each
+    other letter of the same base, and one absent one ('right'); by ALT_BUCKETS."""
+    from diacritics.ocr_channel import alt_bucket
+
+    errors, right = stats.setdefault("errors", [0, 0, 0, 0]), stats.setdefault("right", [0, 0, 0, 0])
+    by_pos = {(w.line, w.index): w for w in page.words}
+    for t, o in align(tokens_of(truth), tokens_of(page.text)):
+        if t is None or o is None or not is_word(t.core) or len(t.core) != len(o.core):
+            continue
+        w = by_pos.get((o.line, o.index))
+        if w is None or not w.alternatives or kind_of(t.core, o.core) not in ("ok", "marks"):
+            continue
+        lead = o.text.find(o.core)
+        alts = w.alternatives[lead:lead + len(o.core)]
+        for k, (tc, oc) in enumerate(zip(t.core.lower(), o.core.lower())):
+            if tc != oc:
+                errors[alt_bucket(max((c for a, c in alts[k] if a.lower() == tc), default=0.0))] += 1
+            elif key_of(oc) in "aeiouyd":
+                family = {a.lower() for a, _ in alts[k] if key_of(a.lower()) == key_of(oc) and a.lower() != oc}
+                for a in family:
+                    right[alt_bucket(max(c for x, c in alts[k] if x.lower() == a))] += 1
+                right[0] += 1
 
 
 # ---------------------------------------------------------------- tuning (documents outside every benchmark)

@@ -123,9 +123,10 @@ class Manifest:
 
 def remove_leftover_temp_files(outdir: Path) -> int:
     """Temp files a killed run left behind (only ours: ``.planocr-<random>.tmp``, and the
-    ``.<name>.json.<random>.tmp`` and ``.<name>.tsv.<random>.tmp`` of planocr 0.3.0 and earlier)."""
+    ``.<name>.json.<random>.tmp`` of planocr 0.3.0 and earlier, with .tsv, .pdf and .alto.xml)."""
     removed = 0
-    for pattern in (f"{TEMP_PREFIX}*{TEMP_SUFFIX}", ".*.json.*.tmp", ".*.tsv.*.tmp"):
+    old = (".*.json.*.tmp", ".*.tsv.*.tmp", ".*.pdf.*.tmp", ".*.alto.xml.*.tmp")
+    for pattern in (f"{TEMP_PREFIX}*{TEMP_SUFFIX}", *old):
         for tmp in outdir.glob(pattern):
             tmp.unlink(missing_ok=True)
             removed += 1

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..document import sha256_file
 from ..errors import UnreadableInputError, UnsupportedInputError
+from ..load.folder import input_stem, is_page_folder
 
 # Bytes a record's name leaves for the suffixes of its files ('.json', '.tsv', and room for longer ones such as
 # '.alto.xml'): a stem longer than the file system's limit minus this is shortened.
@@ -17,12 +18,13 @@ RESERVED_SUFFIX_BYTES = 16
 TAG_LENGTH = 8  # hex digits of the content (or path) hash that keeps a shortened or shared name unique
 
 
-def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Path]:
+def expand_inputs(paths: list[Path], *, exclude: Path | None = None, group: str = "file") -> list[Path]:
     """Files as given; folders walked recursively in sorted order. Every entry found is an input, so each one
     gets its manifest line: unsupported files, broken links, links to folders (not followed), FIFOs, sockets and
     devices are reported by ``check_entry``, and a folder that cannot be listed is itself an input (reported as
     unreadable). Left out: hidden entries (names starting with '.') and anything inside ``exclude`` (the output
-    folder)."""
+    folder). With ``group="folder"``, files found in a folder whose files are all page images become that
+    folder, one input."""
     found: list[Path] = []
     seen: set[Path] = set()
     excluded = resolved(exclude) if exclude is not None else None
@@ -36,7 +38,28 @@ def expand_inputs(paths: list[Path], *, exclude: Path | None = None) -> list[Pat
                 continue
             seen.add(where)
             found.append(candidate)
-    return found
+    return group_page_folders(found, paths) if group == "folder" else found
+
+
+def group_page_folders(found: list[Path], given: list[Path]) -> list[Path]:
+    """Files walked into (not files named on the command line) that lie in a page-image folder are replaced
+    by the folder, at its first file's place."""
+    named = {resolved(p) for p in given if not p.is_dir()}
+    folders: dict[Path, bool] = {}
+    result: list[Path] = []
+    placed: set[Path] = set()
+    for path in found:
+        folder = path.parent
+        if resolved(path) not in named:
+            if folder not in folders:
+                folders[folder] = is_page_folder(folder)
+            if folders[folder]:
+                if resolved(folder) not in placed:
+                    placed.add(resolved(folder))
+                    result.append(folder)
+                continue
+        result.append(path)
+    return result
 
 
 def walk(folder: Path) -> list[Path]:
@@ -104,7 +127,7 @@ def check_entry(path: Path) -> None:
             raise UnsupportedInputError(
                 "symbolic link to a folder; not followed (give the folder itself)", path=str(path)
             )
-    if stat.S_ISDIR(info.st_mode):
+    if stat.S_ISDIR(info.st_mode):  # a folder of page images (--group folder), or one that could not be listed
         try:
             with os.scandir(path):
                 pass
@@ -112,7 +135,7 @@ def check_entry(path: Path) -> None:
             raise UnreadableInputError(
                 f"folder cannot be read: {err.strerror or err}; its files were not processed", path=str(path)
             ) from None
-        raise UnsupportedInputError("is a folder, not a file", path=str(path))
+        return  # the load stage says what it makes of it
     for test, what in SPECIAL_FILES:
         if test(info.st_mode):
             raise UnsupportedInputError(f"{what}, not a regular file", path=str(path))
@@ -130,8 +153,9 @@ def path_tag(path: Path) -> str:
 
 
 def clean_stem(path: Path) -> str:
-    """The file name without its suffix, as valid UTF-8 (bytes that are not UTF-8 become U+FFFD)."""
-    return os.fsencode(path.stem).decode("utf-8", "replace")
+    """The output name's base (a file's name without its suffix, a page folder's whole name), as valid UTF-8
+    (bytes that are not UTF-8 become U+FFFD)."""
+    return os.fsencode(input_stem(path)).decode("utf-8", "replace")
 
 
 def fits(stem: str, name_max: int = 255) -> bool:

@@ -33,11 +33,14 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..archive import outputs_present, write_archive_outcome
 from ..document import plan_document, sha256_file
 from ..errors import DependencyError, FailureCategory, OutputError, describe
 from ..files import fsync_dir, name_max, write_files_atomic
 from ..load import detect_kind
+from ..load.folder import folder_files
 from ..load.page import IMAGE_SUFFIXES, PDF_SUFFIXES
 from ..options import Options, available_cores
 from .executor import DocJob, DocOutcome, failed_outcome, make_executor
@@ -140,7 +143,7 @@ def merge_tsv(results) -> str | None:
 
 def preflight(inputs: list[Path], options: Options) -> None:
     """Stop before anything is read when a tool the batch needs is missing (exit 3)."""
-    suffixes = {p.suffix.lower() for p in inputs}
+    suffixes = {".png" if p.is_dir() else p.suffix.lower() for p in inputs}  # a folder input is page images
     if suffixes & PDF_SUFFIXES and shutil.which("pdftoppm") is None:
         raise DependencyError("poppler's pdftoppm is not installed (needed for PDFs); apt-get install poppler-utils")
     if suffixes & (PDF_SUFFIXES | IMAGE_SUFFIXES):
@@ -189,7 +192,11 @@ def plan_jobs(
             previous = done.get((sha, f"{job.name}.json")) if options.resume else None
             if previous is not None and previous.get("pipeline") != keys.for_kind(kind):
                 previous = None  # made by another version, other options, Tesseract or data: redo
-            if previous is not None and record_is_valid(outdir / previous["output"], sha):
+            if (
+                previous is not None
+                and record_is_valid(outdir / previous["output"], sha)
+                and outputs_present(outdir / previous["output"], options)  # --pdf / --alto files too
+            ):
                 job.outcome = DocOutcome(
                     index=index,
                     path=path,
@@ -236,6 +243,9 @@ def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
             timings={k: round(v, 3) for k, v in sorted(outcome.timings.items())},
         )
     entry.update({k: v for k, v in outcome.extra.items() if v is not None})
+    if outcome.path.is_dir():  # --group folder: the folder is the input; its page files are listed
+        files: Any = [f.name for f in folder_files(outcome.path)]
+        entry["files"] = files
     return entry
 
 
@@ -332,7 +342,7 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
     taking writes ends the batch with ``summary.stopped_by`` set, Ctrl-C or SIGTERM with ``summary.interrupted``."""
     reporter = reporter or Reporter(log_json=options.log_json)
     options = cap_jobs(options, reporter)
-    inputs = expand_inputs(paths, exclude=outdir)
+    inputs = expand_inputs(paths, exclude=outdir, group=options.group)
     preflight(inputs, options)
     executor = make_executor(options)  # before anything is written: a missing Ray is a usage error
     try:
@@ -374,6 +384,7 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
         outcomes = executor.run(jobs, on_page=reporter.pages) if inputs else no_outcomes()  # no workers started
         with StopSignals() as stop, contextlib.closing(outcomes):
             for outcome in outcomes:
+                write_archive_outcome(outcome, outdir, options)  # --pdf, --alto: beside the record, before it
                 with stop.deferred():
                     summary.stopped_by = commit(outcome, outdir, manifest, entry_of, summary, reporter)
                 if summary.stopped_by is not None:  # OUTDIR takes no more writes: the CLI says why

@@ -3,11 +3,17 @@
 Pages are produced one at a time (a PDF page is rasterised only when asked for), so memory stays
 bounded on long documents. Every failure raises a PlanocrError with a category.
 
-PDF pages that carry a usable text layer (born-digital documents, or scans that already went through
-a good Vietnamese OCR) are read from that layer instead of being OCR'd, unless ``force_ocr`` is set.
+What a PDF page is, is decided per page from evidence (``pdf_evidence``): a scan is OCR'd even when it
+carries text (a portal's e-signature box, an invisible OCR layer that is bad or partial), a born-digital
+page keeps its text layer, a page with nothing painted is blank. Overlays (e-signature boxes, stamps) are
+recorded on the page and kept out of its text (``overlays``). ``--force-ocr``, ``--skip-text`` and
+``--redo-ocr`` change the rule (docs/loading.md).
 
-The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering),
-``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files).
+The parts: ``page`` (PageInput, file types, size limits), ``text``, ``pdf`` (text layer, rendering, the
+page's decision), ``pdf_evidence`` (what a page paints), ``overlays`` (annotations and boxes placed on a
+page), ``pdf_image`` (a scanned page's image decoded and drawn as pdftoppm would), ``image`` (image files),
+``signatures`` (the file's digital signatures, read with pyHanko), ``folder`` (a folder of page images as
+one document, ``--group folder``).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from ..errors import MissingInputError, UnreadableInputError, UnsupportedInputError
 from ..model import InputKind
 from ..options import Options
+from .folder import folder_page, folder_pages, is_page_folder, page_source
 from .image import count_image_frames, load_image_frame
 from .page import (
     IMAGE_SUFFIXES,
@@ -44,6 +51,8 @@ def detect_kind(path: Path) -> InputKind:
     if not path.exists():
         raise MissingInputError("no such file", path=str(path))
     if path.is_dir():
+        if is_page_folder(path):  # --group folder: its page images are one document
+            return "image"
         raise UnsupportedInputError("is a folder, not a file", path=str(path))
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -67,7 +76,7 @@ def count_pages(path: Path, kind: InputKind, options: Options) -> int:
     if kind == "pdf":
         return count_pdf_pages(path)
     if kind == "image":
-        return count_image_frames(path)
+        return len(folder_pages(path)) if path.is_dir() else count_image_frames(path)
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))
 
 
@@ -77,5 +86,9 @@ def load_page(path: Path, kind: InputKind, number: int, options: Options) -> Pag
     if kind == "pdf":
         return load_pdf_page(path, number, options)
     if kind == "image":
-        return PageInput(number=number, text_path="ocr", image=load_image_frame(path, number))
+        page = folder_page(path, number) if path.is_dir() else None  # --group folder: the page's own file
+        image = load_image_frame(page.file, page.frame) if page else load_image_frame(path, number)  # gray or BGR
+        colour = image if image.ndim == 3 and options.preprocess else None  # the same array, no copy
+        source = page_source(page) if page else None
+        return PageInput(number=number, text_path="ocr", image=image, kind="scan", colour=colour, source=source)
     raise UnsupportedInputError(f"unknown input kind {kind!r}", path=str(path))

@@ -190,9 +190,12 @@ class PlacedImage:
     cm_operands: list  # the cm operand lists in force, outermost first (for poppler's own arithmetic)
 
 
-def decode_page_scan(facts: PageFacts, options: Options) -> tuple[np.ndarray, str]:
-    """The page's raster made from its one image, as pdftoppm would make it; raises NotAPlainScan
-    (with the reason) when the page is anything else."""
+def decode_page_scan(
+    facts: PageFacts, options: Options, *, colour: bool = False
+) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """The page's raster made from its one image, as pdftoppm would make it, and (when ``colour`` is
+    asked for and the image has colour) the same page in colour (BGR, same size, drawn with OpenCV's
+    filters over the same pixels); raises NotAPlainScan (with the reason) when the page is anything else."""
     if facts.rotate % 90 != 0:
         raise NotAPlainScan(f"/Rotate {facts.rotate}")
     crop = inherited(facts.page.obj, "/CropBox")
@@ -200,15 +203,44 @@ def decode_page_scan(facts: PageFacts, options: Options) -> tuple[np.ndarray, st
         raise NotAPlainScan("CropBox differs from MediaBox")
     placed = find_single_image(facts.page)
     check_covers_page(placed.ctm, facts.box)
-    pixels, label = decode_image_pixels(placed.image)
+    pixels, label, colour_pixels = decode_image(placed.image, keep_colour=colour)
     dpi, native = raster_dpi(placed, facts, options, pixels.shape)
     raster = draw_like_splash(pixels, placed, facts, dpi)
     how = "" if raster is not None else ":resized"
     if raster is None:  # flipped, turned or rotated page, or a scale Splash does differently: close, not equal
         raster = resize_to_page(orient_to_page(pixels, placed.ctm), facts, dpi)
+    coloured = None
+    if colour_pixels is not None:
+        coloured = draw_colour(colour_pixels, placed, facts, dpi, exact=raster is not None and not how)
+        del colour_pixels
     if facts.rotate % 360:
         raster = np.ascontiguousarray(np.rot90(raster, k=-(facts.rotate % 360) // 90))  # /Rotate is clockwise
-    return raster, f"load:pdf-image:{label}:{'native-' if native else ''}{dpi}dpi{how}"
+        if coloured is not None:
+            coloured = np.ascontiguousarray(np.rot90(coloured, k=-(facts.rotate % 360) // 90))
+    return raster, f"load:pdf-image:{label}:{'native-' if native else ''}{dpi}dpi{how}", coloured
+
+
+def draw_colour(pixels: np.ndarray, placed: PlacedImage, facts: PageFacts, dpi: int, *, exact: bool) -> np.ndarray:
+    """The colour image placed on the page raster where draw_like_splash (``exact``) or resize_to_page put
+    the gray one: same size, same geometry, OpenCV's interpolation instead of Splash's (a colour layer for
+    separating seals and stamps needs the place, not poppler's rounding)."""
+    import cv2
+
+    geometry = splash_geometry(placed, facts, dpi) if exact else None
+    if geometry is None:
+        return resize_to_page(orient_to_page(pixels, placed.ctm), facts, dpi)
+    left, top, right, bottom, flipped = geometry
+    shrinking = right - left < pixels.shape[1] and bottom - top < pixels.shape[0]
+    scaled = cv2.resize(
+        pixels, (right - left, bottom - top), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    )
+    if flipped:
+        scaled = scaled[::-1]
+    width, height = pdftoppm_page_pixels(facts, dpi)
+    page = np.full((height, width, 3), 255, np.uint8)
+    rows, cols = slice(max(0, top), min(height, bottom)), slice(max(0, left), min(width, right))
+    page[rows, cols] = scaled[rows.start - top : rows.stop - top, cols.start - left : cols.stop - left]
+    return page
 
 
 def raster_dpi(placed: PlacedImage, facts: PageFacts, options: Options, shape: tuple[int, ...]) -> tuple[int, bool]:
@@ -263,9 +295,9 @@ def pdftoppm_page_pixels(facts: PageFacts, dpi: int) -> tuple[int, int]:
     return max(1, math.ceil((x2 - x1) * dpi / 72.0)), max(1, math.ceil((y2 - y1) * dpi / 72.0))
 
 
-def draw_like_splash(pixels: np.ndarray, placed: PlacedImage, facts: PageFacts, dpi: int) -> np.ndarray | None:
-    """The page raster exactly as Splash draws an upright image (its 'scaling only' and 'scaling plus
-    vertical flip' cases), or None for placements this does not reproduce."""
+def splash_geometry(placed: PlacedImage, facts: PageFacts, dpi: int) -> tuple[int, int, int, int, bool] | None:
+    """Where Splash puts an upright image on the page raster (left, top, right, bottom in device pixels,
+    and whether it is flipped vertically), or None for placements draw_like_splash does not reproduce."""
     if facts.rotate % 360:
         return None
     x1, _, _, y2 = facts.poppler_box
@@ -280,6 +312,16 @@ def draw_like_splash(pixels: np.ndarray, placed: PlacedImage, facts: PageFacts, 
     left, right = math.floor(mat[4]), math.floor(mat[0] + mat[4]) + 1
     top = math.floor(mat[3] + mat[5] if flipped else mat[5])
     bottom = math.floor(mat[5] if flipped else mat[3] + mat[5]) + 1
+    return left, top, right, bottom, flipped
+
+
+def draw_like_splash(pixels: np.ndarray, placed: PlacedImage, facts: PageFacts, dpi: int) -> np.ndarray | None:
+    """The page raster exactly as Splash draws an upright image (its 'scaling only' and 'scaling plus
+    vertical flip' cases), or None for placements this does not reproduce."""
+    geometry = splash_geometry(placed, facts, dpi)
+    if geometry is None:
+        return None
+    left, top, right, bottom, flipped = geometry
     scaled = splash_scale(pixels, right - left, bottom - top)
     if scaled is None:
         return None
@@ -498,7 +540,16 @@ def orient_to_page(pixels: np.ndarray, ctm: tuple[float, ...]) -> np.ndarray:
 def decode_image_pixels(image) -> tuple[np.ndarray, str]:
     """The image's samples as 8-bit gray, converted the way poppler's pdftoppm -gray converts them
     (gray as is, RGB by 0.3/0.59/0.11 in 16-bit fixed point, palettes through their base colours)."""
+    pixels, label, _ = decode_image(image)
+    return pixels, label
+
+
+def decode_image(image, *, keep_colour: bool = False) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """decode_image_pixels, and with ``keep_colour`` also the image in colour (BGR, its own size) when it
+    is an RGB or RGB-palette image whose pixels are not all grey; None otherwise."""
     import pikepdf
+
+    from .image import is_grey
 
     if image.get("/ImageMask") or image.get("/SMask") is not None or image.get("/Mask") is not None:
         raise NotAPlainScan("image with a mask")
@@ -518,28 +569,51 @@ def decode_image_pixels(image) -> tuple[np.ndarray, str]:
         else ([str(filters)] if filters is not None else [])
     )
     invert = read_decode_array(image.get("/Decode"), space, bpc)
+    colour = None
     if filters == ["/DCTDecode"]:
-        pixels = decode_dct(image, space, width, height)
+        decoded = read_dct(image, space, width, height)
+        pixels = decoded if decoded.ndim == 2 else poppler_gray(decoded, order="bgr")
+        colour = decoded if decoded.ndim == 3 else None
     elif filters == ["/CCITTFaxDecode"]:
         if space != "gray" or bpc != 1:
             raise NotAPlainScan("CCITT image that is not 1-bit gray")
         pixels = decode_ccitt(image, width, height)
         invert = False  # pikepdf applied /Decode together with /BlackIs1
     elif set(filters) <= GENERIC_FILTERS:
-        pixels = decode_samples(
+        samples = sample_values(
             read_image_samples(image, filters, expected_sample_bytes(space, bpc, width, height)),
             space,
-            palette,
             bpc,
             width,
             height,
         )
+        pixels = samples_to_gray(samples, space, palette, bpc)
+        if keep_colour and space == "rgb":
+            colour = np.ascontiguousarray(samples[:, :, ::-1])
+        elif keep_colour and space == "indexed":
+            colours = palette_colours(image.get("/ColorSpace"))
+            colour = colours[samples] if colours is not None else None
     else:
         raise NotAPlainScan(f"image filter {'+'.join(filters)}")
     if invert:
         pixels = 255 - pixels
     label = "+".join(f.lstrip("/") for f in filters) or "raw"
-    return pixels, f"{label}-{space}-{bpc}bit"
+    if not keep_colour or colour is None or is_grey(colour):
+        colour = None
+    return pixels, f"{label}-{space}-{bpc}bit", colour
+
+
+def palette_colours(value) -> np.ndarray | None:
+    """An RGB palette's 256 entries as BGR (indices above hival clamped, as poppler does); None for a
+    gray palette."""
+    import pikepdf
+
+    if not (isinstance(value, pikepdf.Array) and len(value) == 4 and str(value[1]) == "/DeviceRGB"):
+        return None
+    hival, lookup = int(value[2]), value[3]
+    table = bytes(lookup.read_bytes() if isinstance(lookup, pikepdf.Stream) else lookup)
+    colours = np.frombuffer(table, np.uint8, count=(hival + 1) * 3).reshape(hival + 1, 3)[:, ::-1]
+    return np.ascontiguousarray(colours[np.minimum(np.arange(256), hival)])
 
 
 def read_colour_space(value, bpc: int) -> tuple[str, np.ndarray | None]:
@@ -581,7 +655,14 @@ def read_decode_array(value, space: str, bpc: int) -> bool:
 
 
 def decode_dct(image, space: str, width: int, height: int) -> np.ndarray:
-    """JPEG through OpenCV's libjpeg(-turbo), the same decoder family poppler uses; EXIF orientation is
+    """JPEG through OpenCV's libjpeg(-turbo), the same decoder family poppler uses, to gray as poppler
+    converts it (read_dct says what is refused)."""
+    decoded = read_dct(image, space, width, height)
+    return decoded if decoded.ndim == 2 else poppler_gray(decoded, order="bgr")
+
+
+def read_dct(image, space: str, width: int, height: int) -> np.ndarray:
+    """The JPEG's pixels (gray, or BGR for RGB) through OpenCV's libjpeg(-turbo); EXIF orientation is
     ignored (a PDF viewer ignores it too). Adobe-marked JPEGs (colour transforms, inverted CMYK) and
     explicit /ColorTransform are left to poppler."""
     import cv2
@@ -599,7 +680,7 @@ def decode_dct(image, space: str, width: int, height: int) -> np.ndarray:
     channels = 1 if decoded.ndim == 2 else decoded.shape[2]
     if channels != (1 if space == "gray" else 3):
         raise NotAPlainScan(f"JPEG has {channels} channels for {space}")
-    return decoded if channels == 1 else poppler_gray(decoded, order="bgr")
+    return decoded
 
 
 def decode_ccitt(image, width: int, height: int) -> np.ndarray:
@@ -645,6 +726,11 @@ def read_image_samples(image, filters: list[str], limit: int) -> bytes:
 def decode_samples(
     data: bytes, space: str, palette: np.ndarray | None, bpc: int, width: int, height: int
 ) -> np.ndarray:
+    return samples_to_gray(sample_values(data, space, bpc, width, height), space, palette, bpc)
+
+
+def sample_values(data: bytes, space: str, bpc: int, width: int, height: int) -> np.ndarray:
+    """The samples as an array: (height, width, 3) for RGB, (height, width) of values 0..2^bpc-1 otherwise."""
     channels = 3 if space == "rgb" else 1
     if space == "rgb" and bpc != 8 or bpc not in (1, 2, 4, 8):
         raise NotAPlainScan(f"{bpc}-bit {space} samples")
@@ -658,8 +744,12 @@ def decode_samples(
         bits = np.unpackbits(rows, axis=1)[:, : width * bpc]
         weights = (1 << np.arange(bpc - 1, -1, -1)).astype(np.uint8)
         samples = (bits.reshape(height, width, bpc) * weights).sum(axis=2, dtype=np.uint8)
+    return samples.reshape(height, width, 3) if space == "rgb" else samples
+
+
+def samples_to_gray(samples: np.ndarray, space: str, palette: np.ndarray | None, bpc: int) -> np.ndarray:
     if space == "rgb":
-        return poppler_gray(samples.reshape(height, width, 3))
+        return poppler_gray(samples)
     if space == "indexed" and palette is not None:
         return palette[samples]
     return samples * np.uint8(255 // (2**bpc - 1)) if bpc < 8 else np.ascontiguousarray(samples)
@@ -699,3 +789,67 @@ def poppler_gray_table() -> np.ndarray:
         total += 0.5
         table[r << 16 : (r + 1) << 16] = to_byte[total.astype(np.int64)].ravel()
     return table
+
+
+def decode_page_colour(facts: PageFacts, dpi: int, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The colour of a page whose one image the direct path could not draw exactly (JPEG 2000, ICC or
+    CMYK colour, an image not quite covering the page...): the image decoded by Pillow (through pikepdf;
+    colour profiles are not applied) and warped where its matrix puts it on a raster of ``shape`` drawn
+    at ``dpi``. Raises NotAPlainScan when the page paints anything else; None when the image has no
+    colour. ~1.5 s less than a second poppler rendering of a JPEG 2000 page (decoding dominates)."""
+    import cv2
+    from pikepdf import PdfImage
+
+    from .image import is_grey
+
+    placed = find_single_image(facts.page)
+    frame = PdfImage(placed.image).as_pil_image()  # type: ignore[arg-type]  # an image XObject (a Stream)
+    if frame.mode not in ("RGB", "CMYK", "P", "LAB", "RGBA", "YCbCr"):
+        return None
+    rgb = np.asarray(frame.convert("RGB"))
+    if is_grey(rgb):
+        return None
+    pixels = np.ascontiguousarray(rgb[:, :, ::-1])
+    del rgb
+    view = inherited(facts.page.obj, "/CropBox")
+    box = facts.box
+    if view is not None:
+        crop = [float(v) for v in view]
+        box = (
+            max(min(crop[0], crop[2]), box[0]),
+            max(min(crop[1], crop[3]), box[1]),
+            min(max(crop[0], crop[2]), box[2]),
+            min(max(crop[1], crop[3]), box[3]),
+        )
+    k = dpi / 72.0
+    width, height = max(1, math.ceil((box[2] - box[0]) * k)), max(1, math.ceil((box[3] - box[1]) * k))
+    a, b, c, d, e, f = placed.ctm
+    scale_x, scale_y = math.hypot(a, b) * k / pixels.shape[1], math.hypot(c, d) * k / pixels.shape[0]
+    if scale_x < 1 and scale_y < 1:  # shrink first with an area filter: warping alone would alias
+        pixels = cv2.resize(
+            pixels,
+            (max(1, round(pixels.shape[1] * scale_x)), max(1, round(pixels.shape[0] * scale_y))),
+            interpolation=cv2.INTER_AREA,
+        )
+    w, h = pixels.shape[1], pixels.shape[0]
+    # image pixel (i, j), rows top down -> unit square (i / w, 1 - j / h) -> user space -> raster pixels
+    matrix = np.array(
+        [
+            [k * a / w, -k * c / h, k * (c + e - box[0])],
+            [-k * b / w, k * d / h, k * (box[3] - d - f)],
+        ]
+    )
+    matrix[:, 2] += 0.5 * (matrix[:, 0] + matrix[:, 1]) - 0.5  # OpenCV maps pixel centres, not corners
+    colour = cv2.warpAffine(
+        pixels,
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(255, 255, 255),
+    )
+    if facts.rotate % 360:
+        colour = np.rot90(colour, k=-(facts.rotate % 360) // 90)
+    if colour.shape[:2] != shape[:2]:
+        colour = cv2.resize(colour, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.ascontiguousarray(colour)

@@ -67,7 +67,7 @@ LABELS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("chapter", re.compile(r"^(?P<label>(?:CHƯƠNG|Chương)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
     ("mục", re.compile(r"^(?P<label>(?:MỤC|Mục)\s+(?:[IVX]+|\d+))\b\s*[.:\-–]?\s*")),
-    ("article", re.compile(r"^(?P<label>Điều\s+\d+[a-z]?)\s*[.:]?\s*")),
+    ("article", re.compile(r"^(?P<label>(?:Điều|ĐIỀU)\s+\d+[a-z]?)\s*(?:[.:]|[-–](?=\s*[A-ZĐÀ-Ỹ]))?\s*")),
     ("roman", re.compile(rf"^(?P<label>{ROMAN})\s*(?:[.)/:]|[-–](?=\s))\s*(?=\S|$)")),
     # OCR reads "II." as "I1.", "Il." or "HH.": kept as printed, taken as roman only before a capital heading
     ("roman_ocr", re.compile(r"^(?P<label>[IVXH][IVXHl1]{1,4})\s*[.)]\s*(?=\S)")),
@@ -194,6 +194,9 @@ def classify(line: Line) -> Block:
         kind, label, rest = found
         return Block("heading", rest, label=label, label_kind=kind, last_line=text)
     if DASH.match(text):
+        rest = DASH.sub("", text)
+        if starts_base(key_of(rest), rest):
+            return Block("base", text, last_line=text)  # Party style "- Căn cứ Điều lệ Đảng;"
         return Block("dash", text, last_line=text)
     if starts_closing(line.key.lstrip(), text):
         return Block("closing", text, last_line=text)
@@ -313,6 +316,17 @@ def promote_headings(section: Section) -> None:
         promote_headings(child)
 
 
+def drop_empty_tail(sections: list[Section]) -> None:
+    """A last section with neither heading, text nor subsections (a stray label after the body: '1.' or 'II.'
+    left by OCR at a page foot) is no section."""
+    while sections:
+        last = sections[-1]
+        drop_empty_tail(last.children)
+        if last.heading or last.paragraphs or last.children:
+            return
+        sections.pop()
+
+
 def trim_closing(text: str) -> str:
     """The body ends at './.': what follows on the line is signature debris ('./. thanh')."""
     end = text.find("./.")
@@ -382,15 +396,14 @@ def build_body(lines: list[Line]) -> Body:
         text = block.text
         if not stack:
             if block.kind == "base":
-                bases.append(text)
-            elif block.kind == "dash" and starts_base(key_of(DASH.sub("", text)), DASH.sub("", text)):
-                bases.append(DASH.sub("", text))  # Party style: "- Căn cứ Điều lệ Đảng;"
+                bases.append(DASH.sub("", text))  # Party style: "- Căn cứ Điều lệ Đảng;" without its dash
             else:
                 preamble.append(text)
             continue
         stack[-1][1].paragraphs.append(text)
     for root in roots:
         promote_headings(root)
+    drop_empty_tail(roots)
     closing = trim_closing("\n".join(closing_parts)) if closing_parts else None
     return Body(bases=bases, preamble=preamble, sections=roots, closing=closing, addressees=addressees)
 

@@ -10,20 +10,25 @@ issuing body.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from ..model import Issuer
 from .lines import (
     Line,
     collapse,
     fold,
+    guarded,
+    has_marks,
     is_upper_line,
     letters_only,
     look_alike,
     starts_like,
 )
+from .places import repair_body_name, repair_place
 
 NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
 PARTY_TITLE = "dang cong san viet nam"
@@ -72,6 +77,19 @@ DOC_TYPES: dict[str, str] = {
     "quy trinh": "QT",
     "de cuong": "ĐC",
 }
+# Type names as spelt (for a type name OCR read with a wrong mark: "QUYÉT ĐỊNH")
+TYPE_NAMES = {
+    "nghi quyet": "NGHỊ QUYẾT", "quyet dinh": "QUYẾT ĐỊNH", "chi thi": "CHỈ THỊ", "quy che": "QUY CHẾ",
+    "quy dinh": "QUY ĐỊNH", "thong cao": "THÔNG CÁO", "thong bao": "THÔNG BÁO", "huong dan": "HƯỚNG DẪN",
+    "chuong trinh": "CHƯƠNG TRÌNH", "ke hoach": "KẾ HOẠCH", "phuong an": "PHƯƠNG ÁN", "de an": "ĐỀ ÁN",
+    "du an": "DỰ ÁN", "bao cao": "BÁO CÁO", "bien ban": "BIÊN BẢN", "to trinh": "TỜ TRÌNH", "hop dong": "HỢP ĐỒNG",
+    "cong dien": "CÔNG ĐIỆN", "ban ghi nho": "BẢN GHI NHỚ", "ban thoa thuan": "BẢN THỎA THUẬN",
+    "giay uy quyen": "GIẤY ỦY QUYỀN", "giay moi": "GIẤY MỜI", "giay gioi thieu": "GIẤY GIỚI THIỆU",
+    "giay nghi phep": "GIẤY NGHỈ PHÉP", "phieu gui": "PHIẾU GỬI", "phieu chuyen": "PHIẾU CHUYỂN",
+    "phieu bao": "PHIẾU BÁO", "giay xac nhan": "GIẤY XÁC NHẬN", "ket luan": "KẾT LUẬN", "thong tri": "THÔNG TRI",
+    "thong tu": "THÔNG TƯ", "thong tu lien tich": "THÔNG TƯ LIÊN TỊCH", "nghi dinh": "NGHỊ ĐỊNH", "luat": "LUẬT",
+    "phap lenh": "PHÁP LỆNH", "dieu le": "ĐIỀU LỆ", "quy trinh": "QUY TRÌNH", "de cuong": "ĐỀ CƯƠNG",
+}  # fmt: skip
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
 CONG_VAN_CODE = "CV"
@@ -211,6 +229,13 @@ BODY_HEADS = (
     "pgd",
     "sgd",
     "ubmt",
+    # sub-bodies of a committee or council ("ỦY BAN BẦU CỬ XÃ …" / "TIỂU BAN …"), Party groups
+    "tieu ban",
+    "to giup viec",
+    "to cong tac",
+    "to bau cu",
+    "dang doan",
+    "ban can su",
 )
 JOINT_DASH = re.compile(r"\s+[-–—]\s+")
 
@@ -221,9 +246,16 @@ NUMBER_BODY = re.compile(
     r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*"
     r"(?P<symbol>[\w&.]+(?:\s*[-/]\s*[\w&.]+)*)"
 )
+# a serial OCR could not read: a handwritten number read as digits mixed with marks ("4‡", "$3", "3|", "2+5")
+UNREAD_SERIAL = re.compile(
+    r"(?P<serial>[^\s/\-–]{1,4}(?:\s[^\s/\-–]{1,4})?)\s*(?P<sep>[/\-])\s*"
+    r"(?P<symbol>[A-ZĐ][\w&.]*(?:\s*[-/]\s*[\w&.]+)*)"
+)
 DATE_JUNK = r"[\s,.\-_–—~:;'\"|…]*"  # blanks left for the day or month, and scan specks on them
+# a day or month as OCR read it: digits, or a handwritten one read as digits and marks ("0]", "3|", "$3")
+DATE_PART = r"[^\s,.;:'\"…\-–—_~]{1,3}"
 DATE_WORDS = re.compile(
-    rf"ng[a4]y{DATE_JUNK}(?P<d>\d{{1,2}})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>\d{{1,2}})?"
+    rf"ng[a4]y{DATE_JUNK}(?P<d>{DATE_PART})?{DATE_JUNK}th[a4]ng{DATE_JUNK}(?P<m>{DATE_PART})?"
     rf"{DATE_JUNK}n[a4i]m{DATE_JUNK}(?P<y>\d{{4}})"
 )
 DATE_SLASH = re.compile(r"ng[a4]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
@@ -262,6 +294,9 @@ class Header:
     date: str | None = None
     subject: str | None = None  # a công văn's "V/v …" line(s)
     warnings: list[str] = field(default_factory=list)
+    number_line: int | None = None  # line numbers of the number and the date, for their words' confidences
+    date_line: int | None = None
+    date_read: DateRead | None = None
 
 
 @dataclass
@@ -294,45 +329,95 @@ def iso_date(day: str | None, month: str | None, year: str | None) -> str | None
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def read_number(text: str) -> tuple[str, str | None, str, int] | None:
-    """'36  /KH-UBND…' → ('36/KH-UBND', '36', 'KH-UBND', end offset); Party style '383-QĐ/TW' too."""
+DIGIT_LOOK_ALIKES = "OoIlSZ"
+CELL_BORDER = re.compile(r"(?:^|(?<=\s))\|(?=\s|$)")
+
+
+@dataclass
+class NumberRead:
+    number: str  # as printed, spaces removed; "/KH-UBND" when the serial is blank or could not be read
+    serial: str | None
+    symbol: str
+    end: int  # offset after the number in the text read
+    unread: str | None = None  # what OCR made of a serial it could not read ("4‡"), dropped from the number
+    serial_start: int | None = None  # offset of the serial in the text read
+
+
+def read_number(text: str) -> NumberRead | None:
+    """'36  /KH-UBND…' → 36/KH-UBND (serial 36, symbol KH-UBND); Party style '383-QĐ/TW' too. A serial read
+    as digits mixed with marks ('4‡ /KH-UBND', handwriting) is not guessed: the number keeps what is printed
+    ('/KH-UBND') and ``unread`` says what OCR made of the serial."""
     skipped = NUMBER_JUNK.match(text).end()  # type: ignore[union-attr]  # matches any text (all optional); scan specks between "Số:" and a blank serial ("Số: —_ /KH")
     match = NUMBER_BODY.match(text, skipped)
+    unread = None
+    if match and match.group("serial") and match.group("serial")[-1] in DIGIT_LOOK_ALIKES:
+        match = None  # "8O/QĐ-UBND": a letter OCR read for a digit, the serial's digits not to be trusted
     if not match:
-        return None
-    serial = match.group("serial")
+        match = UNREAD_SERIAL.match(text, skipped)
+        if not match or not unreadable(match.group("serial")):
+            return None
+        unread = collapse(match.group("serial"))
+    serial = match.group("serial") if unread is None else None
     symbol = re.sub(r"\s+", "", match.group("symbol")).rstrip(".")
     if not symbol or not re.search(r"[^\W\d_]", symbol):
         return None
     number = f"{serial or ''}{match.group('sep')}{symbol}"
-    return number, serial, symbol, match.end()
+    start = match.start("serial") if match.group("serial") else None
+    return NumberRead(number, serial, symbol, match.end(), unread, start)
+
+
+def unreadable(serial: str) -> bool:
+    """Between "Số:" and the symbol, anything but a word ('4‡', '$3', '3|', 'l5', '2+5', 'ZZ Ø') is a serial
+    written by hand that OCR could not read."""
+    return not (serial.isalpha() and serial.islower() and len(serial) >= 2)
 
 
 NUMBER_JUNK = re.compile(r"[\s—–_.,·'\"“”:;|~…]*")
 
 
-def find_number(line: Line) -> tuple[Span, tuple[str, str | None, str]] | None:
+def find_number(line: Line) -> tuple[Span, NumberRead] | None:
     for mark in NUMBER_MARK.finditer(line.key):
         if not line.text[mark.start()].isupper() and mark.start() != len(line.text) - len(line.text.lstrip()):
             continue  # "số" in running text is not the header's "Số:"
+        if line.key[mark.start() + 2 : mark.start() + 3].isalpha():
+            continue  # "SƠN TỊNH": a word beginning with "Sơ", not the mark
         parsed = read_number(line.text[mark.end() :])
         if parsed:
-            number, serial, symbol, end = parsed
-            return Span(mark.start(), mark.end() + end, "number"), (number, serial, symbol)
+            return Span(mark.start(), mark.end() + parsed.end, "number"), parsed
     return None
 
 
-def find_date(line: Line, lower_bound: int = 0) -> tuple[Span, str | None, int] | None:
-    """Span of 'ngày … tháng … năm …' (or 'ngày d/m/yyyy'); returns the ISO date and the match start."""
+@dataclass
+class DateRead:
+    span: Span
+    iso: str | None  # YYYY-MM-DD; YYYY-MM when the day is blank or unread, YYYY when the month is too
+    start: int
+    unread: dict[str, str] = field(default_factory=dict)  # "day"/"month" → what OCR made of it ("0]")
+    day: str | None = None  # the day's digits as printed, when read
+    month: str | None = None
+
+
+def find_date(line: Line, lower_bound: int = 0) -> DateRead | None:
+    """'ngày … tháng … năm …' (or 'ngày d/m/yyyy'): the ISO date, its span and where it starts. A day or month
+    read as digits mixed with marks, or out of range (a handwritten '04' read as '0]' or '64'), is not
+    guessed: it is left out of the date and named in ``unread``."""
     key = look_alike_digits_safe(line.key)
     match = DATE_WORDS.search(key, lower_bound) or DATE_SLASH.search(key, lower_bound)
     if not match:
         return None
-    return (
-        Span(match.start(), match.end(), "date"),
-        iso_date(match.group("d"), match.group("m"), match.group("y")),
-        match.start(),
-    )
+    parts: dict[str, str | None] = {"day": match.group("d"), "month": match.group("m")}
+    unread = {}
+    for name, limit in (("day", 31), ("month", 12)):
+        value = parts[name]
+        if value is not None and not (value.isdigit() and len(value) <= 2 and 1 <= int(value) <= limit):
+            unread[name] = line.text[
+                match.start("d" if name == "day" else "m") : match.end("d" if name == "day" else "m")
+            ]
+            parts[name] = None
+    if "month" in unread:
+        parts["day"] = None  # a day without its month is no date
+    iso = iso_date(parts["day"], parts["month"], match.group("y"))
+    return DateRead(Span(match.start(), match.end(), "date"), iso, match.start(), unread, parts["day"], parts["month"])
 
 
 def look_alike_digits_safe(key: str) -> str:
@@ -373,7 +458,24 @@ def find_phrase(line: Line, phrase: str, threshold: float) -> Span | None:
 
 
 def doc_type_of(line: Line) -> tuple[str, str] | None:
-    """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH')."""
+    """(type name as printed, its key) when the line is a type name line ('KẾ HOẠCH', 'KE HOACH', 'QUYẾT ĐỊNH'),
+    also after a stamp's text OCR put on the same line ('Ngày: các NGHỊ ĐỊNH')."""
+    found = type_line(line)
+    if found is None:
+        words = line.flat.split()
+        capitals = len(words)
+        while capitals > 0 and is_upper_line(words[capitals - 1], 0.99):
+            capitals -= 1
+        prefix = " ".join(words[:capitals])
+        if 0 < capitals <= 3 and len(words) > capitals and re.search(r"[:\d]", prefix) and not is_upper_line(prefix):
+            tail = " ".join(words[capitals:])
+            found = type_line(Line(line.number, tail, fold(tail)))
+            if found and letters_only(fold(found[0])) != found[1]:
+                found = None  # only a type name printed whole
+    return found
+
+
+def type_line(line: Line) -> tuple[str, str] | None:
     flat = line.flat.strip(EDGE_JUNK + ":")
     if not flat or len(flat) > 60 or not is_upper_line(flat, 0.7):
         return None
@@ -440,13 +542,14 @@ def find_type_with_title(lines: list[Line], limit: int = 45) -> tuple[int, str, 
 
 
 def is_body_start(line: Line) -> bool:
-    key = line.key.lstrip(" -*")
-    return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat[:1].isupper()
+    """'Căn cứ …', 'Thực hiện …', 'Kính gửi: …' — also as a dash item ('- Căn cứ Điều lệ Đảng;')."""
+    key = line.key.lstrip(" -–*")
+    return any(starts_like(key, word, 1) for word in BODY_START_KEYS) and line.flat.lstrip(" -–*")[:1].isupper()
 
 
 def strong_body_start(line: Line) -> bool:
     """'Căn cứ' and 'Kính gửi' never begin a subject line; 'Thực hiện …' may ('Thực hiện nhiệm vụ năm học')."""
-    key = line.key.lstrip(" -*")
+    key = line.key.lstrip(" -–*")
     return starts_like(key, "can cu", 1) or starts_like(key, "kinh gui", 1)
 
 
@@ -468,12 +571,12 @@ def read_header(lines: list[Line]) -> Header:
     header = Header()
     subject_parts: list[str] = []
     in_subject = False
-    for line in lines:
+    for line in join_split_numbers(lines):
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
             continue
-        if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps
-            line = Line(line.number, line.text.replace("|", " "), line.key.replace("|", " "))
+        if "|" in line.text:  # a header laid out as a table: its cell borders are column gaps ("3|" is a mark)
+            line = Line(line.number, CELL_BORDER.sub(" ", line.text), CELL_BORDER.sub(" ", line.key))
         if motto_fragment(line):
             header.motto = join_motto(header.motto, line.flat)  # "Tự do - Hạnh phúc" / "Độc lập -" (OCR order)
             continue
@@ -498,18 +601,28 @@ def read_header(lines: list[Line]) -> Header:
             found = find_number(line)
             if found and not overlaps(found[0], spans):
                 spans.append(found[0])
-                header.number, header.serial, header.symbol = found[1]
+                read = found[1]
+                header.number, header.serial, header.symbol = read.number, read.serial, read.symbol
+                header.number_line = line.number
+                if read.unread is not None:
+                    header.warnings.append(
+                        f"number: serial not read (handwritten?): OCR read {read.unread!r}; kept {read.number!r}"
+                    )
         if header.date is None:
             found_date = find_date(line)
-            if found_date and not overlaps(found_date[0], spans):
-                date_span, iso, start = found_date
-                place_span = place_before(line, start, spans)
+            if found_date and not overlaps(found_date.span, spans):
+                date_span = found_date.span
+                place_span = place_before(line, found_date.start, spans)
                 if place_span:
                     header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*")
                     date_span = Span(place_span.start, date_span.end, "date")
                 spans.append(date_span)
-                header.date = iso
-                if iso is None:
+                header.date = found_date.iso
+                header.date_read = found_date
+                header.date_line = line.number
+                for part, seen in found_date.unread.items():
+                    header.warnings.append(f"date: {part} not read (handwritten?): OCR read {seen!r}")
+                if found_date.iso is None:
                     header.warnings.append(f"line {line.number}: date not understood")
         vv = VV_MARK.search(line.key)
         if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start() :]):
@@ -517,17 +630,40 @@ def read_header(lines: list[Line]) -> Header:
             subject_parts = [line.text[vv.start() :]]
             in_subject = True
             continue
-        for piece in leftovers(line.text, spans):
+        for piece, printed in leftovers(line.text, spans):
             if letters_only(fold(piece)) in NOT_ISSUER:
                 continue
             if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
                 header.issuer_parts.append(piece)
                 in_subject = False
             elif in_subject and not is_upper_line(piece, 0.75):
-                subject_parts.append(piece)  # the subject goes on in the left column
+                # the subject goes on in the left column, its commas kept ("… hộ nghèo," / "hộ cận nghèo …")
+                subject_parts.append(printed.lstrip(EDGE_JUNK).rstrip(" -–—_|~"))
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+SERIAL_ONLY = re.compile(r"^\s*s[o06qe]\s*[:.;,]?\s*(?:\S{1,6})?\s*$")
+SYMBOL_ONLY = re.compile(r"^\s*[/\-]\s*[A-ZĐ]")
+
+
+def join_split_numbers(lines: list[Line]) -> list[Line]:
+    """'Số: 565' / '/TB-UBND': a number whose serial and symbol a text layer or OCR put on two lines is one."""
+    out: list[Line] = []
+    for line in lines:
+        previous = next((i for i in range(len(out) - 1, -1, -1) if not out[i].blank), None)
+        if (
+            previous is not None
+            and SYMBOL_ONLY.match(line.text)
+            and SERIAL_ONLY.match(out[previous].key)
+            and out[previous].text[:1] == "S"
+        ):
+            joined = f"{out[previous].text.rstrip()} {line.text.strip()}"
+            out[previous] = Line(out[previous].number, joined, fold(joined))
+            continue
+        out.append(line)
+    return out
 
 
 def motto_key(text: str) -> str:
@@ -576,8 +712,9 @@ def place_before(line: Line, date_start: int, spans: list[Span]) -> Span | None:
     return Span(start, left_bound + len(stripped), "place")
 
 
-def leftovers(text: str, spans: list[Span]) -> list[str]:
-    """Pieces of a line outside the found spans, whitespace-collapsed, punctuation-trimmed."""
+def leftovers(text: str, spans: list[Span]) -> list[tuple[str, str]]:
+    """Pieces of a line outside the found spans, whitespace-collapsed and punctuation-trimmed, each with
+    the piece as printed (collapsed only)."""
     pieces, cursor = [], 0
     for span in sorted(spans, key=lambda s: s.start):
         pieces.append(text[cursor : span.start])
@@ -592,7 +729,7 @@ def leftovers(text: str, spans: list[Span]) -> list[str]:
             if part and re.search(r"\s[-–—]$", flat) and is_upper_line(part):
                 part += " -"  # "LIÊN ĐOÀN LAO ĐỘNG … -" above the other body of a joint document
             if part:
-                out.append(part)
+                out.append((part, flat))
     return out
 
 
@@ -739,8 +876,10 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             if text.startswith("(") and (gap or ATTACHED_NOTE.match(fold(text))):
                 break  # "(Ban hành kèm theo Quyết định số …)" under an attached regulation's title
             continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
-            if gap and not continuation:
+            if gap and not continuation and not last_line_before_body(lines, index, previous):
                 break
+            if not continuation and runs_into_body(text):
+                break  # the first body paragraph right under the subject, without a blank line
             if not gap and not continuation and previous.endswith((".", ";", ":")):
                 break
             if len(parts) >= 8:
@@ -750,8 +889,40 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
         index += 1
     if not parts:
         return None, start
-    title = collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK)
+    title = opening_formula(collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK))
     return title or None, index
+
+
+def last_line_before_body(lines: list[Line], index: int, previous: str) -> bool:
+    """A subject line OCR set apart by a blank line ('Về việc miễn nhiệm …' / '' / 'Ủy ban nhân dân tỉnh …
+    nhiệm kỳ 2021 - 2026' / '' / 'Kính gửi: …'): a short mixed-case line right before 'Kính gửi' or 'Căn cứ',
+    after a subject line that did not end a sentence."""
+    text = lines[index].flat
+    if previous.endswith((".", ";", ":")) or len(text) >= 100 or text.endswith((".", ";", ":")) or is_upper_line(text):
+        return False
+    following = next((line for line in lines[index + 1 :] if not line.blank), None)
+    return following is not None and strong_body_start(following)
+
+
+OPENING = re.compile(r"^(?P<word>\S{1,3})(?=\s+việc\b)")
+
+
+def opening_formula(title: str) -> str:
+    """'và việc …' → 'về việc …': the subject's opening formula, one letter garbled by OCR."""
+    match = OPENING.match(title)
+    if match and match.group("word").lower() != "về" and fold(match.group("word")).lower() in ("va", "ve", "vo", "vê"):
+        word = match.group("word")
+        return ("Về" if word[:1].isupper() else "về") + title[match.end() :]
+    return title
+
+
+DATED_SENTENCE = re.compile(r"^(?:Ngày|Hôm nay|Vào hồi|Sáng|Chiều)\s*(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}")
+
+
+def runs_into_body(text: str) -> bool:
+    """A line that opens the body, not a subject line going on: a dated sentence ('Ngày 12/11/2024, tại …'), or
+    a whole paragraph on one line (long, ending as a sentence ends)."""
+    return bool(DATED_SENTENCE.match(text)) or (len(text) > 150 and text.endswith((".", ":", ";")))
 
 
 ATTACHED_NOTE = re.compile(r"\(\s*(?:ban hanh\s+)?kem theo\b")
@@ -760,3 +931,203 @@ SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Đi
 
 def starts_section(text: str) -> bool:
     return bool(SECTION_START.match(text))
+
+
+# --- the one entry point -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Head:
+    """Everything the head of a document gives the record, and where its body begins."""
+
+    issuers: list[Issuer] = field(default_factory=list)  # the issuing body first, a joint document's others after
+    issuer_parts: list[str] = field(default_factory=list)  # the capital lines the issuers were read from
+    national_title: str | None = None
+    motto: str | None = None
+    number: str | None = None
+    serial: str | None = None
+    symbol: str | None = None
+    place: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+    doc_type_code: str | None = None
+    title: str | None = None
+    body_start: int = 0
+
+    def fields(self) -> dict:
+        """The record's header fields (ParsedFields names)."""
+        return {
+            "issuer": self.issuers[0] if self.issuers else None,
+            "co_issuers": self.issuers[1:],
+            "national_title": self.national_title,
+            "motto": self.motto,
+            "number": self.number,
+            "serial": self.serial,
+            "symbol": self.symbol,
+            "place": self.place,
+            "date": self.date,
+            "doc_type": self.doc_type,
+            "doc_type_code": self.doc_type_code,
+            "title": self.title,
+        }
+
+
+def read_head(lines: list[Line], warnings: list[str], confidences: Confidences | None = None) -> Head:
+    """Read the header (issuer, national title, motto, number, place and date), the type name and the subject
+    line; each part is guarded: a failure costs its fields and adds a warning to ``warnings``. With the OCR
+    words' ``confidences`` (text from a scan), a serial or day read with low confidence is dropped."""
+    type_index = guarded("type name", warnings, None, find_doc_type, lines)
+    joined = None  # the type name and the subject on one capital line
+    if type_index is None:
+        joined = guarded("type name", warnings, None, find_type_with_title, lines)
+    head_end = guarded("header", warnings, 0, header_end, lines, type_index if joined is None else joined[0])
+    # header parts OCR read after the type name ("KẾ HOẠCH" / "Số: …" / "Độc lập …" / "X, ngày …")
+    title_from = type_index + 1 if type_index is not None else None
+    if title_from is not None:
+        title_from = guarded("header", warnings, title_from, header_parts_after, lines, title_from)
+    late = lines[type_index + 1 : title_from] if type_index is not None else []
+    header: Header = guarded("header", warnings, Header(), read_header, lines[:head_end] + late)
+    if confidences is not None:
+        guarded("header", warnings, None, doubt_handwriting, header, confidences)
+    warnings.extend(header.warnings)
+
+    head = Head(
+        issuer_parts=header.issuer_parts,
+        national_title=header.national_title,
+        motto=header.motto,
+        number=header.number,
+        serial=header.serial,
+        symbol=header.symbol,
+        place=header.place,
+        date=header.date,
+        body_start=head_end,
+    )
+    type_key = None
+    if type_index is not None:
+        found = doc_type_of(lines[type_index])
+        if found:
+            head.doc_type, type_key = found
+            head.doc_type = spelt_type(head.doc_type, type_key)
+        head.title, head.body_start = guarded("title", warnings, (None, title_from), read_title, lines, title_from)
+    elif joined is not None:
+        index, head.doc_type, type_key, title = joined
+        more, after = guarded("title", warnings, (None, index + 1), read_title, lines, index + 1)
+        head.body_start = index + 1
+        if more and more.isupper():  # the capital subject goes on over the next line
+            title, head.body_start = f"{title} {more}", after
+        head.title = title
+    else:
+        head.title = header.subject
+    head.issuers = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
+    if has_marks(lines):
+        guarded("places", warnings, None, repair_places, head, warnings)
+    head.doc_type_code = code_for(type_key, header.symbol) if (type_key or header.symbol) else None
+    return head
+
+
+def repair_places(head: Head, warnings: list[str]) -> None:
+    """Place names OCR read with wrong marks in the issuers' names and the place of issue, spelt right from the
+    table of Vietnam's places (places.py); each repair a warning."""
+    for issuer in head.issuers:
+        for part in ("name", "parent"):
+            value = getattr(issuer, part)
+            if value:
+                repaired, note = repair_body_name(value)
+                if note:
+                    setattr(issuer, part, repaired)
+                    warnings.append(note)
+    if head.place:
+        head.place, note = repair_place(head.place)
+        if note:
+            warnings.append(note)
+
+
+def spelt_type(printed: str, key: str) -> str:
+    """A type name in capitals whose marks OCR garbled ('QUYÉT ĐỊNH', 'KÉ HOẠCH') as it is spelt; one printed
+    with more words ('QUYẾT ĐỊNH LIÊN TỊCH'), in lower case or without any mark (a text never restored) as read."""
+    name = TYPE_NAMES.get(key)
+    if name is None or printed == name or not printed.isupper() or fold(printed) == printed.lower():
+        return printed
+    return name if letters_only(fold(printed)) == key else printed
+
+
+def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
+    """A joint document whose bodies are stacked without a dash ('LIÊN ĐOÀN LAO ĐỘNG TỈNH' / 'SỞ Y TẾ') reads
+    like a parent over its unit; it is joint when the form says so (a liên tịch / phối hợp code such as
+    KHLT, or 'LIÊN TỊCH' in the type line) and each stacked body signs its own block."""
+    parts = head.issuer_parts
+    if len(head.issuers) > 1 or n_signatures < 2 or len(parts) != n_signatures:
+        return None
+    code = fold(head.doc_type_code or "")
+    joint = code.endswith(JOINT_SUFFIXES) and len(code) > 2 or "lien tich" in fold(head.doc_type or "")
+    if not joint or not all(starts_body(part) for part in parts):
+        return None
+    return [Issuer(name=part.removesuffix(" -"), parent=None) for part in parts]
+
+
+# --- serials and days written by hand ------------------------------------------------------------------------
+
+# line number (in the text parsed) → the OCR words of that line in order, with their confidence 0–1
+Confidences = Mapping[int, Sequence[tuple[str, "float | None"]]]
+# A serial or day read below this confidence is not trusted (docs/parsing.md, "Handwritten serials and days":
+# on the development scans printed header digits read at 0.96-0.97 as words of their own, handwritten ones at
+# 0.34-0.79 and once 0.91). A serial glued to its symbol ("985/QĐ-TTg", typed) is one word whose confidence
+# also covers the symbol: a lower bar.
+LOW_CONFIDENCE = 0.92
+LOW_CONFIDENCE_GLUED = 0.85
+
+
+def doubtful(
+    confidences: Confidences, line_number: int | None, token: str, after: str, bar: float = LOW_CONFIDENCE
+) -> float | None:
+    """The confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)
+    when it is below the bar (LOW_CONFIDENCE, or LOW_CONFIDENCE_GLUED for a word that holds more); else None."""
+    words = list(confidences.get(line_number, ())) if line_number is not None else []
+    start = next((i + 1 for i, (text, _) in enumerate(words) if fold(text).startswith(after)), 0)
+    for text, confidence in words[start:]:
+        if token in text and confidence is not None:
+            if text.strip(".,;:") != token:
+                bar = min(bar, LOW_CONFIDENCE_GLUED)
+            return confidence if confidence < bar else None
+    return None
+
+
+def doubt_handwriting(header: Header, confidences: Confidences) -> None:
+    """On a scan, a serial, day or month is kept only when OCR read it with confidence: otherwise it is dropped
+    (the number keeps what is printed, '/QĐ-UBND'; the date keeps month and year) with a warning naming it.
+    A blank one is named too: handwriting OCR did not see at all leaves a blank."""
+    if header.number is not None:
+        if header.serial is None:
+            if not any("serial not read" in w for w in header.warnings):
+                header.warnings.append(f"number: serial blank (handwritten and not read?); kept {header.number!r}")
+        else:
+            confidence = doubtful(confidences, header.number_line, header.serial, "so")
+            if confidence is not None:
+                kept = header.number[len(header.serial) :]
+                header.warnings.append(
+                    f"number: serial not read with confidence (handwritten?): OCR read {header.serial!r} "
+                    f"(confidence {confidence:.2f}); kept {kept!r}"
+                )
+                header.number, header.serial = kept, None
+    found = header.date_read
+    if found is None or header.date is None:
+        return
+    parts = {"day": found.day, "month": found.month}
+    for name in ("month", "day"):
+        value = parts[name]
+        if value is None:
+            if name not in found.unread and (name == "day" or parts["day"] is None):
+                header.warnings.append(f"date: {name} blank (handwritten and not read?)")
+            continue
+        # a month is printed far more often than written by hand: the lower bar (a printed "01" read at 0.91)
+        after, bar = ("ngay", LOW_CONFIDENCE) if name == "day" else ("thang", LOW_CONFIDENCE_GLUED)
+        confidence = doubtful(confidences, header.date_line, value, after, bar)
+        if confidence is not None:
+            header.warnings.append(
+                f"date: {name} not read with confidence (handwritten?): OCR read {value!r} (confidence {confidence:.2f})"
+            )
+            parts[name] = None
+            if name == "month":
+                parts["day"] = None
+    year = header.date[:4]
+    header.date = year if parts["month"] is None else iso_date(parts["day"], parts["month"], year)

@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import ne
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
+
+T = TypeVar("T")
+
+
+def guarded(stage: str, warnings: list[str], default: Any, func: Callable[..., T], *args: Any) -> T:
+    """Run one part of the parser; a bug in it costs that part's fields and a warning, never the record."""
+    try:
+        return func(*args)
+    except Exception as exc:  # noqa: BLE001 - the archive run must go on; the warning names the failure
+        warnings.append(f"parser: {stage} failed ({type(exc).__name__}: {exc})"[:300])
+        return default
+
 
 # Look-alikes OCR produces for letters of the form's keywords (applied to keys only, for matching).
 LOOK_ALIKES = str.maketrans(
@@ -98,6 +113,20 @@ def is_upper_line(text: str, threshold: float = 0.85) -> bool:
 def collapse(text: str) -> str:
     """Whitespace runs → one space, ends stripped."""
     return " ".join(text.split())
+
+
+def has_marks(lines: list[Line]) -> bool:
+    """Does the text carry Vietnamese marks (at least 2% of its letters differ from their fold)? A text without
+    them was never restored: repairs against spelt tables would mix spellings in it."""
+    letters = marked = 0
+    for line in lines:
+        if letters >= 20000 or marked >= 200:
+            break  # enough of the text seen to tell
+        lower = line.text.lower()
+        if len(lower) == len(line.key):
+            letters += sum(map(str.isalpha, lower))
+            marked += sum(map(ne, lower, line.key))  # the key folds letters only: differences are marks
+    return letters > 0 and marked >= 0.02 * letters
 
 
 # --- clean-up -------------------------------------------------------------------------------------------
@@ -188,7 +217,54 @@ def clean_lines(text: str) -> list[Line]:
         cleaned = cleaned.rstrip()
         lines.append(Line(number, cleaned, fold(cleaned), emphasis=emphasised))
     blank_running_heads(lines, page_breaks)
+    blank_signature_boxes(lines)
+    blank_received_stamps(lines)
     return lines
+
+
+# The visible face of a PDF's digital signature, stamped on page 1 by the publishing portal ("TRUNG TÂM CÔNG BÁO
+# VÀ TIN HỌC / ttcbth@… / 07.01.2025 10:44:25 +07:00 / Ký bởi: … / Cơ quan: … / Thời gian ký: …"), and OCR's
+# reading of it: not the document's text (pipeline.load records it as an overlay when it can).
+BOX_ANCHOR = re.compile(
+    r"^(?:(?:ky boi|nguoi ky|thoi gian ky|ngay ky)\s*:|\S+@\S+\.\S+$|\d{2}[./]\d{2}[./]\d{4} \d{2}:\d{2}(?::\d{2})?$"
+    r"|\+\d{2}:\d{2}$)"
+)
+BOX_LINE = re.compile(
+    r"^(?:(?:ky boi|nguoi ky|thoi gian ky|ngay ky|co quan|email|dia chi|to chuc)\s*:"
+    r"|\S+@\S+\.\S+$"  # the portal's e-mail address
+    r"|[\d.:/ +-]{8,}$"  # its signing time ("07.01.2025 10:44:25", "+07:00")
+    r"|\+\d{2}:\d{2}$"
+    r"|(?:trung tam )?cong(?: bao)?(?: va tin hoc)?$|bao va tin hoc$|trung tam cong bao.*"
+    r"|cong thong tin dien tu chinh phu$)"
+)
+BOX_REACH = 6
+
+
+# A received stamp ("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ / ĐẾN / Số: … Ngày: … Giờ: …") read into the header
+STAMP_ANCHOR = re.compile(r"^\W*den\W*$")
+STAMP_LINE = re.compile(
+    r"^\W*(?:den|cong thong tin dien tu chinh phu|cv den|cong van den)\W*$|^(?:so|ngay|gio|chuyen)\s*:?[\d\s/.:,-]*$"
+)
+STAMP_REACH = 6  # lines, blank ones included
+
+
+def blank_received_stamps(lines: list[Line]) -> None:
+    for anchor in [i for i, line in enumerate(lines) if STAMP_ANCHOR.match(line.key.strip())]:
+        for index in range(max(0, anchor - STAMP_REACH), min(len(lines), anchor + STAMP_REACH + 1)):
+            line = lines[index]
+            if not line.blank and STAMP_LINE.match(collapse(line.key)):
+                lines[index] = Line(line.number, "", "")
+
+
+def blank_signature_boxes(lines: list[Line]) -> None:
+    """Blank the lines of an e-signature box: the lines around a 'Ký bởi:' / 'Người ký:' / 'Thời gian ký:' line
+    that read as such a box does (its other labels, the portal's name, e-mail address and signing time)."""
+    anchors = [i for i, line in enumerate(lines) if BOX_ANCHOR.match(collapse(line.key))]
+    for anchor in anchors:
+        for index in range(max(0, anchor - BOX_REACH), min(len(lines), anchor + BOX_REACH + 1)):
+            line = lines[index]
+            if not line.blank and BOX_LINE.match(collapse(line.key)):
+                lines[index] = Line(line.number, "", "")
 
 
 RUNNING_HEAD_LINES = 2  # a running header takes at most this many lines at the top of a page

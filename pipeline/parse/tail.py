@@ -11,17 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from ..model import Signature
-from .body import match_label
+from .body import match_label, starts_closing
 from .lines import (
     Line,
     collapse,
     fold,
+    guarded,
+    has_marks,
     is_upper_line,
     letters_only,
     look_alike,
     starts_like,
 )
+from .names import repair_name, repair_position
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(
@@ -101,6 +106,10 @@ POSITION_WORDS = (
     "chu toa",
     "dai dien",
     "nguoi lap",
+    "thu tuong",
+    "tu lenh",
+    "chinh uy",
+    "chanh an",
 )
 
 
@@ -128,14 +137,85 @@ def signature_mark_at(text: str) -> int | None:
     return min(offsets) if offsets else None
 
 
+MAX_QUOTED_BLOCKS = 20
+
+
 def find_tail_start(lines: list[Line], search_from: int) -> int | None:
-    """Index where the tail begins: 'Nơi nhận' or the first signature mark after ``search_from``."""
+    """Index where the tail begins: 'Nơi nhận' or the first signature mark after ``search_from``. A tail after
+    which the body goes on (a guide quoting sample signature blocks and 'Nơi nhận' lists) is a quotation when
+    another tail follows: the search goes on after it."""
+    start = first_tail_start(lines, search_from)
+    for _ in range(MAX_QUOTED_BLOCKS):
+        if start is None:
+            return None
+        later_mark = next_recipients_mark(lines, start + 1)
+        body = last_body_line(lines, start, later_mark) if later_mark is not None else None
+        if body is not None:
+            start = first_tail_start(lines, body + 1)  # a sample block in the body; the real tail is further
+            continue
+        end = find_tail_end(lines, start)
+        if not body_goes_on(lines, end):
+            return start
+        later = first_tail_start(lines, max(end, start + 1))
+        if later is None:
+            return start
+        start = later
+    return start
+
+
+def next_recipients_mark(lines: list[Line], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.blank and is_recipients_mark(line.key) and len(line.flat) < 200 and not mark_in_sentence(line.flat):
+            return index
+    return None
+
+
+def last_body_line(lines: list[Line], start: int, end: int) -> int | None:
+    """The last line of body text between two lines: a numbered heading or a paragraph (a long mixed-case line
+    that is no dash item); None when there is none (a tail has neither)."""
+    last = None
+    for index in range(start + 1, end):
+        line = lines[index]
+        flat = line.flat
+        if line.blank or DASH_LEAD.match(flat) or is_upper_line(flat, 0.8):
+            continue
+        found = match_label(flat)
+        if found and found[0] not in ("annex", "letter") or len(flat) > 80:
+            last = index
+    return last
+
+
+def body_goes_on(lines: list[Line], end: int) -> bool:
+    """Does body text follow a tail that ends at ``end``: a mixed-case paragraph or numbered text, not an
+    annex ('PHỤ LỤC …', 'Mẫu số …'), a capital title or the end of the text?"""
+    following = next((line for line in lines[end:] if not line.blank), None)
+    if following is None:
+        return False
+    flat = following.flat
+    found = match_label(flat)
+    if found and found[0] == "annex" or is_upper_line(flat, 0.8) or starts_like(following.key, "mau so", 1):
+        return False
+    return True
+
+
+# "+ Nơi nhận bản sao trình bày …": the words in a sentence, not the mark (a lower-case word follows them)
+MARK_IN_SENTENCE = re.compile(r"^\W{0,3}\S{2,4}\s+[^\s:;.]{2,5}\s+(?P<next>\w)")
+
+
+def mark_in_sentence(text: str) -> bool:
+    match = MARK_IN_SENTENCE.match(text)
+    return bool(match and match.group("next").islower())
+
+
+def first_tail_start(lines: list[Line], search_from: int) -> int | None:
+    """Index of the first 'Nơi nhận' or signature mark line at or after ``search_from``."""
     candidates = []
     for index in range(search_from, len(lines)):
         line = lines[index]
         if line.blank:
             continue
-        if is_recipients_mark(line.key) and len(line.flat) < 200:
+        if is_recipients_mark(line.key) and len(line.flat) < 200 and not mark_in_sentence(line.flat):
             candidates.append(index)
             break
     for index in range(search_from, len(lines)):
@@ -212,6 +292,9 @@ def find_tail_end(lines: list[Line], start: int) -> int:
         if is_recipients_mark(line.key) and not mark:
             mark = in_recipients = True
             continue
+        found = match_label(line.flat)
+        if found and found[0] == "annex" and (recipients_done or signer) and seen > 1:
+            return index  # "PHỤ LỤC …" after the tail: an annex, even when OCR lost the signature
         if signer and (recipients_done or not mark) and not looks_like_name(line.flat):
             if not block_follows(lines, index):
                 return index  # the line after a finished tail
@@ -288,6 +371,8 @@ def looks_like_name(text: str) -> bool:
         return False
     if any(len(w) >= 2 and w.isupper() for w in words):
         return False  # "Ta CẢ": seal or scribble text, not a name written in title case
+    if words[0][:1].islower() and len(words[-1]) < 2:
+        return False  # "nợ I": scribble, not a name that lost its first letter ("guyen Chién Vuong")
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
 
@@ -654,18 +739,26 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         if authority is None and AUTHORITY.match(flat):
             authority = flat
             continue
-        if acting is None and ACTING.match(flat):
-            acting = flat
+        if ACTING.match(flat) and signer is None and (acting is None or not capitals):
+            # "TL. CHỦ TỊCH" / "KT. CHÁNH VĂN PHÒNG" / "PHÓ CHÁNH VĂN PHÒNG": marks in a chain, joined
+            acting = flat if acting is None else f"{acting} / {flat}"
             continue
         if looks_like_name(flat) or (looks_like_capital_name(flat) and (capitals or acting or authority)):
             signer = flat
             continue
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
-    position = next((c for c in capitals if is_position_words(c)), capitals[0] if capitals else None)
+    # the seal's ring text ("ỦY BAN NHÂN DÂN …", read as "M-ÙY BAN NHÂN DẦN") is never the position
+    # "A. THỦ TỤC …" (an annex heading) and "Cục QLGS CST:" (a recipient OCR set beside the block) are no office
+    offices = [
+        c
+        for c in capitals
+        if not (seal_like(c) or repeats(c, authority) or match_label(c) or c.endswith((":", ";", ",")))
+    ]
+    position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
-        extra = capitals[: capitals.index(position)]
+        extra = [c for c in capitals[: capitals.index(position)] if not repeats(c, authority)]
         if extra:
             authority = collapse(" ".join([authority, *extra]))
     if not any((authority, acting, position, signer)):
@@ -698,6 +791,76 @@ def join_lone_marks(pieces: list[str]) -> list[str]:
     return out
 
 
+def seal_like(text: str) -> bool:
+    """A capital line that names a body, not an office ('ỦY BAN NHÂN DÂN TỈNH …', 'M-ÙY BAN NHÂN DẦN'): the
+    seal's ring text read by OCR, unless it begins with an office ('CHỦ TỊCH UBND TỈNH')."""
+    key = letters_only(look_alike(fold(text)))
+    if (key + " ").startswith(POSITION_HEADS) or signature_mark_at(collapse(text)) == 0:
+        return False
+    return "nhan dan" in key or "uy ban" in key or key.startswith(("ubnd", "hdnd", "cong hoa"))
+
+
+def repeats(text: str, authority: str | None) -> bool:
+    """The seal repeating the authority's body under it ('TM. ỦY BAN NHÂN DÂN' / 'ỦY BAN NHÂN DÂN', 'TM. CHÍNH
+    PHỦ' / 'CHÍNH PHỦ'); an office named in the authority ('TM. ĐOÀN CHỦ TỊCH' / 'CHỦ TỊCH') is no repeat."""
+    if not authority:
+        return False
+    key, body = letters_only(fold(text)), letters_only(fold(AUTHORITY.sub("", authority, count=1)))
+    return fuzz.ratio(key, body) >= 85 or (seal_like(text) and fuzz.partial_ratio(key, body) >= 70)
+
+
 def is_position_words(text: str) -> bool:
     key = look_alike(fold(text))
     return any(word in key for word in POSITION_WORDS)
+
+
+# --- the one entry point -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TailRegion:
+    """Where the tail stands among the lines (start None: no tail found) and what it holds."""
+
+    start: int | None = None
+    end: int = 0
+    tail: Tail = field(default_factory=Tail)
+
+
+def last_closing_line(lines: list[Line], start: int) -> int | None:
+    """Index of the last 'Trên đây …' line: the tail is searched after it."""
+    for index in range(len(lines) - 1, start - 1, -1):
+        line = lines[index]
+        if not line.blank and starts_closing(line.key.lstrip(), line.flat):
+            return index
+    return None
+
+
+def find_tail(lines: list[Line], body_start: int, warnings: list[str]) -> TailRegion:
+    """Find and read the tail (recipients, storage, signature blocks) after the body, which begins at
+    ``body_start``; each step is guarded: a failure costs the tail's fields and adds a warning."""
+    closing = guarded("tail", warnings, None, last_closing_line, lines, body_start)
+    search_from = max(closing if closing is not None else body_start, body_start)
+    start = guarded("tail", warnings, None, find_tail_start, lines, search_from)
+    if start is None:
+        return TailRegion(None, len(lines))
+    end = guarded("tail", warnings, len(lines), find_tail_end, lines, start)
+    tail = guarded("tail", warnings, Tail(), read_tail, lines[start:end])
+    if has_marks(lines):  # a text without Vietnamese marks (not restored) is left as it is
+        guarded("signature names", warnings, None, repair_signatures, tail, warnings)
+    return TailRegion(start, end, tail)
+
+
+def repair_signatures(tail: Tail, warnings: list[str]) -> None:
+    """Signers' names and positions OCR garbled, repaired against the name and title tables (names.py); each
+    repair is a warning, so the record asks for review."""
+    for signature in tail.signatures:
+        if signature.signer:
+            signer, note = repair_name(signature.signer)
+            if note:
+                signature.signer = signer
+                warnings.append(note)
+        if signature.position:
+            position, note = repair_position(signature.position)
+            if note:
+                signature.position = position
+                warnings.append(note)

@@ -100,7 +100,8 @@ def norm(value: str | None) -> str | None:
 
 
 def handwritten_parts(document: RealDocument) -> set[str]:
-    """Which parts of number and date were written by hand: 'serial', 'day', 'month'."""
+    """Which parts of number and date were written by hand: 'serial', 'day', 'month'. From the entry's
+    ``handwritten`` list, or from its notes where only they say it ("Handwritten số 01 and ngày 04 tháng 01")."""
     parts = set()
     for item in document.handwritten:
         item = item.strip().casefold()
@@ -110,6 +111,9 @@ def handwritten_parts(document: RealDocument) -> set[str]:
             parts.add("day")
         elif item.startswith("tháng "):
             parts.add("month")
+    notes = str(document.fields.get("notes") or "").casefold()
+    for sentence in re.findall(r"handwritten ([^.]*)", notes):
+        parts.update(part for word, part in (("số", "serial"), ("ngày", "day"), ("tháng", "month")) if word in sentence)
     return parts
 
 
@@ -156,9 +160,8 @@ def field_is_right(name: str, want: str | None, got: str | None, handwritten: se
         serial, _, symbol = want.partition("/")
         return bool(symbol) and norm(got) == norm("/" + symbol)  # serial left blank, symbol right
     if name == "date" and "day" in handwritten:
-        if "month" in handwritten:
-            return got == want[:4]
-        return got == want[:7]  # day left blank, month and year right
+        # day left blank with month and year right; or, when the month was handwritten too, both left blank
+        return got == want[:7] or ("month" in handwritten and got == want[:4])
     return False
 
 
