@@ -30,6 +30,32 @@ def seeds_dir() -> Path:
     return shared_path("seeds")
 
 
+def outside_path(variable: str, default: str) -> Path:
+    """A folder of the team's own real documents outside the repository (never committed), or skip with the reason."""
+    path = Path(os.environ.get(variable, default))
+    if not path.exists():
+        pytest.skip(f"{path} is absent (real documents live outside the repository: set {variable})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def realtexts_dir() -> Path:
+    """Real documents as text, with hand labels (``$PLANOCR_REALTEXTS``, default /work/realtexts)."""
+    return outside_path("PLANOCR_REALTEXTS", "/work/realtexts")
+
+
+@pytest.fixture(scope="session")
+def realdocs_dir() -> Path:
+    """The team's real scans with transcriptions (``$PLANOCR_REALDOCS``, default /work/realdocs)."""
+    return outside_path("PLANOCR_REALDOCS", "/work/realdocs")
+
+
+@pytest.fixture(scope="session")
+def alto_xsd() -> Path:
+    """The ALTO 4.4 schema in ../shared/schemas, for validating ALTO files offline."""
+    return shared_path("schemas/alto-4-4.xsd")
+
+
 @pytest.fixture(scope="session")
 def realscans_dir() -> Path:
     """../shared/realscans: real scans with transcriptions and fields read by eye."""

@@ -19,6 +19,7 @@ from pipeline.cli import main
 from pipeline.errors import MissingInputError, PlanocrError, UsageError
 from pipeline.export import TABLES, export_tables
 from pipeline.testing.batch import run_cli
+from pipeline.testing.exports import read_back, unescape_csv, write_outdir
 from pipeline.model import (
     Correction, Document, Issuer, Page, Provenance, Reference, Section, Signature, Source, Word,
 )
@@ -88,42 +89,10 @@ def bare_record() -> Document:
     return Document(source=Source(file="trang-trang.txt", sha256="c" * 64, kind="text", pages=1))
 
 
-def write_outdir(outdir: Path, docs: dict[str, Document], manifest: list[dict] | None = "auto") -> Path:
-    outdir.mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
-        (outdir / name).write_text(doc.to_json(), encoding="utf-8")
-    if manifest == "auto":
-        manifest = [{"input": f"in/{n}", "status": "ok", "output": n} for n in docs]
-    if manifest is not None:
-        (outdir / "manifest.jsonl").write_text("".join(json.dumps(e) + "\n" for e in manifest), encoding="utf-8")
-    return outdir
-
-
 @pytest.fixture
 def outdir(tmp_path):
     return write_outdir(tmp_path / "out", {"gia-vien.json": ubnd_plan(), "dang-uy.json": party_plan_scanned(),
                                            "trang-trang.json": bare_record()})
-
-
-def read_back(to: Path) -> dict[str, pd.DataFrame]:
-    def exact(table: str) -> dict:  # the README's recipe: text columns as str ("05" stays "05"), only "" is null
-        return {"dtype": {c: str for c, kind in TABLES[table].items() if kind == "str"},
-                "keep_default_na": False, "na_values": [""]}
-
-    if to.suffix == ".xlsx":
-        return {t: pd.read_excel(to, sheet_name=t, **exact(t)) for t in TABLES}
-    if to.suffix == ".csv":
-        return {t: unescape_csv(pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", **exact(t)), t)
-                for t in TABLES}
-    return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
-
-
-def unescape_csv(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The schemas README's recipe: a text cell's first apostrophe is the formula guard, not the value."""
-    for column, kind in TABLES[table].items():
-        if kind == "str":
-            frame[column] = frame[column].str.removeprefix("'")
-    return frame
 
 
 def no_nan_strings(frame: pd.DataFrame) -> None:

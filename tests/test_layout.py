@@ -137,3 +137,26 @@ def test_readme_is_short_and_keeps_the_two_commands_and_its_links():
     assert "make demo" in text and "make test" in text
     linked = re.findall(r"`((?:docs|benchmarks|schemas|diacritics/data|data)/[\w./-]+\.md)`", text)
     assert len(linked) >= 8 and [p for p in linked if not (ROOT / p).is_file()] == []
+
+
+def test_tests_share_helpers_through_fixtures_and_pipeline_testing_not_each_other():
+    """No test file imports another (shared helpers live in tests/conftest.py or pipeline/testing/), every
+    test_*.py holds tests, and data outside the repository is reached only through conftest's fixtures, which
+    skip with the reason when it is absent."""
+    problems = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            problems += [f"{path.name}:{node.lineno}: imports {n}" for n in names if n.split(".")[0].startswith(("test_", "conftest"))]
+        if path.name.startswith("test_") and not any(
+            isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body
+        ):
+            problems.append(f"{path.name}: no test in it (a helper module belongs in pipeline/testing/)")
+        if path.name not in ("conftest.py", "test_layout.py"):
+            for pattern in (r"\"/work/", r"PLANOCR_(SHARED|REALDOCS|REALTEXTS|REALSCANS)", r"/ \"shared\""):
+                problems += [f"{path.name}: {m.group(0)} (use conftest's fixture)" for m in re.finditer(pattern, text)]
+    assert problems == []

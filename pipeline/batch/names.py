@@ -155,7 +155,11 @@ def path_tag(path: Path) -> str:
 def clean_stem(path: Path) -> str:
     """The output name's base (a file's name without its suffix, a page folder's whole name), as valid UTF-8
     (bytes that are not UTF-8 become U+FFFD)."""
-    return os.fsencode(input_stem(path)).decode("utf-8", "replace")
+    try:
+        base = input_stem(path)
+    except OSError:  # a name too long to stat, a folder that cannot be examined: it is no page folder
+        base = path.stem
+    return os.fsencode(base).decode("utf-8", "replace")
 
 
 def fits(stem: str, name_max: int = 255) -> bool:

@@ -244,7 +244,10 @@ def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
         )
     entry.update({k: v for k, v in outcome.extra.items() if v is not None})
     if outcome.path.is_dir():  # --group folder: the folder is the input; its page files are listed
-        files: Any = [f.name for f in folder_files(outcome.path)]
+        try:
+            files: Any = [f.name for f in folder_files(outcome.path)]
+        except OSError:  # a folder that could not be read: its line says so already
+            files = None
         entry["files"] = files
     return entry
 
