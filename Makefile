@@ -18,7 +18,7 @@ system-deps:
 	@bash tools/install_system_deps.sh $(APT_PACKAGES)
 
 # Installs exactly what requirements.lock pins (hashes checked), then planocr itself without dependencies.
-# Upgrading a dependency: `make lock` (see README, "Dependencies"), then commit requirements.lock.
+# Upgrading a dependency: `make lock` (docs/dependencies.md), then commit requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || (bash tools/install_system_deps.sh python3-venv && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
@@ -35,7 +35,16 @@ demo: setup
 	$(VENV)/bin/planocr run $(SAMPLES) -o $(OUT)
 	@$(PY) tools/summarize.py $(OUT)
 
-test: setup
+# The gates: lint and format check (ruff) and types (mypy, which checks the packages pyproject.toml names) on the
+# product's code; `make test` runs them first, so CI (.ci/run) does too.
+LINTED := pipeline diacritics
+
+lint: setup
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
+
+test: setup lint
 	$(PY) -m pytest -q -n 2 tests
 
 bench: setup
@@ -52,4 +61,4 @@ schema: setup
 	$(PY) -m pipeline.schema --output schemas/plan.schema.json
 
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -6,21 +6,16 @@ stdout carries data (restored text, JSON); progress, logs and errors go to stder
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .errors import (
-    EXIT_DEPENDENCY,
-    EXIT_OK,
-    EXIT_SOME_FAILED,
-    EXIT_USAGE,
-    DependencyError,
-    MissingInputError,
-    PlanocrError,
-    UsageError,
-)
+from .errors import ExitCode, MissingInputError, PlanocrError
 
 
 def _read_bytes(source: str | None) -> bytes:
@@ -50,8 +45,11 @@ def cmd_run(ns: argparse.Namespace) -> int:
     options = from_namespace(ns, Options)
     summary = run_batch([Path(p) for p in ns.paths], Path(ns.output), options)  # prints progress and summary
     if summary.interrupted:
-        return 130
-    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+        return ExitCode.INTERRUPTED
+    if summary.stopped_by is not None:  # OUTDIR could not be written: the batch stopped
+        print(f"planocr: {summary.stopped_by.one_line()}", file=sys.stderr)
+        return summary.stopped_by.exit_code
+    return ExitCode.SOME_FAILED if summary.failed else ExitCode.OK
 
 
 def cmd_restore(ns: argparse.Namespace) -> int:
@@ -76,7 +74,7 @@ def cmd_restore(ns: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(result.text)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_parse(ns: argparse.Namespace) -> int:
@@ -88,7 +86,7 @@ def cmd_parse(ns: argparse.Namespace) -> int:
     where = "<stdin>" if ns.file in (None, "-") else ns.file
     doc = text_document(_read_bytes(ns.file), name, Options(jobs=1, restore=False), where=where)
     sys.stdout.write(doc.to_json())
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_export(ns: argparse.Namespace) -> int:
@@ -98,10 +96,12 @@ def cmd_export(ns: argparse.Namespace) -> int:
     for path in report.written:
         print(f"wrote {path}", file=sys.stderr)
     print(f"planocr: exported {report.records} record(s), {len(report.skipped)} skipped", file=sys.stderr)
-    return EXIT_SOME_FAILED if report.skipped else EXIT_OK  # a record that could not be read is a failed input
+    # a record that could not be read is a failed input
+    return ExitCode.SOME_FAILED if report.skipped else ExitCode.OK
 
 
 def cmd_review(ns: argparse.Namespace) -> int:
+    from .errors import UsageError
     from .review import make_server, serve
 
     try:
@@ -112,14 +112,14 @@ def cmd_review(ns: argparse.Namespace) -> int:
         serve(server)  # the first line of stdout: the URL with its token
     except KeyboardInterrupt:
         print("planocr review: stopped", file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_schema(ns: argparse.Namespace) -> int:
     from .schema import render_schema
 
     sys.stdout.write(render_schema())
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,16 +176,43 @@ def runs_local_pool(args: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command. Every error ends here: a PlanocrError as its one line and its class's exit status, Ctrl-C
+    and SIGTERM (at any moment, from the first line on) as "interrupted" and 130; never a traceback."""
+    from .batch import stop
+
+    interrupted = False
+    with interrupts_handled():
+        try:
+            return int(_main(argv))
+        except KeyboardInterrupt:
+            interrupted = True
+        except BaseException:
+            if not stop.requested():
+                raise
+            interrupted = True  # the interrupt came out as another exception (raised in a C extension's import)
+        finally:
+            if (interrupted or stop.requested()) and argv is None:
+                # the command is ending: a second Ctrl-C (or a signal held until now) must not kill it half-way
+                # through its exit, when Python has put the default handlers back (seen: killed by SIGINT, -2)
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    with contextlib.suppress(ValueError):
+                        signal.signal(signum, signal.SIG_IGN)
+    print("planocr: interrupted", file=sys.stderr)
+    return ExitCode.INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     if runs_local_pool(sys.argv[1:] if argv is None else argv):
         from .batch.forkserver import start_forkserver
 
         # first thing: the workers' server imports the stages (~0.8 s) while this process imports pydantic and
         # the pipeline and plans the batch, instead of after (measured: workers idle ~0.6 s each at start)
         start_forkserver()
-    # The contract says UTF-8 in and out, whatever the locale (a C or Latin-1 locale would garble Vietnamese).
-    for stream in (sys.stdout, sys.stderr):
+    # The contract says UTF-8 in and out, whatever the locale (a C or Latin-1 locale would garble Vietnamese);
+    # a file name that is not UTF-8 is shown with escapes on stderr rather than stop the command.
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+            stream.reconfigure(encoding="utf-8", errors=errors)
     parser = build_parser()
     try:
         ns = parser.parse_args(argv)
@@ -193,19 +220,32 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return ns.func(ns)
-    except UsageError as err:  # no failure category: nothing failed, the command was wrong
-        where = f"{err.path}: " if err.path else ""
-        print(f"planocr: {where}{err.reason}", file=sys.stderr)
-        return EXIT_USAGE
-    except DependencyError as err:
+    except PlanocrError as err:  # the one place errors become messages and exit statuses
         print(f"planocr: {err.one_line()}", file=sys.stderr)
-        return EXIT_DEPENDENCY
-    except PlanocrError as err:
-        print(f"planocr: {err.one_line()}", file=sys.stderr)
-        return EXIT_SOME_FAILED
-    except KeyboardInterrupt:
-        print("planocr: interrupted", file=sys.stderr)
-        return 130
+        return err.exit_code
+
+
+@contextlib.contextmanager
+def interrupts_handled() -> Iterator[None]:
+    """SIGTERM (a scheduler stopping the job) is handled as Ctrl-C is, and both are noted as a stop
+    (``batch.stop.interrupt``), so every way they end the command is known for one. SIGINT is left alone when
+    it is ignored (a job started in the background by a shell), and both when this is not the main thread
+    (handlers cannot be set there: an embedding caller's thread)."""
+    from .batch.stop import interrupt
+
+    previous: dict[int, Any] = {}
+    try:
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, interrupt)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
+    except ValueError:
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if signal.getsignal(signum) is not signal.SIG_IGN:  # main's exit may have set it so on purpose
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

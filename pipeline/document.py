@@ -15,13 +15,14 @@ is the same whatever the parallelism.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import PlanocrError
+from .errors import DOCUMENT_LEVEL_CATEGORIES, FailureCategory, PlanocrError, UnsupportedInputError, error_for
 from .load import PageInput, count_pages, detect_kind, load_page
 from .load.page import blank_boxes
 from .load.text import decode_text
@@ -29,10 +30,6 @@ from .model import Correction, Document, InputKind, Page, PageKind, Provenance, 
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
-
-# Failures that condemn the whole input, wherever they are found; anything else that goes wrong on
-# one page fails only that page.
-DOCUMENT_LEVEL_CATEGORIES = ("encrypted", "missing", "unsupported", "dependency")
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class PageResult:
     corrections: list[Correction]
     tsv: str | None = None  # Tesseract's per-word TSV, kept as a provenance file
     warnings: tuple[str, ...] = ()
-    error_category: str | None = None  # set when the page failed
+    error_category: FailureCategory | None = None  # set when the page failed
     tables: tuple = ()  # ruled tables found on the page image (pipeline.tables.PageTable), joined per document
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never written to the record
 
@@ -80,8 +77,26 @@ def plan_document(path: Path, options: Options, *, sha256: str | None = None) ->
     """Kind, content hash and page count. Corrupt, encrypted, empty and unsupported inputs fail here,
     before any page is OCR'd."""
     kind = detect_kind(path)
+    if kind == "text":
+        check_text_size(path.stat().st_size, options, str(path))
     sha = sha256 or sha256_file(path)
     return DocumentPlan(path=path, kind=kind, sha256=sha, pages=count_pages(path, kind, options))
+
+
+def check_text_size(size: int, options: Options, where: str) -> None:
+    """A text input over --max-text-mb is refused before it is read: its record would be ~5 times its size and
+    parsing it would take ~35 times its size in memory (a 20 MB .txt: a 99 MB record, 738 MB)."""
+    if size > options.max_text_mb * 1_000_000:
+        raise UnsupportedInputError(
+            f"text file of {size / 1e6:.1f} MB is over the {options.max_text_mb:g} MB limit for text inputs "
+            "(--max-text-mb)",
+            path=where,
+        )
+
+
+def display_name(name: str) -> str:
+    """A file name as valid UTF-8 text for the record (bytes that are not UTF-8 become U+FFFD)."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def page_tasks(plan: DocumentPlan, options: Options) -> list[PageTask]:
@@ -99,10 +114,12 @@ def process_page(task: PageTask) -> PageResult:
             raise
         return failed_page(task.number, err.category, err.reason, timings)
     except Exception as err:  # a bug or a library crash on one page must not cost the document
-        return failed_page(task.number, "internal", f"{type(err).__name__}: {err}", timings)
+        return failed_page(task.number, FailureCategory.INTERNAL, f"{type(err).__name__}: {err}", timings)
 
 
-def failed_page(number: int, category: str, reason: str, timings: dict[str, float] | None = None) -> PageResult:
+def failed_page(
+    number: int, category: FailureCategory, reason: str, timings: dict[str, float] | None = None
+) -> PageResult:
     reason = reason.replace("\n", " ")
     page = Page(number=number, text="", error=f"{category}: {reason}")
     return PageResult(
@@ -252,9 +269,12 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     failed = [r for r in results if r.error_category]
     if results and len(failed) == len(results):
         first = failed[0]
-        err = PlanocrError(f"every page failed ({len(failed)}); first: {first.page.error}", path=str(plan.path))
-        err.category = first.error_category  # type: ignore[assignment]  # e.g. timeout: the document failed for that reason
-        raise err
+        # the document failed for its first page's reason (e.g. timeout)
+        raise error_for(
+            first.error_category or FailureCategory.INTERNAL,
+            f"every page failed ({len(failed)}); first: {first.page.error}",
+            path=str(plan.path),
+        )
     pages = [r.page for r in results]
     text = "\n\n".join(p.text for p in pages)
     warnings = [w for r in results for w in r.warnings]
@@ -269,7 +289,7 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
     # with the OCR words' confidences, so a handwritten serial or day read with low confidence is not emitted
     parsed = parse_text("\f".join(p.text for p in pages), confidences=line_confidences(pages))
     doc = Document(
-        source=Source(file=plan.path.name, sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
+        source=Source(file=display_name(plan.path.name), sha256=plan.sha256, kind=plan.kind, pages=plan.pages),
         **parsed.model_dump(exclude={"warnings"}),
         text=text,
         pages=pages,
@@ -293,6 +313,7 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
 def text_document(data: bytes, name: str, options: Options, *, where: str | None = None) -> Document:
     """The record of a text input given as bytes (``planocr parse`` of a file or stdin): the same decoding,
     page stages and record builder as ``planocr run`` on a .txt file, so the two give the same record."""
+    check_text_size(len(data), options, where or name)
     text = decode_text(data, where or name)  # where: how errors name the input (a path, "<stdin>")
     plan = DocumentPlan(path=Path(name), kind="text", sha256=hashlib.sha256(data).hexdigest(), pages=1)
     result = process_loaded_page(PageInput(number=1, text_path="text", text=text), options, {})

@@ -11,8 +11,10 @@ logger (stderr when nothing is configured).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import io
 import json
 import logging
 import math
@@ -25,7 +27,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import MissingInputError, PlanocrError, UsageError
+from .batch.manifest import parse_lines, text_field
+from .errors import MissingInputError, OutputError, UsageError
+from .files import TEMP_PREFIX, TEMP_SUFFIX
 from .model import Document, Section
 
 log = logging.getLogger(__name__)
@@ -246,8 +250,8 @@ def export_records(outdir: Path, to: Path) -> ExportReport:
         log.warning("%s: no records to export; writing tables with headers only", outdir)
     try:
         written = writer(tables, to)
-    except OSError as err:  # disk full, no permission: one clear line, not a traceback
-        raise PlanocrError(f"cannot write the tables: {err.strerror or err}", path=str(to)) from err
+    except OSError as err:  # disk full, no permission, a folder in the way: one clear line, not a traceback
+        raise OutputError(f"cannot write the tables: {err.strerror or err}", path=str(to)) from None
     return ExportReport(written=written, records=count, skipped=skipped)
 
 
@@ -288,24 +292,21 @@ def manifest_outputs(manifest: Path) -> set[str]:
     """Record file names whose input's last manifest line says it has a record (ok, or skipped as done)."""
     last: dict[str, dict] = {}
     try:
-        lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
+        data = manifest.read_bytes()
     except OSError as err:
         log.warning("%s: unreadable (%s); no records exported from it", manifest, err.strerror or err)
         return set()
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            key = entry.get("resolved") or entry["input"]  # one file named two ways is still one input
-        except (ValueError, KeyError, TypeError, AttributeError):
+    for number, entry in parse_lines(data):
+        # one file named two ways is still one input
+        key = (text_field(entry, "resolved") or text_field(entry, "input")) if entry is not None else None
+        if entry is None or key is None:
             log.warning("%s:%d: not a manifest entry; line ignored", manifest, number)
             continue
         last[key] = entry
     outputs = {
-        e["output"]
+        output
         for e in last.values()
-        if e.get("status") in ("ok", "skipped") and isinstance(e.get("output"), str) and e["output"]
+        if e.get("status") in ("ok", "skipped") and (output := text_field(e, "output")) is not None
     }
     outside = {o for o in outputs if Path(o).is_absolute() or ".." in Path(o).parts}
     for output in sorted(outside):  # records live in OUTDIR; never read a file elsewhere on a manifest's word
@@ -556,8 +557,8 @@ def table_path(to: Path, table: str) -> Path:
 
 
 def write_csv(tables: Tables, to: Path) -> list[Path]:
-    """UTF-8 with BOM (Excel then reads Vietnamese correctly); null → empty field; values are written
-    exactly (no formula escaping: CSV is the lossless format, open it in Excel through .xlsx instead)."""
+    """UTF-8 with BOM (Excel then reads Vietnamese correctly); null → empty field; a text that Excel would run
+    as a formula gets a leading apostrophe (``csv_value``); every other value is written exactly."""
 
     def fill(tmp: Path, name: str) -> None:
         columns = TABLES[name]
@@ -570,11 +571,18 @@ def write_csv(tables: Tables, to: Path) -> list[Path]:
     return write_atomic([(table_path(to, name), functools.partial(fill, name=name)) for name in TABLES])
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice ("=cmd|' /C calc'!A0" runs a program),
+# OWASP's list; the apostrophe itself is escaped too, so removing one leading apostrophe always gives the value back.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
 def csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value  # shown as text, never evaluated; the value is the cell without its first apostrophe
     return value
 
 
@@ -597,26 +605,50 @@ def write_xlsx(tables: Tables, to: Path) -> list[Path]:
     """One sheet per table. Every string is stored as a string cell, so '=…', '+…', '-…', '@…' are never
     evaluated as formulas; over-long cells are truncated with a marker; a table longer than a sheet
     continues on 'name_2', 'name_3', …"""
-    from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    for name, columns in TABLES.items():
-        rows = tables.rows[name]
-        per_sheet = XLSX_MAX_ROWS - 1
-        chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
-        if len(chunks) > 1:
-            log.warning(
-                "%s: table %s has %d rows, more than one sheet holds; continued on %d sheets",
-                to,
-                name,
-                len(rows),
-                len(chunks),
-            )
-        for index, chunk in enumerate(chunks, 1):
-            title = sheet_name(name if index == 1 else f"{name}_{index}")
-            fill_sheet(workbook.create_sheet(title), list(columns), chunk, to)
+    def fill(tmp: Path) -> None:
+        # the workbook is made once its temp file exists: an unwritable target then fails before any sheet
+        # is open (a write-only workbook dropped with open sheets prints a traceback per sheet when collected)
+        from openpyxl import Workbook
 
-    return write_atomic([(to, workbook.save)])
+        workbook = Workbook(write_only=True)
+        try:
+            for name, columns in TABLES.items():
+                rows = tables.rows[name]
+                per_sheet = XLSX_MAX_ROWS - 1
+                chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
+                if len(chunks) > 1:
+                    log.warning(
+                        "%s: table %s has %d rows, more than one sheet holds; continued on %d sheets",
+                        to,
+                        name,
+                        len(rows),
+                        len(chunks),
+                    )
+                for index, chunk in enumerate(chunks, 1):
+                    title = sheet_name(name if index == 1 else f"{name}_{index}")
+                    fill_sheet(workbook.create_sheet(title), list(columns), chunk, to)
+            # saved in memory, then written: a full disk then fails one plain write, not inside the zip writer
+            # (whose half-closed archive would raise again, with a traceback, when collected)
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+        except BaseException:
+            close_sheets(workbook)
+            raise
+        tmp.write_bytes(buffer.getvalue())
+
+    return write_atomic([(to, fill)])
+
+
+def close_sheets(workbook) -> None:
+    """Close a failed write-only workbook's sheets (their writers are generators holding temp files), quietly."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for generator in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            close = getattr(generator, "close", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close()
 
 
 def sheet_name(name: str) -> str:
@@ -680,7 +712,7 @@ def write_atomic(targets: list[tuple[Path, Callable[[Path], Any]]]) -> list[Path
     try:
         for path, fill in targets:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
             os.close(fd)
             temps.append(Path(tmp_name))
             fill(temps[-1])

@@ -16,14 +16,20 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def _default_jobs() -> int:
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, which a container or taskset may narrow)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    jobs: int = Field(default_factory=_default_jobs, ge=1, description="worker processes (default: all cores)")
+    jobs: int = Field(
+        default_factory=available_cores,
+        ge=1,
+        description="worker processes (default: all cores; more than the cores available is cut to them unless --force-jobs)",
+    )
+    force_jobs: bool = Field(default=False, description="start --jobs workers even when it exceeds the cores available")
     resume: bool = Field(
         default=False, description="skip inputs that already have a complete record for the same content and options"
     )
@@ -50,7 +56,16 @@ class Options(BaseModel):
         description="PEM/DER certificate file or folder of trusted roots for checking PDF signatures; without it their trust is 'not checked'",
     )
     page_timeout: float = Field(
-        default=180.0, gt=0, description="seconds Tesseract may spend on one page before the page fails"
+        default=180.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="seconds Tesseract may spend on one page before the page fails",
+    )
+    max_text_mb: float = Field(
+        default=10.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="largest .txt input read, in MB (10^6 bytes); a larger one fails as unsupported",
     )
     fail_fast: bool = Field(default=False, description="stop the batch at the first failed input")
     log_json: bool = Field(default=False, description="log one JSON object per event on stderr instead of plain lines")

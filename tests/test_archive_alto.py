@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from lxml import etree
-from test_archive_pdf import VIETNAMESE_LINES, bars_page, ink_boxes, scan_document, scan_page, words_in_lines
+from pipeline.testing.archive_pages import VIETNAMESE_LINES, bars_page, ink_boxes, scan_document, scan_page, words_in_lines
 
 from pipeline.archive.alto import alto_bytes, alto_schema, needs_alto
 from pipeline.archive.check import alto_contents, bag_f1, layer_words
@@ -20,10 +20,8 @@ STRING = "{http://www.loc.gov/standards/alto/ns-v4#}String"
 
 
 @pytest.fixture(scope="module")
-def schema():
-    from conftest import shared_path
-
-    return alto_schema(shared_path("schemas/alto-4-4.xsd"))
+def schema(alto_xsd):
+    return alto_schema(alto_xsd)
 
 
 def restored_document():

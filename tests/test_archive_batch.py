@@ -18,27 +18,7 @@ from pipeline.load import count_pages, detect_kind
 from pipeline.load.folder import folder_files, is_page_folder, natural_key
 from pipeline.model import Document
 from pipeline.options import Options
-
-LIBERATION = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
-
-
-def page_image(path: Path, lines: list[str]) -> Path:
-    """A small clean page of printed Vietnamese lines (Tesseract reads it in about a second)."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    if not LIBERATION.is_file():
-        pytest.skip(f"{LIBERATION} is absent (Debian package fonts-liberation2)")
-    font = ImageFont.truetype(str(LIBERATION), 40, layout_engine=ImageFont.Layout.BASIC)
-    image = Image.new("L", (1100, 90 + 70 * len(lines)), 255)
-    draw = ImageDraw.Draw(image)
-    for n, line in enumerate(lines):
-        draw.text((40, 40 + 70 * n), line, font=font, fill=0)
-    image.save(path, dpi=(300, 300))
-    return path
-
-
-PAGE_1 = ["ỦY BAN NHÂN DÂN XÃ HÁT MÔN", "Số: 103/KH-UBND", "KẾ HOẠCH tuyên truyền Nghị quyết"]
-PAGE_2 = ["Nơi nhận:", "Thường trực Đảng ủy xã", "TM. ỦY BAN NHÂN DÂN"]
+from pipeline.testing.archive_pages import PAGE_1, PAGE_2, page_image
 
 
 def manifest(out: Path) -> list[dict]:

@@ -23,55 +23,9 @@ import pytest
 from pipeline.archive.check import bag_f1, extract_text, layer_words, pdf_facts, words_of
 from pipeline.archive.outputs import write_archive_outputs
 from pipeline.archive.pdf import ArchiveOutputError, needs_pdf, write_pdf
-from pipeline.model import Document, Page, Source, Word
+from pipeline.model import Document, Page, Word
 from pipeline.options import Options
-
-# Vietnamese with every tone on stacked vowels (ặ ẫ ỗ ữ ở ự ẩ …), đ/Đ, capitals with marks, and a code
-VIETNAMESE_LINES = [
-    "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
-    "Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học",
-    "Thường trực Ủy ban Mặt trận Tổ quốc đặc biệt",
-    "lẫn lộn ngỗng ngữ cảnh ở ẩn cựu chiến binh Đắk Lắk",
-    "ưỡn ngực ặc ặc quyết định thẩm quyền ủy nhiệm",
-]
-
-
-def write_png(path: Path, array: np.ndarray, dpi: int = 300) -> Path:
-    from PIL import Image
-
-    Image.fromarray(array).save(path, dpi=(dpi, dpi))
-    return path
-
-
-def blank_page(width: int = 1240, height: int = 1754) -> np.ndarray:
-    page = np.full((height, width), 255, np.uint8)
-    cv2.rectangle(page, (100, 100), (width - 100, height - 100), 200, 3)  # some ink, as a scan has
-    return page
-
-
-def words_in_lines(lines: list[str], *, left: int = 120, top: int = 200, step: int = 90) -> list[Word]:
-    """Words laid out left to right, one text line per row, 40 px high, widths by letter count."""
-    words = []
-    for n, line in enumerate(lines, 1):
-        x = left
-        for text in line.split():
-            width = 16 * len(text)
-            words.append(Word(text=text, box=(x, top + (n - 1) * step, width, 40), line=n, confidence=0.9))
-            x += width + 25
-    return words
-
-
-def scan_document(name: str, pages: list[Page], kind: str = "image", sha: str = "0" * 64) -> Document:
-    return Document(
-        source=Source(file=name, sha256=sha, kind=kind, pages=len(pages)),  # type: ignore[arg-type]
-        title="Kế hoạch thử nghiệm",
-        pages=pages,
-    )
-
-
-def scan_page(number: int, words: list[Word], size: tuple[int, int] = (1240, 1754), steps=None) -> Page:
-    text = "\n".join(" ".join(w.text for w in words if w.line == n) for n in sorted({w.line for w in words}))
-    return Page(number=number, text=text, kind="scan", text_path="ocr", size=size, words=words, steps=steps or [])
+from pipeline.testing.archive_pages import VIETNAMESE_LINES, bars_page, blank_page, ink_boxes, scan_document, scan_page, words_in_lines, write_png
 
 
 def build_pdf(document: Document, sources: list[Path], path: Path):
@@ -176,22 +130,6 @@ def test_a_pdf_inputs_pages_keep_their_content(tmp_path):
 
 
 # --- where the words are ---------------------------------------------------------------------------
-
-
-def ink_boxes(gray: np.ndarray) -> list[tuple[tuple[int, int, int, int], tuple[float, float]]]:
-    n, _, stats, centres = cv2.connectedComponentsWithStats((gray < 128).astype(np.uint8))
-    return [(tuple(int(v) for v in stats[i][:4]), tuple(centres[i])) for i in range(1, n) if stats[i][4] > 200]
-
-
-def bars_page() -> np.ndarray:
-    page = np.full((1754, 1240), 255, np.uint8)
-    for row in range(12):
-        x, y = 100, 150 + row * 110
-        for column in range(5):
-            width = 80 + ((row * 5 + column) * 37) % 120
-            cv2.rectangle(page, (x, y), (x + width, y + 30), 0, -1)
-            x += width + 40
-    return page
 
 
 def pdftotext_centres(path: Path, pixels_per_point: float) -> dict[str, tuple[float, float]]:

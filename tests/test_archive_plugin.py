@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from test_archive_batch import PAGE_1, page_image
+from pipeline.testing.archive_pages import PAGE_1, page_image
 
 from pipeline.archive.check import extract_text, pdf_facts
 

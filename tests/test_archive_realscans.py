@@ -18,11 +18,9 @@ SCAN = "16_ubnd-quangngai_cv575_scan"
 
 
 @pytest.mark.slow
-def test_a_signed_real_scan_gets_a_valid_pdfa_and_alto_holding_its_records_words(tmp_path, realscans_dir):
-    from conftest import shared_path
-
+def test_a_signed_real_scan_gets_a_valid_pdfa_and_alto_holding_its_records_words(tmp_path, realscans_dir, alto_xsd):
     source = realscans_dir / "scans" / f"{SCAN}.pdf"
-    schema = alto_schema(shared_path("schemas/alto-4-4.xsd"))
+    schema = alto_schema(alto_xsd)
     before = source.read_bytes()
     summary = run_batch([source], tmp_path, Options(jobs=2, lang="vie", pdf=True, alto=True))
     assert summary.ok == 1

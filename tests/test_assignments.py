@@ -4,7 +4,6 @@ request and deadlines; the body table and canonical names."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -202,16 +201,13 @@ def test_a_plans_own_year_is_no_deadline():
 
 
 LABELS = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "realtexts_labels.json"
-REALTEXTS = Path(os.environ.get("PLANOCR_REALTEXTS", "/work/realtexts"))
-
-
-def test_real_plan_bodies_against_hand_labels():
+def test_real_plan_bodies_against_hand_labels(realtexts_dir):
     """A development document of the hand-labelled real texts (outside the repository): every labelled
     body found, duty counts within one."""
     name = "docs/T01_ubnd-lamdong_kh-ctmtqg-pcmt-2030.txt"
-    path = REALTEXTS / name
+    path = realtexts_dir / name
     if not path.exists():
-        pytest.skip(f"{path} is absent (real texts live outside the repository: set PLANOCR_REALTEXTS)")
+        pytest.skip(f"{path} is absent (a development document of the real texts)")
     from pipeline.testing.plans_eval import score_bodies
 
     label = next(d for d in json.loads(LABELS.read_text(encoding="utf-8"))["documents"] if d["file"] == name)

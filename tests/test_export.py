@@ -18,6 +18,8 @@ from pipeline import export
 from pipeline.cli import main
 from pipeline.errors import MissingInputError, PlanocrError, UsageError
 from pipeline.export import TABLES, export_tables
+from pipeline.testing.batch import run_cli
+from pipeline.testing.exports import read_back, unescape_csv, write_outdir
 from pipeline.model import (
     Correction, Document, Issuer, Page, Provenance, Reference, Section, Signature, Source, Word,
 )
@@ -87,33 +89,10 @@ def bare_record() -> Document:
     return Document(source=Source(file="trang-trang.txt", sha256="c" * 64, kind="text", pages=1))
 
 
-def write_outdir(outdir: Path, docs: dict[str, Document], manifest: list[dict] | None = "auto") -> Path:
-    outdir.mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
-        (outdir / name).write_text(doc.to_json(), encoding="utf-8")
-    if manifest == "auto":
-        manifest = [{"input": f"in/{n}", "status": "ok", "output": n} for n in docs]
-    if manifest is not None:
-        (outdir / "manifest.jsonl").write_text("".join(json.dumps(e) + "\n" for e in manifest), encoding="utf-8")
-    return outdir
-
-
 @pytest.fixture
 def outdir(tmp_path):
     return write_outdir(tmp_path / "out", {"gia-vien.json": ubnd_plan(), "dang-uy.json": party_plan_scanned(),
                                            "trang-trang.json": bare_record()})
-
-
-def read_back(to: Path) -> dict[str, pd.DataFrame]:
-    def exact(table: str) -> dict:  # the README's recipe: text columns as str ("05" stays "05"), only "" is null
-        return {"dtype": {c: str for c, kind in TABLES[table].items() if kind == "str"},
-                "keep_default_na": False, "na_values": [""]}
-
-    if to.suffix == ".xlsx":
-        return {t: pd.read_excel(to, sheet_name=t, **exact(t)) for t in TABLES}
-    if to.suffix == ".csv":
-        return {t: pd.read_csv(export.table_path(to, t), encoding="utf-8-sig", **exact(t)) for t in TABLES}
-    return {t: pd.read_parquet(export.table_path(to, t)) for t in TABLES}
 
 
 def no_nan_strings(frame: pd.DataFrame) -> None:
@@ -399,7 +378,10 @@ def test_any_text_survives_every_format_exactly(tmp_path, recipients):
     outdir = write_outdir(run / "out", {"x.json": doc})
     exact = {"dtype": {"recipient": str}, "keep_default_na": False, "na_values": [""]}  # the README's recipe
     export_tables(outdir, run / "t.csv")
-    assert pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact)["recipient"].tolist() == recipients
+    written = pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact)["recipient"].tolist()
+    assert written == [("'" + r) if r.startswith(("=", "+", "-", "@", "\t", "\r", "'")) else r for r in recipients]
+    assert unescape_csv(pd.read_csv(run / "t_recipients.csv", encoding="utf-8-sig", **exact),
+                        "recipients")["recipient"].tolist() == recipients
     export_tables(outdir, run / "t.xlsx")
     assert pd.read_excel(run / "t.xlsx", sheet_name="recipients", **exact)["recipient"].tolist() == recipients
     export_tables(outdir, run / "t.parquet")
@@ -443,3 +425,40 @@ def test_sheet_names_fit_excel():
     assert export.sheet_name("corrections_12") == "corrections_12"
     long = export.sheet_name("low_confidence_words_per_page_2:[x]")
     assert len(long) == 31 and not set("[]:*?/\\") & set(long)
+
+
+def test_csv_cells_excel_would_run_as_formulas_get_an_apostrophe(tmp_path):
+    """`=cmd|' /C calc'!A0` was written verbatim (Excel runs it). Text starting with = + - @, a tab or a CR is
+    prefixed with an apostrophe, and so is text that starts with one, so dropping one leading apostrophe always
+    gives the value back; other text and numbers are untouched."""
+    import csv
+
+    doc = bare_record()
+    doc.recipients = ["=cmd|' /C calc'!A0", "+84 912", "- Sở Nội vụ", "@SUM(A1)", "\tTab", "\rCR", "'trích dẫn",
+                      "Sở Nội vụ", "a=b", "-"]
+    outdir = write_outdir(tmp_path / "out", {"x.json": doc})
+    export_tables(outdir, tmp_path / "t.csv")
+    with (tmp_path / "t_recipients.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][3] == "recipient" and [row[2] for row in rows[1:]] == [str(n) for n in range(1, 11)]
+    assert [row[3] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "'+84 912", "'- Sở Nội vụ", "'@SUM(A1)", "'\tTab",
+                                            "'\rCR", "''trích dẫn", "Sở Nội vụ", "a=b", "'-"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
+def test_export_to_a_target_that_cannot_be_written_is_one_line(outdir, tmp_path, tmpfs, suffix):
+    """A read-only or full target: one line naming it (category output, exit 4), no temp file left. An .xlsx once
+    printed its line and then a dozen tracebacks (its open sheets, collected)."""
+    read_only = tmpfs(64)
+    tmpfs.remount(read_only, "ro")
+    full = tmpfs(4)
+    (full / "filler").write_bytes(b"\0" * 3000)  # the rest of the one page: no table fits
+    for to in (read_only / f"t{suffix}", full / f"t{suffix}"):
+        proc = run_cli(str(outdir), "--to", str(to), command="export")
+        assert proc.returncode == 4, proc.stderr
+        assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+        lines = [line for line in proc.stderr.strip().splitlines() if "cell limit" not in line]  # the long text's warning
+        reason = "Read-only file system" if to.parent == read_only else "No space left on device"
+        assert len(lines) == 1 and lines[0].startswith(f"planocr: {to}: output: cannot write the tables: "), lines
+        assert reason in lines[0]
+        assert sorted(p.name for p in to.parent.iterdir()) == ([] if to.parent == read_only else ["filler"])

@@ -15,61 +15,9 @@ from pipeline.load import count_pages, detect_kind, load_page
 from pipeline.load.pdf import text_layer_is_usable
 from pipeline.load.text import read_text_file
 from pipeline.options import Options
+from pipeline.testing.batch import PLAN_LINES, make_text_pdf
 
 OPTIONS = Options(jobs=1)
-
-PLAN_LINES = [
-    "ỦY BAN NHÂN DÂN XÃ TÂN KỲ",
-    "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển",
-    "khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia;",
-    "Ủy ban nhân dân xã ban hành Kế hoạch tuyên truyền, cụ thể như sau:",
-    "1. Tổ chức thực hiện kế hoạch trên địa bàn xã, bảo đảm thiết thực, hiệu quả.",
-]
-
-
-def make_text_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose text layer holds ``lines``: Times-Roman, with every non-ASCII letter mapped
-    through /Differences to a uniXXXX glyph name (text extractors turn those back into Unicode)."""
-    extra = sorted({ch for line in lines for ch in line if ord(ch) > 126})
-    code = {ch: 128 + i for i, ch in enumerate(extra)}
-
-    def encode(line: str) -> bytes:
-        out = bytearray()
-        for ch in line:
-            if ch in code:
-                out.append(code[ch])
-            elif ch in "()\\":
-                out += b"\\" + ch.encode()
-            else:
-                out += ch.encode("ascii")
-        return bytes(out)
-
-    content = b"BT /F1 11 Tf 60 790 Td 15 TL\n" + b"".join(b"(" + encode(line) + b") '\n" for line in lines) + b"ET\n"
-    differences = " ".join(f"/uni{ord(ch):04X}" for ch in extra)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        (f"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding << /Type /Encoding "
-         f"/BaseEncoding /WinAnsiEncoding /Differences [128 {differences}] >> >>").encode(),
-        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"endstream",
-    ]
-    return raw_pdf(objects)
-
-
-def raw_pdf(objects: list[bytes]) -> bytes:
-    """A PDF written object by object (object n is objects[n - 1], the catalog is object 1), so every
-    attribute stays where it is put; pikepdf would rewrite the file when saving."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 def make_image_pdf(path: Path) -> None:

@@ -345,7 +345,7 @@ def test_text_layer_rules_are_exclusive_and_enter_the_resume_fingerprint(tmp_pat
     fingerprints = {Options(jobs=1, **flag).fingerprint() for flag in
                     ({}, {"force_ocr": True}, {"skip_text": True}, {"redo_ocr": True})}
     assert len(fingerprints) == 4
-    from test_signatures import make_ca, pem  # pytest puts tests/ on sys.path
+    from pipeline.testing.certificates import make_ca, pem
 
     roots = pem(tmp_path, "roots.pem", cert=make_ca("Root A")[1])
     with_roots = Options(jobs=1, trust_roots=str(roots)).fingerprint()

@@ -296,7 +296,7 @@ def test_page_rotation(tmp_path, rotate):
 def write_raw_pdf(path: Path, objects: list[bytes]) -> Path:
     """A PDF written object by object, so that attributes stay where they are put (pikepdf pushes
     inherited page attributes down to the pages when it saves)."""
-    from test_inputs import raw_pdf  # pytest puts tests/ on sys.path
+    from pipeline.testing.batch import raw_pdf
 
     path.write_bytes(raw_pdf(objects))
     return path
@@ -475,7 +475,7 @@ def test_text_layer_check_is_skipped_only_without_fonts(tmp_path):
 
 
 def test_page_with_a_real_text_layer_is_still_read_from_it(tmp_path):
-    from test_inputs import PLAN_LINES, make_text_pdf  # pytest puts tests/ on sys.path
+    from pipeline.testing.batch import PLAN_LINES, make_text_pdf
 
     path = tmp_path / "text.pdf"
     path.write_bytes(make_text_pdf(PLAN_LINES))

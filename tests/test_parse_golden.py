@@ -12,23 +12,26 @@ from pipeline.parse import parse_text
 from pipeline.testing.parse_eval import accuracy, compare, failures
 
 GOLDEN = Path(__file__).parent / "golden"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
 
 CLEAN = ["000", "002", "004"]
 
 
-def load(name: str) -> tuple[dict, str]:
-    golden = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    seed = SEEDS / golden["seed"]
-    if not seed.exists():
-        pytest.skip(f"seed {seed} not available")
-    return golden, seed.read_text(encoding="utf-8")
+@pytest.fixture
+def load(seeds_dir):
+    """load(name) -> (golden record, the seed's text); the seeds come through the fixture that skips without them."""
+
+    def load_seed(name: str) -> tuple[dict, str]:
+        golden = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+        seed = seeds_dir / golden["seed"]
+        if not seed.exists():
+            pytest.skip(f"seed {seed} not available")
+        return golden, seed.read_text(encoding="utf-8")
+
+    return load_seed
 
 
 @pytest.mark.parametrize("name", CLEAN)
-def test_clean_seed_matches_its_golden_record(name):
+def test_clean_seed_matches_its_golden_record(name, load):
     golden, text = load(name)
     parsed = parse_text(text)
     assert not [w for w in parsed.warnings if w.startswith("parser:")], parsed.warnings
@@ -38,14 +41,14 @@ def test_clean_seed_matches_its_golden_record(name):
 
 
 @pytest.mark.parametrize("name", CLEAN)
-def test_clean_seed_parses_the_same_after_crlf_and_stray_spaces(name):
+def test_clean_seed_parses_the_same_after_crlf_and_stray_spaces(name, load):
     golden, text = load(name)
     noisy = text.replace("\n", "  \r\n").replace("Số:", "Số:  ")
     checks = compare(parse_text(noisy), golden)
     assert not failures(checks), "\n".join(failures(checks))
 
 
-def test_garbled_seed_form_fields_are_read_before_restoration():
+def test_garbled_seed_form_fields_are_read_before_restoration(load):
     """Seed 001 unrestored: the form (number, date, tail columns, references) is read on look-alike keys."""
     golden, text = load("001")
     parsed = parse_text(text)
@@ -59,7 +62,7 @@ def test_garbled_seed_form_fields_are_read_before_restoration():
     assert len(parsed.bases) == 1 and parsed.closing
 
 
-def test_restored_garbled_seed_matches_its_golden_record():
+def test_restored_garbled_seed_matches_its_golden_record(load):
     from diacritics import restore
 
     golden, text = load("001")
@@ -67,7 +70,7 @@ def test_restored_garbled_seed_matches_its_golden_record():
     assert not failures(checks), "\n".join(failures(checks))
 
 
-def test_restored_garbled_seed_keeps_its_form_fields():
+def test_restored_garbled_seed_keeps_its_form_fields(load):
     """Fields restoration must not break: number, date, codes, references, counts of the form's parts."""
     from diacritics import restore
 

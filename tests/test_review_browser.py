@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_review_support import SCAN_NAME, TEXT_NAME, make_outdir, read_record
+from pipeline.testing.review_outdirs import SCAN_NAME, TEXT_NAME, make_outdir, read_record
 
 from pipeline.review import make_server
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_review_support import SCAN_RECORD, TEXT
+from pipeline.testing.review_outdirs import SCAN_RECORD, TEXT
 
 from pipeline.document import text_document
 from pipeline.model import Correction, Document

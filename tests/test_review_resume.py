@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from test_review_support import TEXT, manifest_lines
+from pipeline.testing.review_outdirs import TEXT, manifest_lines
 
 from pipeline.batch import run_batch
 from pipeline.batch.progress import Reporter

@@ -20,7 +20,7 @@ import cv2
 import jsonschema
 import numpy as np
 import pytest
-from test_review_support import SCAN, SCAN_NAME, TEXT_NAME, make_outdir, manifest_lines, read_record
+from pipeline.testing.review_outdirs import SCAN, SCAN_NAME, TEXT_NAME, make_outdir, manifest_lines, read_record
 
 from pipeline.batch.manifest import Manifest
 from pipeline.export import export_records

@@ -15,53 +15,8 @@ from pipeline.batch import run_batch
 from pipeline.batch.names import expand_inputs, output_names
 from pipeline.batch.run import merge_tsv
 from pipeline.options import Options
-
-PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
-
-
-def run_cli(*args: str, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PLANOCR_TEST_HOOK"}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "pipeline", "run", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
-
-
-def manifest(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
-def write_texts(folder: Path, count: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(1, count + 1):
-        path = folder / f"plan{n:02d}.txt"
-        path.write_text(PLAN.format(n=n), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def render_line_image(path: Path, text: str, frames: int = 1) -> Path:
-    """A small, clean image of one printed line (Tesseract reads it in a fraction of a second)."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 40)
-    pages = []
-    for n in range(frames):
-        image = Image.new("L", (900, 120), 255)
-        ImageDraw.Draw(image).text((30, 35), f"{text} {n + 1}" if frames > 1 else text, font=font, fill=0)
-        pages.append(image)
-    pages[0].save(path, save_all=frames > 1, append_images=pages[1:], dpi=(300, 300))
-    return path
-
-
-def make_encrypted_pdf(path: Path) -> Path:
-    import pikepdf
-
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.save(path, encryption=pikepdf.Encryption(owner="owner-secret", user="user-secret", R=6))
-    return path
-
+from pipeline.testing.batch import make_encrypted_pdf, render_line_image, run_cli, write_texts
+from pipeline.testing.batch import read_manifest as manifest
 
 def test_mixed_folder_every_input_accounted_for_with_its_category(tmp_path):
     scans = tmp_path / "scans"

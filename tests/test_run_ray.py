@@ -11,10 +11,9 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="the optional 'ray' extra is not installed (pip install 'planocr[ray]')")
 
-from pipeline.options import Options  # noqa: E402
 from pipeline.batch import run_batch  # noqa: E402
-
-PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
+from pipeline.options import Options  # noqa: E402
+from pipeline.testing.batch import PLAN, pid_alive  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +45,6 @@ def test_ray_executor_writes_the_same_records_as_the_local_pool(tmp_path, local_
 
     resumed = run_batch([inputs], tmp_path / "ray", Options(jobs=2, restore=False, executor="ray", resume=True))
     assert (resumed.ok, resumed.skipped, resumed.pages_processed) == (0, 4, 0)
-
-
-def pid_alive(pid: int) -> bool:
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        return stat.read_text().split(") ")[-1][:1] not in ("Z", "X")
-    except OSError:
-        return False
 
 
 def test_a_hung_document_is_cancelled_at_its_deadline_and_the_batch_goes_on(tmp_path, local_ray, monkeypatch):

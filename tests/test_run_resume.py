@@ -14,17 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.options import Options
 from pipeline.batch import run_batch
-
-PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
-
-
-def write_texts(folder: Path, count: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(1, count + 1):
-        (folder / f"plan{n:02d}.txt").write_text(PLAN.format(n=n), encoding="utf-8")
-    return sorted(folder.iterdir())
+from pipeline.options import Options
+from pipeline.testing.batch import pid_alive, write_texts
 
 
 def start_batch(inputs: Path, out: Path, *extra: str, hook: list | None = None) -> subprocess.Popen:
@@ -48,15 +40,6 @@ def wait_for_records(out: Path, count: int, proc: subprocess.Popen, deadline: fl
         assert proc.poll() is None, "batch ended before it could be interrupted"
         assert time.monotonic() < end, "no record appeared"
         time.sleep(0.02)
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split(") ")[-1][:1] != "Z"
 
 
 def assert_batch_complete(out: Path, inputs: list[Path]) -> list[dict]:

@@ -23,8 +23,7 @@ from pipeline.batch.resume import (
 )
 from pipeline.ocr import tessdata_dir
 from pipeline.options import Options
-
-PLAN = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nSố: {n}/KH-UBND\nKẾ HOẠCH\nTổ chức hội nghị lần thứ {n}\n"
+from pipeline.testing.batch import PLAN
 
 
 def statuses(out: Path) -> list[str]:

@@ -4,12 +4,12 @@ signature dictionary, and a file signed here with a test CA to check trust again
 
 import datetime
 import re
-from pathlib import Path
 
 import pikepdf
 import pytest
 
 from pipeline.load.signatures import read_signatures
+from pipeline.testing.certificates import make_ca, make_leaf, pem
 
 ISSUER = "Ủy ban nhân dân tỉnh Quảng Ngãi"
 PORTAL = "TRUNG TÂM CÔNG BÁO VÀ TIN HỌC"
@@ -97,57 +97,6 @@ def test_unsigned_and_unreadable_files(tmp_path):
 
 # --- a file signed here, to check trust against given roots -----------------------------------------
 
-def make_ca(name: str):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .sign(key, hashes.SHA256()))
-    return key, cert
-
-
-def make_leaf(ca_key, ca_cert, name: str, organisation: str):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(ca_key, hashes.SHA256()))
-    return key, cert
-
-
-def pem(tmp_path: Path, name: str, cert=None, key=None) -> Path:
-    from cryptography.hazmat.primitives import serialization
-
-    path = tmp_path / name
-    if key is not None:
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    else:
-        path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return path
-
 
 @pytest.fixture(scope="module")
 def signed_pdf(tmp_path_factory):
@@ -215,7 +164,7 @@ def test_appended_revision_leaves_the_signature_covering_its_revision(signed_pdf
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet"])
 def test_signatures_table_one_row_per_signature(tmp_path, suffix):
-    from test_export import read_back, write_outdir
+    from pipeline.testing.exports import read_back, write_outdir
 
     from pipeline.export import export_tables
     from pipeline.model import DigitalSignature, Document, Source

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -248,14 +246,11 @@ def test_join_keeps_tables_apart_when_the_columns_differ():
     assert len(joined) == 2 and joined[1].rows == [["1", "2", "3"], ["4", "5", "6"]]  # c's header row repeated b's
 
 
-REALDOCS = Path(os.environ.get("PLANOCR_REALDOCS", "/work/realdocs"))
-
-
-def test_real_scanned_table_page():
+def test_real_scanned_table_page(realdocs_dir):
     """R06 page 3 (a development scan of /work/realdocs, never committed): two ruled tables of 5 columns,
     a group row merged across 4 columns, read close to the transcription."""
-    scan = REALDOCS / "scans" / "R06_ubnd-haiphong_qd440_color300.pdf"
-    truth = REALDOCS / "truth" / "R06_ubnd-haiphong_qd440_color300.txt"
+    scan = realdocs_dir / "scans" / "R06_ubnd-haiphong_qd440_color300.pdf"
+    truth = realdocs_dir / "truth" / "R06_ubnd-haiphong_qd440_color300.txt"
     if not scan.exists() or not truth.exists():
         pytest.skip(f"{scan} is absent (real scans live outside the repository, in /work/realdocs)")
     from pipeline.tables.evaluate import cell_errors, page_image, truth_rows

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from ..files import current_umask
+from ..files import TEMP_PREFIX, TEMP_SUFFIX, current_umask
 from ..model import Document, Outputs
 from ..options import Options
 
@@ -32,9 +32,9 @@ def source_files(path: Path) -> list[Path]:
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A binary temp file beside ``path`` (named like write_atomic's, so a killed run's leftovers are
-    cleaned up), fsynced and renamed into place when the block succeeds, removed when it fails."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """A binary temp file beside ``path`` (named like write_atomic's, short whatever the name, so a killed run's
+    leftovers are cleaned up), fsynced and renamed into place when the block succeeds, removed when it fails."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w+b") as handle:

@@ -20,6 +20,7 @@ Ray task per document; the driver keeps a bounded window of documents in flight.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -44,10 +45,19 @@ from ..document import (
     process_document,
     process_page,
 )
-from ..errors import PageTimeoutError, PlanocrError, UsageError
+from ..errors import (
+    DOCUMENT_LEVEL_CATEGORIES,
+    FailureCategory,
+    PageTimeoutError,
+    PlanocrError,
+    UsageError,
+    describe,
+    error_for,
+)
 from ..model import Document
 from ..options import Options
-from .forkserver import worker_context
+from .forkserver import start_forkserver, worker_context
+from .stop import held
 
 # A worker is replaced after this many tasks, so a slow leak in a native library (OpenCV, Pillow)
 # resets; reloading the restoration model costs far less than one OCR'd page.
@@ -63,16 +73,17 @@ def hard_page_limit(options: Options) -> float:
     return 2 * options.page_timeout + 1
 
 
-# Set only by tests: the pages then go through pipeline.testing.faults (slow, failing, hanging, crashing pages).
+# Set only by tests: the pages then go through the fault injection of FAULTS_FUNCTION (slow, failing, hanging,
+# crashing pages). The product names it and imports it only then: it runs without pipeline/testing.
 FAULTS_VARIABLE = "PLANOCR_TEST_HOOK"
+FAULTS_FUNCTION = ("pipeline.testing.faults", "process_page_with_faults")
 
 
 def page_function() -> Callable[[PageTask], PageResult]:
     """The page stages' function the workers run: ``process_page``, or, in tests, the same behind injected faults."""
     if os.environ.get(FAULTS_VARIABLE):
-        from ..testing.faults import process_page_with_faults
-
-        return process_page_with_faults
+        module, name = FAULTS_FUNCTION
+        return getattr(importlib.import_module(module), name)
     return process_page
 
 
@@ -91,7 +102,7 @@ class DocOutcome:
     document: Document | None = None
     results: list[PageResult] = field(default_factory=list)
     error: str | None = None
-    category: str | None = None
+    category: FailureCategory | None = None
     pages: int = 0
     pages_processed: int = 0  # pages run through the page stages in this run
     seconds: float = 0.0
@@ -120,7 +131,7 @@ class DocJob:
 
 
 def failed_outcome(job: DocJob, err: BaseException, seconds: float = 0.0, pages_processed: int = 0) -> DocOutcome:
-    category, reason = describe_error(err)
+    category, reason = describe(err)
     return DocOutcome(
         index=job.index,
         path=job.path,
@@ -133,14 +144,6 @@ def failed_outcome(job: DocJob, err: BaseException, seconds: float = 0.0, pages_
         pages_processed=pages_processed,
         seconds=seconds,
     )
-
-
-def describe_error(err: BaseException) -> tuple[str, str]:
-    if isinstance(err, PlanocrError):
-        return err.category, err.reason.replace("\n", " ")
-    if isinstance(err, OSError):
-        return "unreadable", f"{err.strerror or err}".replace("\n", " ")
-    return "internal", f"{type(err).__name__}: {err}".replace("\n", " ")
 
 
 def sum_timings(results: Iterable[PageResult]) -> dict[str, float]:
@@ -164,7 +167,7 @@ def make_executor(options: Options) -> LocalExecutor | RayExecutor:
 class TaskFailure:
     """An exception raised in a worker, carried back as plain data (exceptions do not always pickle)."""
 
-    category: str
+    category: FailureCategory
     reason: str
     detail: str
 
@@ -182,7 +185,7 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
         try:
             reply = (key, True, function(argument))
         except BaseException as err:  # noqa: BLE001 — every failure goes back to the parent as data
-            category, reason = describe_error(err)
+            category, reason = describe(err)
             reply = (key, False, TaskFailure(category, reason, traceback.format_exc(limit=5)))
         try:
             conn.send(reply)
@@ -190,7 +193,11 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
             return  # the parent is gone
         except Exception as err:  # the result would not pickle: report that instead of dying silently
             conn.send(
-                (key, False, TaskFailure("internal", f"result could not be sent: {type(err).__name__}: {err}", ""))
+                (
+                    key,
+                    False,
+                    TaskFailure(FailureCategory.INTERNAL, f"result could not be sent: {type(err).__name__}: {err}", ""),
+                )
             )
 
 
@@ -243,6 +250,7 @@ class WorkerPool:
 
     def __init__(self, jobs: int, *, tasks_per_worker: int = TASKS_PER_WORKER):
         self.context = worker_context()  # workers fork from a server that has imported the stages
+        start_forkserver()  # no-op when `planocr run` started it first thing; else now, ignoring Ctrl-C
         self.tasks_per_worker = tasks_per_worker
         self.opened = time.monotonic()
         self.busy_seconds = 0.0  # summed over workers, from a task's hand-over to its result
@@ -251,7 +259,10 @@ class WorkerPool:
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe(duplex=True)
         process = self.context.Process(target=worker_main, args=(child_end,), daemon=True)  # type: ignore[attr-defined]
-        process.start()
+        # a stop (Ctrl-C, SIGTERM) waits while the worker is handed its start-up data: cut half-way, the new
+        # process would find its data short and print a traceback
+        with held():
+            process.start()
         child_end.close()
         return _Worker(process=process, conn=parent_end)
 
@@ -306,12 +317,16 @@ class WorkerPool:
             code = worker.process.exitcode
             self.busy_seconds += time.monotonic() - worker.started
             self._replace(worker)
-            return Completion(key, failure=TaskFailure("internal", f"worker process crashed (exit code {code})", ""))
+            return Completion(
+                key, failure=TaskFailure(FailureCategory.INTERNAL, f"worker process crashed (exit code {code})", "")
+            )
         if time.monotonic() - worker.started > worker.limit:
             limit = worker.limit
             self.busy_seconds += time.monotonic() - worker.started
             self._replace(worker)
-            return Completion(key, failure=TaskFailure("timeout", f"no result after {limit:.0f} s; task stopped", ""))
+            return Completion(
+                key, failure=TaskFailure(FailureCategory.TIMEOUT, f"no result after {limit:.0f} s; task stopped", "")
+            )
         return None
 
     def _replace(self, worker: _Worker, *, polite: bool = False) -> None:
@@ -477,8 +492,8 @@ class LocalExecutor:
             doc.assembling = False
             results = [doc.results[n] for n in sorted(doc.results)]
             if completion.failure is not None:
-                doc.outcome = failed_outcome(job, PlanocrError(completion.failure.reason), seconds, len(results))
-                doc.outcome.category = completion.failure.category
+                error = error_for(completion.failure.category, completion.failure.reason)
+                doc.outcome = failed_outcome(job, error, seconds, len(results))
             else:
                 document, assemble_seconds = completion.value
                 timings = sum_timings(results)
@@ -500,11 +515,11 @@ class LocalExecutor:
         doc.in_flight -= 1
         on_page(1)
         failure = completion.failure
-        if failure is not None and failure.category in ("encrypted", "missing", "unsupported", "dependency"):
+        if failure is not None and failure.category in DOCUMENT_LEVEL_CATEGORIES:
             doc.pending.clear()  # the input as a whole is unusable: stop its other pages
-            err = PlanocrError(failure.reason)
-            err.category = failure.category  # type: ignore[assignment]
-            doc.outcome = failed_outcome(job, err, seconds, len(doc.results) + 1)
+            doc.outcome = failed_outcome(
+                job, error_for(failure.category, failure.reason), seconds, len(doc.results) + 1
+            )
             return
         if failure is not None:  # crashed, overran its time or failed unexpectedly: this page only
             doc.results[page] = failed_page(page, failure.category, failure.reason)
@@ -535,7 +550,7 @@ def ray_process_document(path: str, name: str, options: Options) -> Iterator[Any
     try:
         document, results = process_document(Path(path), options, page_function=page_function())
     except BaseException as err:  # noqa: BLE001
-        category, reason = describe_error(err)
+        category, reason = describe(err)
         yield {"ok": False, "category": category, "error": reason, "seconds": time.monotonic() - started}
         return
     yield {"ok": True, "document": document, "results": results, "seconds": time.monotonic() - started}
@@ -709,9 +724,7 @@ class RayExecutor:
             doc.started = time.monotonic()
             return
         if not reply["ok"]:
-            failure = PlanocrError(reply["error"])
-            failure.category = reply["category"]
-            doc.outcome = failed_outcome(job, failure, seconds)
+            doc.outcome = failed_outcome(job, error_for(reply["category"], reply["error"]), seconds)
             return
         results = reply["results"]
         on_page(len(results))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
+import signal
 
 # Modules the forkserver imports once; the last one loads the restoration data there too, so workers are
 # forked with it (CPU outside Tesseract for 8 pages on 2 workers: 5.0 → 4.8 s, median of 3 interleaved runs).
@@ -37,8 +38,22 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def start_forkserver() -> None:
-    """Start the server now, without waiting for its imports (the first worker's start waits for them)."""
-    if worker_context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    """Start the server now, without waiting for its imports (the first worker's start waits for them).
 
+    The server is started with SIGINT blocked, which it keeps (a signal mask survives fork and exec): a terminal's
+    Ctrl-C reaches the whole process group, and the server, still importing the stages for its first second,
+    would print a KeyboardInterrupt traceback of its own. The command stops it anyway (it exits when the command
+    does), and the workers forked from it ignore SIGINT (executor.prepare_worker). In this process SIGINT is only
+    held while the server is spawned: one that arrives then is delivered right after, not lost."""
+    if worker_context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    # the server starts the resource tracker first, which unblocks SIGINT once it is spawned (bpo-33613, the same
+    # trick): started here before, it is already running when the server is spawned
+    resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
         forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -16,33 +16,39 @@ Crash safety, the rules (see also README "Resume"):
 - One run at a time per OUTDIR: the manifest is locked (flock) for the whole run.
 - A record a person reviewed or changed (`planocr review`: ``reviewed`` or ``review`` entries) is never
   overwritten, with or without --resume: its input is skipped; if the input changed, the skipped line says so.
+- OUTDIR that cannot be written (disk full, read-only, no permission): the input whose record could not be
+  written fails as ``output`` and the batch stops there, with a true summary (what was done, what was not);
+  nothing partial is left (a record's files are renamed into place together, a failed manifest line is cut
+  back). A write error that concerns one record only (e.g. a name the file system refuses) fails that input
+  and the batch goes on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
-import signal
 import time
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..archive import outputs_present, write_archive_outcome
 from ..document import plan_document, sha256_file
-from ..errors import DependencyError, UsageError
-from ..files import fsync_dir, write_atomic
+from ..errors import DependencyError, FailureCategory, OutputError, describe
+from ..files import fsync_dir, name_max, write_files_atomic
 from ..load import detect_kind
 from ..load.folder import folder_files
 from ..load.page import IMAGE_SUFFIXES, PDF_SUFFIXES
-from ..options import Options
+from ..options import Options, available_cores
 from .executor import DocJob, DocOutcome, failed_outcome, make_executor
 from .manifest import Manifest, remove_leftover_temp_files
-from .names import expand_inputs, output_names
+from .names import check_entry, clean_stem, expand_inputs, fits, output_names, resolved
 from .progress import Reporter, utc_now
 from .resume import PipelineKeys, kept_for_review, record_is_valid, reviewed_record
+from .stop import StopSignals
 
 
 @dataclass
@@ -56,6 +62,8 @@ class BatchSummary:
     confidences: list[float] = field(default_factory=list)
     needs_review: int = 0
     interrupted: bool = False
+    not_processed: int = 0  # inputs without an outcome: the batch was interrupted or stopped before them
+    stopped_by: OutputError | None = None  # OUTDIR could not be written: the batch stopped
     errors: list[str] = field(default_factory=list)
     categories: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -81,15 +89,20 @@ class BatchSummary:
             "needs_review": self.needs_review,
             "failure_categories": dict(sorted(self.categories.items())),
             "interrupted": self.interrupted,
+            "not_processed": self.not_processed,
+            "stopped": self.stopped_by.one_line() if self.stopped_by else None,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
     def one_line(self) -> str:
         conf = f"{self.mean_confidence:.2f}" if self.mean_confidence is not None else "n/a"
         cats = ", ".join(f"{k} {v}" for k, v in sorted(self.categories.items()))
-        head = "planocr: interrupted; " if self.interrupted else "planocr: "
+        head = (
+            "planocr: interrupted; " if self.interrupted else "planocr: stopped; " if self.stopped_by else "planocr: "
+        )
+        rest = f", {self.not_processed} not processed" if self.not_processed else ""
         return (
-            f"{head}{self.ok} ok, {self.failed} failed{f' ({cats})' if cats else ''}, {self.skipped} skipped; "
+            f"{head}{self.ok} ok, {self.failed} failed{f' ({cats})' if cats else ''}, {self.skipped} skipped{rest}; "
             f"{self.pages} pages ({self.pages_processed} processed) in {self.seconds:.1f} s, "
             f"{self.pages_per_minute:.1f} pages/min; mean confidence {conf}; {self.needs_review} need review"
         )
@@ -158,6 +171,7 @@ def plan_jobs(
         job = DocJob(index=index, path=path, name=names[path])
         started = time.monotonic()
         try:
+            check_entry(path)  # a FIFO, a socket, a broken link…: refused before anything opens it
             kind = detect_kind(path)
             keys.kind_of[index] = kind
             sha = sha256_file(path)
@@ -203,7 +217,7 @@ def plan_jobs(
 def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
     entry = {
         "input": str(outcome.path),
-        "resolved": str(outcome.path.resolve()),
+        "resolved": str(resolved(outcome.path)),
         "sha256": outcome.sha256,
         "status": outcome.status,
         "output": outcome.output,
@@ -230,21 +244,73 @@ def manifest_entry(outcome: DocOutcome, pipeline: dict, run: str) -> dict:
         )
     entry.update({k: v for k, v in outcome.extra.items() if v is not None})
     if outcome.path.is_dir():  # --group folder: the folder is the input; its page files are listed
-        files: Any = [f.name for f in folder_files(outcome.path)]
+        try:
+            files: Any = [f.name for f in folder_files(outcome.path)]
+        except OSError:  # a folder that could not be read: its line says so already
+            files = None
         entry["files"] = files
     return entry
 
 
 def write_outcome(outcome: DocOutcome, outdir: Path) -> None:
-    """Record files first (atomically), so the manifest line that follows never points at nothing."""
+    """Record files first (atomically, together), so the manifest line that follows never points at nothing."""
     if outcome.status != "ok" or outcome.document is None:
         return
+    files = [(outdir / f"{outcome.name}.json", outcome.document.to_json())]
     tsv = merge_tsv(outcome.results)
     if tsv is not None:
-        write_atomic(outdir / f"{outcome.name}.tsv", tsv)
-    write_atomic(outdir / f"{outcome.name}.json", outcome.document.to_json())
+        files.insert(0, (outdir / f"{outcome.name}.tsv", tsv))
+    write_files_atomic(files)
     fsync_dir(outdir)
     outcome.output = f"{outcome.name}.json"
+
+
+# Write errors that concern OUTDIR as a whole (every later record would fail the same way): the batch stops.
+# Any other (a name or a size the file system refuses) fails its input only.
+OUTDIR_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT}
+
+
+def failed_to_write(outcome: DocOutcome, error: OutputError) -> DocOutcome:
+    """The outcome of an input whose record could not be written (category output)."""
+    outcome.status, outcome.category, outcome.error = "failed", error.category, error.reason
+    outcome.document, outcome.results, outcome.output = None, [], None
+    return outcome
+
+
+def commit(
+    outcome: DocOutcome,
+    outdir: Path,
+    manifest: Manifest,
+    entry_of: Callable[[DocOutcome], dict],
+    summary: BatchSummary,
+    reporter: Reporter,
+) -> OutputError | None:
+    """Write one input's record and manifest line, and count it. Returns the error that must stop the batch
+    (OUTDIR cannot be written), or None."""
+    stop: OutputError | None = None
+    try:
+        write_outcome(outcome, outdir)
+    except OSError as err:
+        error = OutputError(
+            f"cannot write the record: {err.strerror or err}", path=str(outdir / f"{outcome.name}.json")
+        )
+        failed_to_write(outcome, error)
+        if err.errno in OUTDIR_ERRNOS:
+            stop = error
+    except Exception as err:  # a record that cannot be serialised: a bug, this input only
+        category, reason = describe(err)
+        outcome.status, outcome.category, outcome.error, outcome.document = "failed", category, reason, None
+    entry = entry_of(outcome)
+    try:
+        manifest.append(entry)
+    except OutputError as err:  # nothing can be committed any more
+        stop = stop or err
+        if outcome.status == "ok":  # the record is there, but not committed: --resume redoes it
+            failed_to_write(outcome, err)
+            entry = entry_of(outcome)
+    account(summary, outcome, entry)
+    reporter.document(entry)
+    return stop
 
 
 def account(summary: BatchSummary, outcome: DocOutcome, entry: dict) -> None:
@@ -263,51 +329,9 @@ def account(summary: BatchSummary, outcome: DocOutcome, entry: dict) -> None:
         summary.needs_review += int(bool(entry.get("needs_review")))
     else:
         summary.failed += 1
-        summary.categories[outcome.category or "internal"] = (
-            summary.categories.get(outcome.category or "internal", 0) + 1
-        )
-        summary.errors.append(f"{outcome.path}: {outcome.category}: {outcome.error}")
-
-
-class StopSignals:
-    """Ctrl-C and SIGTERM stop the batch cleanly (a scheduler's SIGTERM as much as a person's Ctrl-C),
-    but never between a record's rename and its manifest line: inside ``deferred()`` the stop waits
-    until the block is done. (Masking the signal is not enough: CPython may run the Python-level
-    handler of a signal that arrived just before the mask, in the middle of the block.)"""
-
-    def __init__(self):
-        self.critical = False
-        self.pending = False
-        self.previous: dict[int, Any] = {}
-
-    def __enter__(self) -> StopSignals:
-        try:
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                self.previous[signum] = signal.signal(signum, self._handle)
-        except ValueError:  # not the main thread: leave signals alone
-            pass
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for signum, handler in self.previous.items():
-            signal.signal(signum, handler)
-
-    def _handle(self, signum, frame) -> None:
-        if self.critical:
-            self.pending = True
-        else:
-            raise KeyboardInterrupt
-
-    @contextlib.contextmanager
-    def deferred(self):
-        self.critical = True
-        try:
-            yield
-        finally:
-            self.critical = False
-        if self.pending:
-            self.pending = False
-            raise KeyboardInterrupt
+        category = outcome.category or FailureCategory.INTERNAL
+        summary.categories[category] = summary.categories.get(category, 0) + 1
+        summary.errors.append(f"{outcome.path}: {category}: {outcome.error}")
 
 
 def no_outcomes() -> Generator[DocOutcome, None, None]:
@@ -315,7 +339,12 @@ def no_outcomes() -> Generator[DocOutcome, None, None]:
 
 
 def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Reporter | None = None) -> BatchSummary:
+    """Process every input under ``paths`` into ``outdir`` (records, manifest lines) and return the summary.
+    Raises DependencyError (a tool is missing), UsageError (e.g. Ray absent, OUTDIR in use) or OutputError
+    (OUTDIR cannot be created) before any input is read; afterwards nothing raises: an OUTDIR that stops
+    taking writes ends the batch with ``summary.stopped_by`` set, Ctrl-C or SIGTERM with ``summary.interrupted``."""
     reporter = reporter or Reporter(log_json=options.log_json)
+    options = cap_jobs(options, reporter)
     inputs = expand_inputs(paths, exclude=outdir, group=options.group)
     preflight(inputs, options)
     executor = make_executor(options)  # before anything is written: a missing Ray is a usage error
@@ -323,7 +352,7 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
         outdir.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(outdir)
     except OSError as err:
-        raise UsageError(f"cannot write to the output folder: {err.strerror or err}", path=str(outdir)) from None
+        raise OutputError(f"cannot write to the output folder: {err.strerror or err}", path=str(outdir)) from None
     summary = BatchSummary()
     started = time.monotonic()
     run = uuid.uuid4().hex[:12]
@@ -334,10 +363,24 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
                 f"cleaned up after an interrupted run: {removed} temp file(s) removed"
                 f"{', torn manifest line cut' if manifest.repaired else ''}"
             )
+        if manifest.damaged:
+            shown = ", ".join(map(str, manifest.damaged[:5])) + (", …" if len(manifest.damaged) > 5 else "")
+            reporter.message(
+                f"{manifest.path}: {len(manifest.damaged)} line(s) not a manifest entry (line {shown}); ignored"
+            )
         if not inputs:
             reporter.message("no input files found in " + ", ".join(map(str, paths)))
         keys = PipelineKeys(options)
-        names = output_names(inputs, manifest.owners())
+        limit = name_max(outdir)
+        names = output_names(inputs, manifest.owners(), name_max=limit)
+        shortened = {p for p in inputs if not fits(clean_stem(p), limit)}
+
+        def entry_of(outcome: DocOutcome) -> dict:
+            entry = manifest_entry(outcome, keys.for_input(outcome.index), run)
+            if outcome.path in shortened:
+                entry["name_shortened"] = True  # the input's name is too long for a record's file name
+            return entry
+
         done = manifest.completed() if options.resume else {}
         reporter.start(len(inputs), outdir=str(outdir), jobs=options.jobs, executor=options.executor, run=run)
         jobs = plan_jobs(inputs, names, options, done, outdir, keys)
@@ -346,11 +389,9 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
             for outcome in outcomes:
                 write_archive_outcome(outcome, outdir, options)  # --pdf, --alto: beside the record, before it
                 with stop.deferred():
-                    write_outcome(outcome, outdir)
-                    entry = manifest_entry(outcome, keys.for_input(outcome.index), run)
-                    manifest.append(entry)
-                    account(summary, outcome, entry)
-                    reporter.document(entry)
+                    summary.stopped_by = commit(outcome, outdir, manifest, entry_of, summary, reporter)
+                if summary.stopped_by is not None:  # OUTDIR takes no more writes: the CLI says why
+                    break
                 if options.fail_fast and outcome.status == "failed":
                     reporter.message("stopping at the first failure (--fail-fast)")
                     break
@@ -360,6 +401,19 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, *, reporter: Re
     finally:
         manifest.close()
         summary.seconds = time.monotonic() - started
+        summary.not_processed = len(inputs) - summary.ok - summary.failed - summary.skipped
         summary.timings.update(getattr(executor, "stats", {}))  # the local pool's busy and open worker-seconds
         reporter.finish(summary)
     return summary
+
+
+def cap_jobs(options: Options, reporter: Reporter) -> Options:
+    """--jobs beyond the cores available only adds processes that wait for a core (and memory): it is cut to
+    the cores unless --force-jobs says otherwise (a Ray cluster's own size decides where --address is given)."""
+    cores = available_cores()
+    if options.jobs <= cores or options.force_jobs or (options.executor == "ray" and options.address):
+        return options
+    reporter.message(
+        f"--jobs {options.jobs} is more than the {cores} core(s) available; using {cores} (--force-jobs to insist)"
+    )
+    return options.model_copy(update={"jobs": cores})

@@ -494,7 +494,7 @@ def decide_page(
 
 
 def _decide(content: PageContent, mode: Mode, text_layer: Callable[[], str | None], kept_annotations: int) -> Decision:
-    from .pdf import text_layer_is_usable
+    from .text_layer import text_layer_is_usable
 
     def usable() -> tuple[str | None, bool]:
         text = text_layer()

@@ -16,6 +16,7 @@ import os
 import time
 
 from ..document import PageResult, PageTask, failed_page, process_page
+from ..errors import FailureCategory
 
 HOOK_VARIABLE = "PLANOCR_TEST_HOOK"
 
@@ -26,7 +27,7 @@ def process_page_with_faults(task: PageTask) -> PageResult:
     try:
         inject_faults(task)
     except Exception as err:  # noqa: BLE001 - the same net process_page has
-        return failed_page(task.number, "internal", f"{type(err).__name__}: {err}")
+        return failed_page(task.number, FailureCategory.INTERNAL, f"{type(err).__name__}: {err}")
     return process_page(task)
 
 

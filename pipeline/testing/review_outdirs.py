@@ -10,10 +10,10 @@ import json
 import shutil
 from pathlib import Path
 
-from pipeline.document import sha256_file, text_document
-from pipeline.options import Options
+from ..document import sha256_file, text_document
+from ..options import Options
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 SCAN = ROOT / "data" / "samples" / "kh-tan-ky.lowres.png"
 TEXT = ROOT / "data" / "samples" / "kh-phu-trung.txt"
 SCAN_RECORD = ROOT / "tests" / "fixtures" / "review" / "kh-tan-ky.lowres.json"
