@@ -149,6 +149,7 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
     tables: tuple = ()
     table_warnings: tuple[str, ...] = ()
     low_confidence: list[Word] = []
+    rereads: list[Correction] = []
     size: tuple[int, int] | None = page_input.size
     tsv = None
     confidence = None
@@ -175,7 +176,9 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         # (a copy), so no OCR word comes from them; their text is in the page's overlays
         ocr_input = blank_boxes(image, page_input.mask_boxes)
         t0 = time.perf_counter()
-        pre = preprocess_page(ocr_input, options) if options.preprocess else None
+        # the colour page (when there is one) only lightens seals' red in the gray page: a blanked box
+        # is paper in gray and stays paper
+        pre = preprocess_page(ocr_input, options, colour=page_input.colour) if options.preprocess else None
         timings["preprocess"] = time.perf_counter() - t0
         if options.restore:
             from .restore import start_warm_up
@@ -188,20 +191,26 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
+        rereads = [
+            Correction(
+                page=page_input.number, line=line, original=before, corrected=after, confidence=conf, by="reread"
+            )
+            for line, before, after, conf in result.rereads
+        ]
         low_confidence = result.low_confidence_words
         size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
         tables, table_warnings = scan_tables(pre.image if pre else ocr_input, options, page_input.number, timings)
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
         steps += [f"tables:{len(tables)}"] if tables else []
-    text, corrections = raw, []
+    text, corrections = raw, list(rereads)
     if options.restore:
         from .restore import restore_page
 
         t0 = time.perf_counter()
         restored = restore_page(raw, page_input.number, words=words, from_ocr=page_input.text_path == "ocr")
         timings["restore"] = time.perf_counter() - t0
-        text, corrections = restored.text, restored.corrections
+        text, corrections = restored.text, corrections + restored.corrections
         words = words_as_restored(words, text)
     page = Page(
         number=page_input.number,

@@ -124,6 +124,11 @@ class Correction(Model):
     original: str
     corrected: str
     confidence: float = Field(ge=0, le=1)
+    by: Literal["restore", "reread"] = Field(
+        default="restore",
+        description="The stage that made the change: restore (diacritics and OCR letters, word by word) or reread "
+        "(a short line of the right-hand column, the signature block, read again alone; original is the page's reading).",
+    )
 
 
 TrustStatus = Literal["trusted", "untrusted", "not checked"]

@@ -23,6 +23,7 @@ from .options import Options
 
 ALL_STEPS = (
     "grayscale",
+    "seals",
     "upscale",
     "orientation",
     "deskew",
@@ -33,7 +34,7 @@ ALL_STEPS = (
     "binarize-sauvola",
     "remove-borders",
 )
-DEFAULT_STEPS = ("grayscale", "upscale", "deskew", "flatten", "denoise", "despeckle")
+DEFAULT_STEPS = ("grayscale", "seals", "upscale", "deskew", "flatten", "denoise", "despeckle")
 
 # Median height of letter-sized blobs on a 300-DPI page set in 13–14 pt type (measured on rendered
 # pages: 27–33 px). Pages whose letters are much smaller than this are upscaled towards it.
@@ -61,17 +62,31 @@ class Preprocessed:
     scale: float = 1.0  # factor applied to the input's size (boxes are in the preprocessed image's pixels)
 
 
-def preprocess_page(image: np.ndarray, options: Options, steps: Iterable[str] = DEFAULT_STEPS) -> Preprocessed:
-    return apply_steps(image, tuple(steps), lang=options.lang)
+def preprocess_page(
+    image: np.ndarray, options: Options, steps: Iterable[str] = DEFAULT_STEPS, colour: np.ndarray | None = None
+) -> Preprocessed:
+    return apply_steps(image, tuple(steps), lang=options.lang, colour=colour)
 
 
-def apply_steps(image: np.ndarray, steps: tuple[str, ...], lang: str = "vie") -> Preprocessed:
-    """Run the named steps in the fixed order of ALL_STEPS; each records what it did (or that it was skipped)."""
+def apply_steps(
+    image: np.ndarray, steps: tuple[str, ...], lang: str = "vie", colour: np.ndarray | None = None
+) -> Preprocessed:
+    """Run the named steps in the fixed order of ALL_STEPS; each records what it did (or that it was skipped).
+
+    ``colour`` is the same page in colour (BGR, the size of ``image``) when ``image`` is its gray rendering;
+    a colour ``image`` is its own colour."""
     unknown = set(steps) - set(ALL_STEPS)
     if unknown:
         raise ValueError(f"unknown preprocessing steps: {sorted(unknown)}")
     gray = to_gray(image)
     done: list[str] = ["grayscale"] if image.ndim == 3 else []
+    if "seals" in steps:
+        from .seals import remove_seals
+
+        sealed = remove_seals(gray, colour if colour is not None else (image if image.ndim == 3 else None))
+        if sealed.boxes:
+            gray = sealed.gray
+            done.append(f"seals:{len(sealed.boxes)}")
     scale = 1.0
     if "upscale" in steps:
         gray, scale = upscale_small_print(gray)

@@ -21,6 +21,7 @@ import numpy as np
 from ..model import Word
 from ..options import Options
 from .layout import TsvWord, is_real_word, order_lines, parse_tsv, render_lines
+from .reread import Reread, reread_short_lines
 from .tesseract import (
     DEFAULT_PSM,
     check_tesseract,
@@ -52,6 +53,8 @@ class OcrResult:
     tsv: str = ""
     steps: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # tesseract, tesseract_cpu, ocr_encode, ocr_read
+    # lines read again alone (reread.py): (1-based line, what the page read, the new reading, confidence)
+    rereads: list[tuple[int, str, str, float]] = field(default_factory=list)
 
 
 # --- running Tesseract ----------------------------------------------------------------------------
@@ -60,14 +63,25 @@ class OcrResult:
 def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrResult:
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
     input page's pixels with it. ``timings`` splits the stage: the Tesseract process, the image handed
-    to it, and the reading of its TSV into lines."""
+    to it, and the reading of its TSV into lines. With preprocessing on, the short lines of the page's
+    right-hand column (the signature block) are read again alone (reread.py)."""
     run = run_tesseract(image, options)
     started = time.perf_counter()
-    result = result_from_tsv(
-        run.tsv, scale=scale, steps=[f"tesseract:{options.lang}:psm{DEFAULT_PSM}", "reading-order"]
-    )
-    read_seconds = time.perf_counter() - started
+    words = parse_tsv(run.tsv)
+    steps = [f"tesseract:{options.lang}:psm{DEFAULT_PSM}"]
+    changes: list[Reread] = []
+    reread_seconds = 0.0
+    if options.preprocess:
+        before = time.perf_counter()
+        words, changes = reread_short_lines(image, words, options)
+        reread_seconds = time.perf_counter() - before
+        if changes:
+            steps.append(f"reread-lines:{len(changes)}")
+    result = result_from_words(words, run.tsv, scale=scale, steps=steps + ["reading-order"], changes=changes)
+    read_seconds = time.perf_counter() - started - reread_seconds
     timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
+    if reread_seconds:
+        timings["ocr_reread"] = reread_seconds
     if run.cpu_seconds is not None:
         timings["tesseract_cpu"] = run.cpu_seconds
     return dataclasses.replace(result, timings=timings)
@@ -75,14 +89,36 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
 
 def result_from_tsv(tsv: str, *, scale: float = 1.0, steps: list[str] | None = None) -> OcrResult:
     """Page text in reading order, word records and confidences from Tesseract's TSV."""
-    words = parse_tsv(tsv)
+    return result_from_words(parse_tsv(tsv), tsv, scale=scale, steps=steps)
+
+
+def result_from_words(
+    words: list[TsvWord],
+    tsv: str,
+    *,
+    scale: float = 1.0,
+    steps: list[str] | None = None,
+    changes: list[Reread] | None = None,
+) -> OcrResult:
     text, numbered = render_lines(order_lines(words))
     record_words = [to_model_word(w, line_no, scale) for line_no, w in numbered]
     real = [w for w in record_words if is_real_word(w.text) and w.confidence is not None]
     confidence = round(statistics.fmean(w.confidence or 0.0 for w in real), 4) if real else None
     low = [w for w in real if (w.confidence or 0.0) < LOW_CONFIDENCE]
+    line_of = {id(w): line_no for line_no, w in numbered}
+    rereads = [
+        (line_of[id(c.first_word)], c.before, c.after, c.confidence)
+        for c in changes or []
+        if id(c.first_word) in line_of
+    ]
     return OcrResult(
-        text=text, confidence=confidence, words=record_words, low_confidence_words=low, tsv=tsv, steps=list(steps or [])
+        text=text,
+        confidence=confidence,
+        words=record_words,
+        low_confidence_words=low,
+        tsv=tsv,
+        steps=list(steps or []),
+        rereads=rereads,
     )
 
 

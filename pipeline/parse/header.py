@@ -633,7 +633,7 @@ def read_header(lines: list[Line]) -> Header:
         for piece, printed in leftovers(line.text, spans):
             if letters_only(fold(piece)) in NOT_ISSUER:
                 continue
-            if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2:
+            if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2 and reads_as_words(piece):
                 header.issuer_parts.append(piece)
                 in_subject = False
             elif in_subject and not is_upper_line(piece, 0.75):
@@ -642,6 +642,31 @@ def read_header(lines: list[Line]) -> Header:
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+def reads_as_words(piece: str) -> bool:
+    """Whether a capital line is words, not OCR's marks of a cut or smudged header band ("NT ` NI"): most of
+    its letters are in Vietnamese syllables or known acronyms (UBND, TP, HĐND, BCĐ138)."""
+    from diacritics.lexicon import acronyms, is_syllable
+
+    known = acronyms()
+    total = good = 0
+    for token in piece.split():
+        word = token.strip(".,;:()\"'-–")
+        count = sum(ch.isalpha() for ch in token)
+        total += count
+        if not word or not count:
+            continue
+        stem = word.rstrip("0123456789")
+        joined = [part for part in re.split(r"[&/-]", stem) if part]  # "GD&ĐT", "LĐ-TB&XH", "TC-KH"
+        if (
+            is_syllable(word.lower())
+            or known.get(stem)
+            or (stem.isupper() and len(stem) >= 3 and stem.isalpha())
+            or (len(joined) > 1 and all(part.replace("-", "").isalpha() and part.isupper() for part in joined))
+        ):
+            good += count
+    return total > 0 and good >= 0.6 * total
 
 
 SERIAL_ONLY = re.compile(r"^\s*s[o06qe]\s*[:.;,]?\s*(?:\S{1,6})?\s*$")

@@ -1,0 +1,135 @@
+"""Seals out of the gray page (pipeline/seals.py) and the right-hand short lines read again (ocr/reread.py)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.ocr import reread
+from pipeline.ocr.layout import TsvWord
+from pipeline.options import Options
+from pipeline.preprocess import apply_steps, to_gray
+from pipeline.seals import remove_seals
+
+RED = (40, 40, 220)  # BGR: a seal's ink
+BLACK = (0, 0, 0)
+
+
+def page_with(seal: bool = True, red_line: bool = False) -> np.ndarray:
+    page = np.full((1600, 1200, 3), 250, np.uint8)
+    cv2.putText(page, "PHO CHU TICH", (640, 1120), cv2.FONT_HERSHEY_SIMPLEX, 1.6, BLACK, 4)
+    if seal:
+        cv2.circle(page, (700, 1100), 180, RED, 18)  # the ring, over the position line
+        cv2.putText(page, "UY BAN NHAN DAN", (560, 1000), cv2.FONT_HERSHEY_SIMPLEX, 1.0, RED, 3)
+    if red_line:  # red print: a long line of letter-sized marks, not a compact cluster
+        cv2.putText(page, "HOA TOC - KHAN - THUONG KHAN", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.2, RED, 3)
+    return page
+
+
+def test_a_red_seal_is_lightened_and_the_black_print_over_it_stays_black():
+    page = page_with()
+    gray = to_gray(page)
+    result = remove_seals(gray, page)
+    assert len(result.boxes) == 1
+    ring = (page[..., 2] > 200) & (page[..., 0] < 80)
+    black = page.max(axis=2) < 60
+    assert gray[ring].mean() < 120  # in gray the seal is as dark as ink
+    assert result.gray[ring].mean() > 200  # now it is nearly paper
+    assert (result.gray[black] == gray[black]).all()  # the print over it is untouched
+    outside = np.ones(gray.shape, bool)
+    left, top, width, height = result.boxes[0]
+    outside[top : top + height, left : left + width] = False
+    assert (result.gray[outside] == gray[outside]).all()
+
+
+def test_red_print_and_gray_pages_are_left_as_they_are():
+    page = page_with(seal=False, red_line=True)
+    gray = to_gray(page)
+    assert remove_seals(gray, page).boxes == []
+    assert remove_seals(gray, None).gray is gray
+    assert remove_seals(gray, page[:100]).boxes == []  # a colour page of another size is no evidence
+
+
+def test_the_preprocess_stage_records_the_seal_step_with_the_colour_beside_a_gray_page():
+    page = page_with()
+    gray = to_gray(page)
+    assert "seals:1" in apply_steps(gray, ("grayscale", "seals"), colour=page).steps
+    assert "seals:1" in apply_steps(page, ("grayscale", "seals")).steps  # a colour image is its own colour
+    assert not any(s.startswith("seals") for s in apply_steps(gray, ("grayscale", "seals")).steps)
+
+
+def word(text: str, left: int, top: int, width: int = 100, height: int = 40, line: int = 1) -> TsvWord:
+    return TsvWord(text=text, conf=90.0, left=left, top=top, width=width, height=height, block=1, par=1, line=line)
+
+
+def test_candidates_are_the_right_hand_short_lines_beside_the_recipients_joined_when_a_stroke_split_them():
+    width = 2400
+    words = [
+        word("-", 200, 1000, 20),
+        word("Lưu:", 240, 1000),
+        word("VT,", 360, 1000),
+        word("NC.", 480, 1000),
+        word("Đặng", 1450, 996, 120, 50),  # its own Tesseract line, a stroke through the name
+        word("—x<", 1400, 1004, 40, 10, line=2),
+        word("Văn", 1600, 1004, line=2),
+        word("Minh", 1720, 1004, line=2),
+        # body text: a full line, not a candidate
+        *[word(w, 200 + 220 * i, 600) for i, w in enumerate("Trên đây là kế hoạch của Ủy ban nhân dân tỉnh".split())],
+        word("CHỦ", 1500, 900),
+        word("TỊCH", 1620, 900),
+    ]
+    rows = reread.candidate_rows(words, width)
+    texts = [reread.text_of(r) for r in rows]
+    assert texts == ["CHỦ TỊCH", "—x< Đặng Văn Minh"]
+
+
+def fake_reads(monkeypatch, by_scale: dict[float, list[str]]):
+    """read_crops answering each crop with the given text per scale, words laid left to right in the crop."""
+
+    def read_crops(crops, scale, options):
+        out = []
+        for crop, text in zip(crops, by_scale[scale]):
+            step = crop.shape[1] // max(1, len(text.split()) + 1)
+            out.append([word(t, 40 + i * step, 10, step // 2) for i, t in enumerate(text.split())])
+        return out
+
+    monkeypatch.setattr(reread, "read_crops", read_crops)
+
+
+@pytest.mark.parametrize(
+    "page_text, at_075, at_100, expected",
+    [
+        ("Trân Hoàng Tuân", "Trần Hoàng Tuấn", "Trần Hoàng Tuấn", "Trần Hoàng Tuấn"),  # both agree: taken
+        ("Trân Hoàng Tuân", "Trần Hoàng Tuấn", "Trân Hoàng Tuân", "Trân Hoàng Tuân"),  # they disagree: kept
+        ("TL. CHỦ TỊCH", "TL, CHỦ TỊCH", "TL, CHỦ TỊCH", "TL. CHỦ TỊCH"),  # only punctuation: kept
+        ("ngày 1} tháng", "ngày tháng", "ngày tháng", "ngày 1} tháng"),  # a number is never re-read
+        ("Hà Thị Vân", "| Hà Thị Lê Vân _", "Hà Thị Lê Vân", "Hà Thị Lê Vân"),  # edge marks dropped
+    ],
+)
+def test_a_line_is_replaced_only_when_two_readings_agree_and_differ_from_the_page(
+    monkeypatch, page_text, at_075, at_100, expected
+):
+    fake_reads(monkeypatch, {0.75: [at_075], 1.0: [at_100]})
+    image = np.full((2000, 2400), 255, np.uint8)
+    words = [word(t, 1400 + 150 * i, 1500) for i, t in enumerate(page_text.split())]
+    new_words, changes = reread.reread_short_lines(image, words, Options(jobs=1))
+    assert reread.text_of(new_words) == expected
+    assert len(changes) == (expected != page_text)
+    if changes:
+        assert changes[0].before == page_text and changes[0].after == expected
+
+
+def test_real_scan_signature_block_under_a_seal_reads_right(realscans_dir):
+    """11 (Quảng Ngãi Tờ trình 01, 300-dpi colour): the name printed under the seal's edge and a signature,
+    read by eye as "Trần Hoàng Tuấn" under "PHÓ CHỦ TỊCH"; before seal removal and the re-read the record said
+    signer None, and then "Trân Hoàng Tuân"."""
+    from pipeline import process_document
+
+    record = process_document(realscans_dir / "scans" / "11_ubnd-quangngai_ttr01_scan.pdf", Options(jobs=1))
+    assert record.signature.signer == "Trần Hoàng Tuấn"
+    assert record.signature.position == "PHÓ CHỦ TỊCH"
+    page = record.pages[0]
+    assert any(step.startswith("seals:") for step in page.steps)
+    rereads = [c for c in record.corrections if c.by == "reread"]
+    assert any(c.corrected == "Trần Hoàng Tuấn" and c.page == 1 for c in rereads)
