@@ -26,7 +26,7 @@ from .errors import DOCUMENT_LEVEL_CATEGORIES, FailureCategory, PlanocrError, Un
 from .load import PageInput, count_pages, detect_kind, load_page
 from .load.page import blank_boxes
 from .load.text import decode_text
-from .model import Correction, Document, InputKind, Page, PageKind, Provenance, Source, Word
+from .model import Correction, Document, InputKind, Overlay, Page, PageKind, Provenance, Source, Word
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
@@ -150,6 +150,8 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
     table_warnings: tuple[str, ...] = ()
     low_confidence: list[Word] = []
     rereads: list[Correction] = []
+    overlays: list[Overlay] = list(page_input.overlays)
+    kind: PageKind | None = page_input.kind
     size: tuple[int, int] | None = page_input.size
     tsv = None
     confidence = None
@@ -203,6 +205,12 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
         steps += [f"tables:{len(tables)}"] if tables else []
+        # seals lightened and graphics taken out of the text are the page's overlays: recorded, not lost
+        overlays += [Overlay(kind="seal", box=box) for box in (pre.seals if pre else [])]
+        overlays += [Overlay(kind="other", text=text, box=box) for text, box in result.marks]
+        if not raw.strip():
+            kind = "blank"  # a blank back page, or one whose only marks were graphics: never OCR noise
+            steps.append("page:blank (OCR found no text on the page)")
     text, corrections = raw, list(rereads)
     if options.restore:
         from .restore import restore_page
@@ -219,10 +227,10 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         confidence=confidence,
         text_path=page_input.text_path,
         low_confidence_words=low_confidence,
-        kind=page_input.kind or (PAGE_KIND_OF_PATH[page_input.text_path] if page_input.text_path else None),
+        kind=kind or (PAGE_KIND_OF_PATH[page_input.text_path] if page_input.text_path else None),
         size=size,
         words=words,
-        overlays=list(page_input.overlays),
+        overlays=overlays,
         steps=steps,
     )
     return PageResult(

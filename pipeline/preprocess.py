@@ -60,6 +60,7 @@ class Preprocessed:
     image: np.ndarray  # uint8, grayscale or binary, ready for Tesseract
     steps: list[str] = field(default_factory=list)
     scale: float = 1.0  # factor applied to the input's size (boxes are in the preprocessed image's pixels)
+    seals: list[tuple[int, int, int, int]] = field(default_factory=list)  # seals lightened, in the input's pixels
 
 
 def preprocess_page(
@@ -80,12 +81,13 @@ def apply_steps(
         raise ValueError(f"unknown preprocessing steps: {sorted(unknown)}")
     gray = to_gray(image)
     done: list[str] = ["grayscale"] if image.ndim == 3 else []
+    seals: list[tuple[int, int, int, int]] = []
     if "seals" in steps:
         from .seals import remove_seals
 
         sealed = remove_seals(gray, colour if colour is not None else (image if image.ndim == 3 else None))
         if sealed.boxes:
-            gray = sealed.gray
+            gray, seals = sealed.gray, sealed.boxes
             done.append(f"seals:{len(sealed.boxes)}")
     scale = 1.0
     if "upscale" in steps:
@@ -128,7 +130,7 @@ def apply_steps(
         gray, removed = remove_borders(gray)
         if removed:
             done.append("remove-borders")
-    return Preprocessed(image=gray, steps=done, scale=scale)
+    return Preprocessed(image=gray, steps=done, scale=scale, seals=seals)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

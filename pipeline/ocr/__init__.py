@@ -21,6 +21,7 @@ import numpy as np
 from ..model import Word
 from ..options import Options
 from .layout import TsvWord, is_real_word, order_lines, parse_tsv, render_lines
+from .marks import find_marks
 from .reread import Reread, reread_short_lines
 from .tesseract import (
     DEFAULT_PSM,
@@ -55,6 +56,8 @@ class OcrResult:
     timings: dict[str, float] = field(default_factory=dict)  # tesseract, tesseract_cpu, ocr_encode, ocr_read
     # lines read again alone (reread.py): (1-based line, what the page read, the new reading, confidence)
     rereads: list[tuple[int, str, str, float]] = field(default_factory=list)
+    # graphics read as symbols, taken out of the text (marks.py): (what OCR read, box in page pixels)
+    marks: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
 
 
 # --- running Tesseract ----------------------------------------------------------------------------
@@ -70,6 +73,7 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
     words = parse_tsv(run.tsv)
     steps = [f"tesseract:{options.lang}:psm{DEFAULT_PSM}"]
     changes: list[Reread] = []
+    marks: list[list[TsvWord]] = []
     reread_seconds = 0.0
     if options.preprocess:
         before = time.perf_counter()
@@ -77,7 +81,14 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
         reread_seconds = time.perf_counter() - before
         if changes:
             steps.append(f"reread-lines:{len(changes)}")
-    result = result_from_words(words, run.tsv, scale=scale, steps=steps + ["reading-order"], changes=changes)
+        marks = find_marks(words)
+        if marks:
+            steps.append(f"marks-out-of-text:{len(marks)}")
+    dropped = {id(w) for piece in marks for w in piece}
+    result = result_from_words(
+        words, run.tsv, scale=scale, steps=steps + ["reading-order"], changes=changes, dropped=dropped
+    )
+    result = dataclasses.replace(result, marks=[mark_of(piece, scale) for piece in marks])
     read_seconds = time.perf_counter() - started - reread_seconds
     timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
     if reread_seconds:
@@ -99,8 +110,17 @@ def result_from_words(
     scale: float = 1.0,
     steps: list[str] | None = None,
     changes: list[Reread] | None = None,
+    dropped: set[int] | None = None,
 ) -> OcrResult:
-    text, numbered = render_lines(order_lines(words))
+    """``dropped``: ids of words left out of the text (marks). The reading order is found with them, so that
+    taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows)."""
+    lines = order_lines(words)
+    if dropped:
+        lines = [line for line in lines if line.words]
+        for line in lines:
+            line.words = [w for w in line.words if id(w) not in dropped]
+        lines = [line for line in lines if line.words]
+    text, numbered = render_lines(lines)
     record_words = [to_model_word(w, line_no, scale) for line_no, w in numbered]
     real = [w for w in record_words if is_real_word(w.text) and w.confidence is not None]
     confidence = round(statistics.fmean(w.confidence or 0.0 for w in real), 4) if real else None
@@ -123,6 +143,15 @@ def result_from_words(
 
 
 # --- TSV -> words ---------------------------------------------------------------------------------
+
+
+def mark_of(piece: list[TsvWord], scale: float) -> tuple[str, tuple[int, int, int, int]]:
+    """A mark's text and box (page pixels)."""
+    factor = 1.0 / scale if scale else 1.0
+    left, top = min(w.left for w in piece), min(w.top for w in piece)
+    right, bottom = max(w.right for w in piece), max(w.bottom for w in piece)
+    box = (round(left * factor), round(top * factor), round((right - left) * factor), round((bottom - top) * factor))
+    return " ".join(w.text for w in piece), box
 
 
 def to_model_word(word: TsvWord, line_no: int, scale: float) -> Word:
