@@ -3,7 +3,9 @@ fields read by eye (issue 11's targets).
 
 Sets: ../shared/realscans (or $PLANOCR_REALSCANS) and every folder given with --set (same layout:
 fields.json, scans/, truth/; a set's "blind" documents are left out unless --include-blind). Only
-documents with a scan are run; CER only where there is a transcription.
+documents with a scan are run; CER only where there is a transcription. Blind documents never get a line of
+their own: only their totals are printed (fields right, CER where transcribed, how many lost their text), apart
+from the development documents', so that running them shows nothing to tune to.
 
 Naive:   each PDF page rasterised by `pdftoppm -r 300 -gray`, then `tesseract PAGE - -l vie` (psm 3), pages
          joined; an image file goes to tesseract as it is. Cached in work/bench_cache/naive by the file's
@@ -126,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
-        naive = dict(zip([d.name for _, d in documents], pool.map(lambda sd: naive_text(sd[1].scan, version), documents)))
+        naive = dict(
+            zip([d.name for _, d in documents], pool.map(lambda sd: naive_text(sd[1].scan, version), documents))
+        )
     naive_seconds = time.monotonic() - started
     with tempfile.TemporaryDirectory() as tmp:
         outdir = ns.keep or Path(tmp) / "out"
@@ -142,8 +146,24 @@ def main(argv: list[str] | None = None) -> int:
     field_total = 0
     lost = []
     sig_docs = sig_ok = 0
+    blind = {"documents": 0, "fields": Counter(), "scored": 0, "lost": 0, "cer": {"naive": [0, 0], "planocr": [0, 0]}}
     for set_name, doc in documents:
         record = records.get(doc.name)
+        if doc.blind:  # totals only: no line, no value, no name
+            blind["documents"] += 1
+            if record is None:
+                blind["lost"] += 1
+                continue
+            if doc.truth is not None:
+                for key, text in (("naive", naive[doc.name][0]), ("planocr", record["text"])):
+                    edits, chars = char_edits(doc.truth, text)
+                    blind["cer"][key][0] += edits
+                    blind["cer"][key][1] += chars
+                blind["lost"] += words_kept(doc.truth, record["text"]) < 0.8
+            score = score_fields(doc, record)
+            blind["fields"].update(name for name, ok in score.right.items() if ok)
+            blind["scored"] += 1
+            continue
         pages = len(record["pages"]) if record else 0
         line = f"{doc.name[:44]:44} {pages:>5} "
         if doc.truth is not None:
@@ -190,9 +210,23 @@ def main(argv: list[str] | None = None) -> int:
     if field_total:
         right = sum(field_right.values())
         per_field = ", ".join(f"{name} {field_right[name]}/{field_total}" for name in FIELDS)
-        print(f"record fields right: {right}/{field_total * len(FIELDS)} = {right / (field_total * len(FIELDS)):.1%} "
-              f"(target >= 90%): {per_field}")
+        print(
+            f"record fields right: {right}/{field_total * len(FIELDS)} = {right / (field_total * len(FIELDS)):.1%} "
+            f"(target >= 90%): {per_field}"
+        )
     print(f"documents that lost their text: {len(lost)}" + (f" ({', '.join(lost)})" if lost else ""))
+    if blind["documents"]:
+        scored, fields = blind["scored"], blind["fields"]
+        right = sum(fields.values())
+        per_field = ", ".join(f"{name} {fields[name]}/{scored}" for name in FIELDS)
+        print(
+            f"BLIND ({blind['documents']} documents, totals only): record fields right: {right}/{scored * len(FIELDS)}"
+            f" = {right / max(1, scored * len(FIELDS)):.1%}: {per_field}; documents without a record or that lost"
+            f" their text: {blind['lost']}"
+        )
+        n, p = pooled(blind["cer"]["naive"]), pooled(blind["cer"]["planocr"])
+        if blind["cer"]["naive"][1]:
+            print(f"BLIND pooled CER: naive {n:.2%}, planocr {p:.2%}, ratio {p / n:.2f}")
     print(f"PDF documents with digital signatures recorded: {sig_docs}, every one with signer and integrity: {sig_ok}")
     print(f"time: naive {naive_seconds:.0f} s (0 when cached), planocr --jobs 2 {planocr_seconds:.0f} s")
     return 0
