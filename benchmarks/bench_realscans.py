@@ -1,8 +1,9 @@
 """Real scans: planocr against the naive pipeline, side by side in one run, and record fields against the
 fields read by eye (issue 11's targets).
 
-Sets: ../shared/realscans (or $PLANOCR_REALSCANS) and every folder given with --set (same layout:
-fields.json, scans/, truth/; a set's "blind" documents are left out unless --include-blind). Only
+Sets: ../shared/realscans (or $PLANOCR_REALSCANS), the team's set $PLANOCR_REALDOCS (default /work/realdocs,
+when present and no --set is given; benchmarks/README.md says how to rebuild it) and every folder given with
+--set (same layout: fields.json, scans/, truth/; a set's "blind" documents are scored unless --dev-only). Only
 documents with a scan are run; CER only where there is a transcription. Blind documents never get a line of
 their own: only their totals are printed (fields right, CER where transcribed, how many lost their text), apart
 from the development documents', so that running them shows nothing to tune to.
@@ -16,7 +17,7 @@ Scoring: pipeline.testing.realscans (CER on whitespace-flattened NFC text; the e
 handwritten-serial/day rule). "kept" is the share of the transcription's words found in the text
 (multiset), the check that no document lost its text.
 
-Usage: python benchmarks/bench_realscans.py [--set DIR ...] [--include-blind] [--only NAME,...] [--keep OUT]
+Usage: python benchmarks/bench_realscans.py [--set DIR ...] [--dev-only] [--no-team-set] [--only NAME,...] [--keep OUT]
 """
 
 from __future__ import annotations
@@ -110,18 +111,26 @@ def run_planocr(documents: list[RealDocument], outdir: Path) -> tuple[dict[str, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], type=Path, help="another set folder (repeatable)")
-    parser.add_argument("--include-blind", action="store_true")
+    parser.add_argument(
+        "--include-blind", action="store_true", help="score blind documents too (totals only; on by default)"
+    )
+    parser.add_argument("--dev-only", action="store_true", help="leave the blind documents out (while developing)")
+    parser.add_argument("--no-team-set", action="store_true", help="leave out the team's set ($PLANOCR_REALDOCS)")
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
     parser.add_argument("--keep", type=Path, help="keep planocr's output folder here")
     ns = parser.parse_args(argv)
 
     sets = ([shared_realscans()] if shared_realscans() else []) + ns.set
+    team = Path(os.environ.get("PLANOCR_REALDOCS", "/work/realdocs"))
+    if not ns.set and not ns.no_team_set and (team / "fields.json").exists():
+        sets.append(team)  # the team's own real scans (benchmarks/README.md: tools/build_realdocs.py rebuilds them)
+    include_blind = not ns.dev_only
     if not sets:
         print("bench_realscans: skipped: no real-scan set (../shared/realscans is absent and no --set given)")
         return 0
     documents: list[tuple[str, RealDocument]] = []
     for folder in sets:
-        for doc in load_set(folder, include_blind=ns.include_blind):
+        for doc in load_set(folder, include_blind=include_blind):
             if not ns.only or any(doc.name.startswith(p) for p in ns.only.split(",")):
                 documents.append((folder.name, doc))
     version = tesseract_version()

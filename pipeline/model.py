@@ -64,7 +64,10 @@ class Signature(Model):
     authority: str | None = Field(default=None, description="'TM. ỦY BAN NHÂN DÂN'")
     acting: str | None = Field(default=None, description="'KT. CHỦ TỊCH'")
     position: str | None = Field(default=None, description="'PHÓ CHỦ TỊCH'")
-    signer: str | None = Field(default=None, description="Signer's name.")
+    signer: str | None = Field(default=None, description="Signer's name (without a military or police rank).")
+    rank: str | None = Field(
+        default=None, description="The rank printed before the name: 'Thiếu tướng', 'Trung tá' (police, army)."
+    )
 
 
 class Word(Model):

@@ -407,8 +407,8 @@ CASES_2: dict[str, dict] = {
         "recipients": ["Bộ CHQS tỉnh (b/c)", "UBND huyện (b/c)", "Các trường THCS"],
         "storage": ["VT BCHQS", "VT PGDĐT"],
         "signatures": [sig(None, "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Võ Thị Kim Liên"),
-                       sig(None, None, "CHỈ HUY TRƯỞNG", "Trung tá Đỗ Minh Khang")],
-        "signature": sig(None, None, "CHỈ HUY TRƯỞNG", "Trung tá Đỗ Minh Khang"),
+                       sig(None, None, "CHỈ HUY TRƯỞNG", "Đỗ Minh Khang")],
+        "signature": sig(None, None, "CHỈ HUY TRƯỞNG", "Đỗ Minh Khang"),
     },
     # report with a page number at each page foot and a running header at the next page's top (no form
     # feeds), one falling between a heading and its text; a wrapped subject line starting with a digit

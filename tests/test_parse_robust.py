@@ -106,7 +106,7 @@ def test_annex_after_the_signature_is_body_again_and_signature_may_come_first():
     assert_record(parsed)
     assert parsed.recipients == ["UBND huyện"] and parsed.storage == ["VT"]
     assert parsed.signature.model_dump() == {"authority": "TM. ỦY BAN NHÂN DÂN", "acting": None,
-                                             "position": "CHỦ TỊCH", "signer": "Nguyễn Văn An"}
+                                             "position": "CHỦ TỊCH", "signer": "Nguyễn Văn An", "rank": None}
     assert [(s.label, s.heading) for s in parsed.sections] == [("I", "NỘI DUNG"), ("PHỤ LỤC I", "DANH SÁCH ĐƠN VỊ")]
     assert parsed.sections[1].paragraphs == ["STT | Đơn vị", "1 | Thôn 1"]
 

@@ -99,8 +99,11 @@ def test_on_a_scan_a_blank_serial_or_day_is_named_in_a_warning():
 
 
 def test_a_number_with_a_letter_look_alike_serial_is_not_trusted():
-    parsed = parse_text(head(serial="8O"))
-    assert parsed.serial is None and parsed.number == "/TTr-UBND"
+    for serial in ("8O", "0J"):  # "0J": a handwritten 01 (real scan, Quỹ hỗ trợ phụ nữ Đắk Nông NQ 01)
+        parsed = parse_text(head(serial=serial))
+        assert parsed.serial is None and parsed.number == "/TTr-UBND", serial
+        assert any("serial not read" in w for w in warned(parsed, "number")), serial
+    assert parse_text(head(serial="12a")).number == "12a/TTr-UBND"  # a serial's own small letter
 
 
 def test_the_e_signature_box_is_not_the_issuer():
@@ -154,10 +157,24 @@ def test_signer_names_garbled_under_seals_are_repaired_with_a_warning():
 
 
 def test_names_the_tables_cannot_decide_are_left_as_read():
-    for name in ("Trần Công Luận", "Hà Thị Lê Vân", "Ksor Y Moan", "Trung tá Đỗ Minh Khang", "Mạnh Thị Tuyết Mai"):
+    for name in ("Trần Công Luận", "Hà Thị Lê Vân", "Ksor Y Moan", "Mạnh Thị Tuyết Mai"):
         parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{name}")
         assert parsed.signature is not None and parsed.signature.signer == name
         assert not any(w.startswith("signer:") for w in parsed.warnings)
+
+
+def test_a_rank_printed_before_the_name_is_kept_apart_from_it():
+    for printed, rank, name in (
+        ("Trung tá Đỗ Minh Khang", "Trung tá", "Đỗ Minh Khang"),
+        ("Thiếu tướng Trương Minh Đương", "Thiếu tướng", "Trương Minh Đương"),
+        ("Thượng tướng Nguyễn Văn Long", "Thượng tướng", "Nguyễn Văn Long"),
+        ("Đại úy Lê Văn Tám", "Đại úy", "Lê Văn Tám"),
+    ):
+        parsed = signed(f"GIÁM ĐỐC\n\n{printed}")
+        assert parsed.signature is not None, printed
+        assert (parsed.signature.rank, parsed.signature.signer) == (rank, name)
+    parsed = signed("CHỦ TỊCH\n\nTrung Văn Tá")  # a name, not a rank
+    assert parsed.signature is not None and (parsed.signature.rank, parsed.signature.signer) == (None, "Trung Văn Tá")
 
 
 def test_titles_garbled_by_ocr_are_repaired():
@@ -319,3 +336,10 @@ def test_the_record_of_a_scan_drops_a_serial_read_without_confidence_and_asks_fo
     doc = assemble_document(plan, results, Options())
     assert (doc.number, doc.serial, doc.symbol) == ("/TTr-UBND", None, "TTr-UBND")
     assert doc.needs_review and any(w.startswith("number: serial not read") for w in doc.warnings)
+
+
+def test_a_subject_printed_in_parentheses_under_the_type_name_is_the_title_without_them():
+    text = head().replace("Về việc miễn nhiệm chức danh Ủy viên", "(V/v miễn nhiệm chức danh Ủy viên)")
+    assert parse_text(text).title == "V/v miễn nhiệm chức danh Ủy viên"
+    text = head().replace("Về việc miễn nhiệm chức danh Ủy viên", "Về việc miễn nhiệm (bổ sung) chức danh")
+    assert parse_text(text).title == "Về việc miễn nhiệm (bổ sung) chức danh"  # brackets inside stay

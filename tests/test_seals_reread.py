@@ -133,3 +133,39 @@ def test_real_scan_signature_block_under_a_seal_reads_right(realscans_dir):
     assert any(step.startswith("seals:") for step in page.steps)
     rereads = [c for c in record.corrections if c.by == "reread"]
     assert any(c.corrected == "Trần Hoàng Tuấn" and c.page == 1 for c in rereads)
+
+
+def test_graphics_read_as_symbols_are_marks_and_words_numbers_and_confident_reads_are_not():
+    from pipeline.ocr.marks import find_marks
+
+    def w(text, left, top, conf=40.0):
+        return TsvWord(text=text, conf=conf, left=left, top=top, width=80, height=40, block=1, par=1, line=1)
+
+    words = [
+        w("-", 200, 1000, 90),
+        w("Lưu:", 240, 1000, 95),
+        w("VT.", 360, 1000, 95),  # recipients: words
+        w("“\"'", 1500, 1000),
+        w("quau——D—", 1600, 1000),  # a signature's strokes beside them
+        w("Í|", 1500, 1200),
+        w("PP", 1600, 1400, 0.0),
+        w("15/10", 1500, 1600),
+        w("a", 1500, 1800, 95.0),  # a number, a confident letter: kept
+        w("Trần", 1500, 2000, 60.0),
+        w("Tuân", 1620, 2000, 55.0),  # words at low confidence: kept
+    ]
+    marks = [" ".join(x.text for x in piece) for piece in find_marks(words)]
+    assert marks == ["“\"' quau——D—", "Í|", "PP"]
+
+
+def test_a_page_where_ocr_finds_nothing_is_blank_and_its_seal_is_an_overlay():
+    from pipeline.document import process_loaded_page
+    from pipeline.load.page import PageInput
+
+    page = np.full((3508, 2480, 3), 248, np.uint8)
+    cv2.circle(page, (1240, 1750), 230, RED, 20)  # a seal bleeding through a blank back page
+    loaded = PageInput(number=4, text_path="ocr", image=to_gray(page), kind="scan", colour=page)
+    result = process_loaded_page(loaded, Options(jobs=1, lang="vie"), {})
+    assert result.page.kind == "blank" and result.page.text == ""
+    assert "page:blank (OCR found no text on the page)" in result.page.steps
+    assert [o.kind for o in result.page.overlays] == ["seal"]

@@ -350,8 +350,14 @@ def read_number(text: str) -> NumberRead | None:
     skipped = NUMBER_JUNK.match(text).end()  # type: ignore[union-attr]  # matches any text (all optional); scan specks between "Số:" and a blank serial ("Số: —_ /KH")
     match = NUMBER_BODY.match(text, skipped)
     unread = None
-    if match and match.group("serial") and match.group("serial")[-1] in DIGIT_LOOK_ALIKES:
-        match = None  # "8O/QĐ-UBND": a letter OCR read for a digit, the serial's digits not to be trusted
+    if (
+        match
+        and match.group("serial")
+        and (match.group("serial")[-1] in DIGIT_LOOK_ALIKES or match.group("serial")[-1].isupper())
+    ):
+        # "8O/QĐ-UBND", "0J/NQ-HĐQL": a capital letter OCR read for a (handwritten) digit, the serial's digits
+        # not to be trusted; a serial's own letter is small ("12a/QĐ-UBND")
+        match = None
     if not match:
         match = UNREAD_SERIAL.match(text, skipped)
         if not match or not unreadable(match.group("serial")):
@@ -614,7 +620,7 @@ def read_header(lines: list[Line]) -> Header:
                 date_span = found_date.span
                 place_span = place_before(line, found_date.start, spans)
                 if place_span:
-                    header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*")
+                    header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*\"'“”‘’")
                     date_span = Span(place_span.start, date_span.end, "date")
                 spans.append(date_span)
                 header.date = found_date.iso
@@ -642,6 +648,13 @@ def read_header(lines: list[Line]) -> Header:
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+def without_brackets(title: str | None) -> str | None:
+    """A subject printed in parentheses under the type name ("(V/v Phê duyệt …)"): the title is what is inside."""
+    if title and title.startswith("(") and title.endswith(")") and title.count("(") == 1 and title.count(")") == 1:
+        return title[1:-1].strip() or None
+    return title
 
 
 def reads_as_words(piece: str) -> bool:
@@ -1043,6 +1056,7 @@ def read_head(lines: list[Line], warnings: list[str], confidences: Confidences |
         head.title = title
     else:
         head.title = header.subject
+    head.title = without_brackets(head.title)
     head.issuers = [Issuer(name=name, parent=parent) for name, parent in compose_issuers(header.issuer_parts)]
     if has_marks(lines):
         guarded("places", warnings, None, repair_places, head, warnings)

@@ -26,7 +26,7 @@ from .lines import (
     look_alike,
     starts_like,
 )
-from .names import repair_name, repair_position
+from .names import RANKS, repair_name, repair_position
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(
@@ -845,9 +845,20 @@ def find_tail(lines: list[Line], body_start: int, warnings: list[str]) -> TailRe
         return TailRegion(None, len(lines))
     end = guarded("tail", warnings, len(lines), find_tail_end, lines, start)
     tail = guarded("tail", warnings, Tail(), read_tail, lines[start:end])
+    for signature in tail.signatures:
+        if signature.signer:
+            signature.rank, signature.signer = split_rank(signature.signer)
     if has_marks(lines):  # a text without Vietnamese marks (not restored) is left as it is
         guarded("signature names", warnings, None, repair_signatures, tail, warnings)
     return TailRegion(start, end, tail)
+
+
+def split_rank(name: str) -> tuple[str | None, str]:
+    """(the rank, the name) of a signer printed with a police or army rank ("Thiếu tướng Trương Minh Đương")."""
+    words = name.split()
+    if len(words) > 3 and fold(" ".join(words[:2]).lower()) in RANKS:
+        return " ".join(words[:2]), " ".join(words[2:])
+    return None, name
 
 
 def repair_signatures(tail: Tail, warnings: list[str]) -> None:
