@@ -26,7 +26,7 @@ from .errors import DOCUMENT_LEVEL_CATEGORIES, FailureCategory, PlanocrError, Un
 from .load import PageInput, count_pages, detect_kind, load_page
 from .load.page import blank_boxes
 from .load.text import decode_text
-from .model import Correction, Document, InputKind, Overlay, Page, PageKind, Provenance, Source, Word
+from .model import Correction, Document, InputKind, Overlay, Page, PageKind, Provenance, Received, Source, Word
 from .options import Options
 
 PageMap = Callable[[Callable, Iterable], Iterator]
@@ -57,6 +57,7 @@ class PageResult:
     error_category: FailureCategory | None = None  # set when the page failed
     tables: tuple = ()  # ruled tables found on the page image (pipeline.tables.PageTable), joined per document
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage; never written to the record
+    received: Received | None = None  # a received stamp read on the page (ocr/stamps.py)
 
 
 # The stages a page goes through, in order (documentation for newcomers; see process_page).
@@ -152,6 +153,8 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
     rereads: list[Correction] = []
     overlays: list[Overlay] = list(page_input.overlays)
     kind: PageKind | None = page_input.kind
+    received: Received | None = None
+    page_warnings: list[str] = []
     size: tuple[int, int] | None = page_input.size
     tsv = None
     confidence = None
@@ -205,8 +208,24 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
         steps += [f"tables:{len(tables)}"] if tables else []
-        # seals lightened and graphics taken out of the text are the page's overlays: recorded, not lost
-        overlays += [Overlay(kind="seal", box=box) for box in (pre.seals if pre else [])]
+        # seals and stamps lightened and graphics taken out of the text are the page's overlays: recorded,
+        # not lost; a stamp (a red box wider than high) is read alone, a received stamp's number and date kept
+        from .ocr.stamps import read_stamp
+        from .seals import is_stamp_shaped
+
+        for box in pre.seals if pre else []:
+            if not is_stamp_shaped(box):
+                overlays.append(Overlay(kind="seal", box=box))
+                continue
+            t0 = time.perf_counter()
+            stamp = read_stamp(ocr_input, box, options, page_input.number)
+            timings["stamps"] = timings.get("stamps", 0.0) + time.perf_counter() - t0
+            overlays.append(
+                Overlay(kind="received-stamp" if stamp.received else "other", text=stamp.text or None, box=box)
+            )
+            if stamp.received and received is None:
+                received = stamp.received
+                page_warnings += [stamp.warning] if stamp.warning else []
         overlays += [Overlay(kind="other", text=text, box=box) for text, box in result.marks]
         if not raw.strip():
             kind = "blank"  # a blank back page, or one whose only marks were graphics: never OCR noise
@@ -234,7 +253,13 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         steps=steps,
     )
     return PageResult(
-        page=page, corrections=corrections, tsv=tsv, timings=timings, tables=tables, warnings=table_warnings
+        page=page,
+        corrections=corrections,
+        tsv=tsv,
+        timings=timings,
+        tables=tables,
+        warnings=tuple(table_warnings) + tuple(page_warnings),
+        received=received,
     )
 
 
@@ -312,6 +337,7 @@ def assemble_document(plan: DocumentPlan, results: list[PageResult], options: Op
         pages=pages,
         corrections=[c for r in results for c in r.corrections],
         digital_signatures=digital_signatures,
+        received=next((r.received for r in results if r.received), None),
         warnings=warnings + parsed.warnings,
         provenance=Provenance(
             planocr=__version__,

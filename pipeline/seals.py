@@ -31,6 +31,12 @@ MIN_SPAN = 0.08
 MAX_SPAN = 0.5
 MAX_ASPECT = 3.0  # a stamp box is at most 3:1; a line of red print is much longer than high
 MIN_RED_SHARE = 0.08  # of its bounding box: a ring or a stamp's frame and text, not a few red specks
+# Inside a seal's or stamp's box, any coloured ink is not print: the blue or violet handwriting on a received
+# stamp ("Số: 17026", "Ngày: 23-10-2025") and a signature across the seal. A pixel is coloured when its
+# channels differ by this much; black print over the seal (R ≈ G ≈ B, dark) stays.
+COLOUR_MARGIN = 60
+STAMP_MIN_ASPECT = 1.25  # a received stamp is a box wider than high; a seal is round (aspect ~1)
+STAMP_KEEP_BELOW = 150  # in a stamp's box, ink lighter than this (its brightest channel) is not black print
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,11 @@ def seal_boxes(colour: np.ndarray) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
+def is_stamp_shaped(box: tuple[int, int, int, int]) -> bool:
+    """A box wider than high: a received stamp's frame rather than a round seal."""
+    return box[2] >= STAMP_MIN_ASPECT * box[3]
+
+
 def remove_seals(gray: np.ndarray, colour: np.ndarray | None) -> SealResult:
     """The gray page with its red seals and stamps lightened to paper, where the page has them in colour.
 
@@ -88,12 +99,20 @@ def remove_seals(gray: np.ndarray, colour: np.ndarray | None) -> SealResult:
     out = gray.copy()
     for left, top, w, h in boxes:
         part = colour[top : top + h, left : left + w]
+        region = out[top : top + h, left : left + w]
+        spread = part.max(axis=2).astype(np.int16) - part.min(axis=2).astype(np.int16)
+        coloured = spread > COLOUR_MARGIN
+        if is_stamp_shaped((left, top, w, h)):
+            # a stamp's thin print blurs into pale, nearly gray pink on a low-resolution scan: in its box
+            # only dark, neutral ink (black print the stamp was put over) stays
+            coloured |= part.max(axis=2) > STAMP_KEEP_BELOW
+        if coloured.any():
+            region[coloured] = np.uint8(np.percentile(region, 90))  # the paper's level in the box
         red = red_ink(part)
         # the seal's faint edges (anti-aliasing, pale ink) too: a looser margin next to red ink
         b, g, r = (part[..., i].astype(np.int16) for i in range(3))
         pale = (r - np.maximum(g, b) > RED_MARGIN // 2) & (r > RED_MIN)
         near = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         lighten = red | (pale & near)
-        region = out[top : top + h, left : left + w]
         region[lighten] = np.maximum(region[lighten], part[..., 2][lighten])
     return SealResult(gray=out, boxes=boxes)

@@ -179,7 +179,8 @@ def test_a_rank_printed_before_the_name_is_kept_apart_from_it():
 
 def test_titles_garbled_by_ocr_are_repaired():
     for read, title in (("PHO CHANH VAN PHONG", "PHÓ CHÁNH VĂN PHÒNG"), ("1Ó CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
-                        ("GẦN CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ GIÁM ĐÓC", "PHÓ GIÁM ĐỐC")):
+                        ("GẦN CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ GIÁM ĐÓC", "PHÓ GIÁM ĐỐC"),
+                        ("_s% „¿GIÁM ĐỐC", "GIÁM ĐỐC")):
         parsed = signed(f"KT. CHỦ TỊCH\n{read}\n\nNguyễn Văn An")
         assert parsed.signature is not None and parsed.signature.position == title, (read, parsed.signature)
         assert any(w.startswith("position:") for w in parsed.warnings)

@@ -169,3 +169,54 @@ def test_a_page_where_ocr_finds_nothing_is_blank_and_its_seal_is_an_overlay():
     assert result.page.kind == "blank" and result.page.text == ""
     assert "page:blank (OCR found no text on the page)" in result.page.steps
     assert [o.kind for o in result.page.overlays] == ["seal"]
+
+
+BLUE = (170, 60, 30)  # BGR: a ballpoint's ink
+
+
+def test_in_a_received_stamp_only_black_print_stays():
+    page = np.full((1600, 1200, 3), 250, np.uint8)
+    cv2.rectangle(page, (60, 300), (420, 520), RED, 4)  # the stamp's frame, wider than high
+    cv2.putText(page, "DEN So:", (80, 380), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (150, 140, 235), 2)  # pale red print
+    cv2.putText(page, "17026", (250, 380), cv2.FONT_HERSHEY_SIMPLEX, 1.2, BLUE, 3)  # handwriting
+    cv2.putText(page, "Thuc hien", (300, 515), cv2.FONT_HERSHEY_SIMPLEX, 1.2, BLACK, 3)  # body text under it
+    gray = to_gray(page)
+    result = remove_seals(gray, page)
+    assert len(result.boxes) == 1
+    left, top, width, height = result.boxes[0]
+    box = result.gray[top : top + height, left : left + width]
+    black = (page.max(axis=2) < 60)[top : top + height, left : left + width]
+    assert black.any() and (box[black] == gray[top : top + height, left : left + width][black]).all()
+    assert (box[~black] > 200).mean() > 0.99  # frame, print and handwriting: paper
+
+
+@pytest.mark.parametrize(
+    "text, confidences, number, date",
+    [
+        ("UBND TỈNH LÂM ĐỒNG\nĐẾN Số: 17026\nNgày: 23-10-2025\nChuyển: p.NC", 95.0, "17026", "2025-10-23"),
+        ("CV ĐẾN Số: 1015 Ngày: 05/9/25", 92.0, "1015", "2025-09-05"),
+        ("UBND TỈNH LÂM ĐỒNG\nĐẾN Số: 17026\nNgày: 23-10-2025", 60.0, None, None),  # handwriting read unsure
+        ("ĐEN Ngay: 23.=10-..10/1...\nSẽ:⁄1:t:04/É", 95.0, None, None),  # not digits: nothing guessed
+    ],
+)
+def test_a_received_stamps_number_and_date_are_kept_only_when_read_as_digits_at_good_confidence(
+    text, confidences, number, date
+):
+    from pipeline.ocr.stamps import interpret
+
+    words = [word(token, 0, 0) for token in text.split()]
+    for w in words:
+        w.conf = confidences
+    reading = interpret(text, words, page=1)
+    assert reading.received is not None and reading.received.text == text
+    assert (reading.received.number, reading.received.date) == (number, date)
+    assert reading.warning and reading.warning.startswith("received stamp on page 1:")
+    if number is None:
+        assert "number and date not read" in reading.warning
+
+
+def test_a_red_box_that_is_not_a_received_stamp_is_no_received_entry():
+    from pipeline.ocr.stamps import interpret
+
+    reading = interpret("SAO Y BẢN CHÍNH", [word("SAO", 0, 0)], page=2)
+    assert reading.received is None and reading.warning is None

@@ -152,8 +152,12 @@ def reread_short_lines(image: np.ndarray, words: list[TsvWord], options: Options
         before = text_of(row)
         if not texts[0] or texts[0] != texts[1] or texts[0] == clean(before):
             continue
-        if any(ch.isdigit() for ch in before + texts[0]):
-            continue  # numbers are never re-read: a handwritten serial or day stays as the page read it
+        if any(ch.isdigit() for ch in texts[0]) or any(
+            len(token) >= 2 and any(ch.isdigit() for ch in token) for token in before.split()
+        ):
+            # numbers are never re-read: a handwritten serial or day stays as the page read it (a lone digit
+            # beside a name is a signature's stroke, "# Văn M Minh 4")
+            continue
         new = sorted(readings[0], key=lambda w: w.left)
         while new and not is_real_word(new[0].text):
             new = new[1:]  # stray marks at the crop's edges (a rule, a stroke's end), not the line's

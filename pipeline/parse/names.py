@@ -166,8 +166,13 @@ def repair_position(position: str) -> tuple[str, str | None]:
     """(the title, a note) repaired against the titles officials sign with; the note is None when unchanged."""
     flat = collapse(position)
     key = fold(flat)
+    # a signature's or seal's marks before the title ("_s% „¿GIÁM ĐỐC"): capital words alone, edges trimmed
+    capitals = [t.strip("".join(ch for ch in t if not ch.isalpha())) for t in flat.split()]
+    capitals = [t for t in capitals if t and t.isupper()]
     found: str | None
-    if key in TITLE_KEYS:
+    if capitals and len(capitals) < len(flat.split()) and fold(" ".join(capitals)) in TITLE_KEYS:
+        found = TITLE_KEYS[fold(" ".join(capitals))]
+    elif key in TITLE_KEYS:
         found = TITLE_KEYS[key]  # only marks lost: "PHO CHANH VAN PHONG"
     else:
         scored = sorted(

@@ -373,6 +373,8 @@ def looks_like_name(text: str) -> bool:
         return False  # "Ta CẢ": seal or scribble text, not a name written in title case
     if words[0][:1].islower() and len(words[-1]) < 2:
         return False  # "nợ I": scribble, not a name that lost its first letter ("guyen Chién Vuong")
+    if words[0][:1].islower() and not any(s.endswith(fold(words[0]).lower()) for s in SURNAMES):
+        return False  # "xen Mộ": a signature's strokes; a name that lost its first letters ends a family name
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
 
