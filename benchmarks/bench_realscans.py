@@ -85,13 +85,13 @@ def words_kept(truth: str, text: str) -> float:
     return sum((want & got).values()) / max(1, sum(want.values()))
 
 
-def run_planocr(documents: list[RealDocument], outdir: Path) -> tuple[dict[str, dict], float]:
-    """planocr on every scan, default options, two workers: name -> record."""
+def run_planocr(documents: list[RealDocument], outdir: Path, extra: list[str]) -> tuple[dict[str, dict], float]:
+    """planocr on every scan, default options (or ``extra`` ones), two workers: name -> record."""
     scans = [d.scan for d in documents if d.scan]
     started = time.monotonic()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's planocr (a git worktree has no .venv)
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *map(str, scans), "-o", str(outdir), "--jobs", "2"],
+        [sys.executable, "-m", "pipeline", "run", *map(str, scans), "-o", str(outdir), "--jobs", "2", *extra],
         capture_output=True,
         text=True,
         env=env,
@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-team-set", action="store_true", help="leave out the team's set ($PLANOCR_REALDOCS)")
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
     parser.add_argument("--keep", type=Path, help="keep planocr's output folder here")
+    parser.add_argument(
+        "--planocr-option", action="append", default=[], help="an option for planocr run, e.g. --planocr-option=--lang=vie"
+    )
     ns = parser.parse_args(argv)
 
     sets = ([shared_realscans()] if shared_realscans() else []) + ns.set
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         outdir = ns.keep or Path(tmp) / "out"
         if ns.keep and outdir.exists():
             shutil.rmtree(outdir)
-        records, planocr_seconds = run_planocr([d for _, d in documents], outdir)
+        records, planocr_seconds = run_planocr([d for _, d in documents], outdir, ns.planocr_option)
 
     print(f"Real scans: {len(documents)} documents from {', '.join(str(s) for s in sets)}; Tesseract {version}")
     print(f"{'document':44} {'pages':>5} {'naive CER':>9} {'planocr':>8} {'ratio':>6} {'kept':>5}  fields")

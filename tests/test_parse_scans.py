@@ -344,3 +344,13 @@ def test_a_subject_printed_in_parentheses_under_the_type_name_is_the_title_witho
     assert parse_text(text).title == "V/v miễn nhiệm chức danh Ủy viên"
     text = head().replace("Về việc miễn nhiệm chức danh Ủy viên", "Về việc miễn nhiệm (bổ sung) chức danh")
     assert parse_text(text).title == "Về việc miễn nhiệm (bổ sung) chức danh"  # brackets inside stay
+
+
+def test_a_symbol_with_the_issuing_units_code_in_brackets_and_a_type_code_one_letter_off():
+    text = head(serial="416").replace("/TTr-UBND", "/TTr-CAT(PC04)")
+    assert parse_text(text).number == "416/TTr-CAT(PC04)"
+    text = head(serial="2X3").replace("/TTr-UBND", "/TIr~CAT-PC06")  # 100-dpi scan: "TTr" read "TIr", "-" read "~"
+    parsed = parse_text(text)
+    assert parsed.number == "/TTr-CAT-PC06" and parsed.doc_type_code == "TTr"
+    assert any("repaired to 'TTr'" in w for w in warned(parsed, "number"))
+    assert parse_text(head().replace("/TTr-UBND", "/UBND-VP")).number == "01/UBND-VP"  # no code to repair

@@ -307,7 +307,9 @@ CASES: dict[str, dict] = {
     "ocr_photocopy_004": {
         "issuer": {"name": "ỦY BAN NHÂN DÂN XÃ PHÚ TRUNG", "parent": None},
         "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT'NAM", "motto": "Độc lập - Tự đo - Hạnh phúc",
-        "number": "/RH-UBND", "serial": None, "symbol": "RH-UBND",
+        # the type code read "RH" is one letter off the type name's "KH" (seed 004 prints "Số: /KH-UBND"):
+        # repaired, with a warning
+        "number": "/KH-UBND", "serial": None, "symbol": "KH-UBND",
         "doc_type": "KẾ HOẠCH", "doc_type_code": "KH", "place": "Phú Trung", "date": "2025",
         "bases": ["Căn cứ Nghị quyết SỐ 57- NQ/TW", "Căn cứ Quyết định số 1169/QĐ- TTg", "Căn cứ Kế hoạch số 45/KH- UBND"],
         "sections": [
