@@ -135,6 +135,18 @@ def number_text(value: int, fmt: str) -> str:
     return str(value)
 
 
+def level_format(level) -> tuple[str, str, int]:
+    """A numbering level's (format, text, start) from its w:lvl element."""
+    fmt = level.find(W + "numFmt")
+    text = level.find(W + "lvlText")
+    start = level.find(W + "start")
+    return (
+        fmt.get(W + "val", "decimal") if fmt is not None else "decimal",
+        text.get(W + "val", "") if text is not None else "",
+        int(start.get(W + "val", "1")) if start is not None else 1,
+    )
+
+
 class Numbering:
     """Word's automatic list numbers ("I.", "1.", "a)", "-"), which are not in the paragraphs' text: the levels of
     word/numbering.xml (format, text, start) counted in document order per list; a level restarts after a
@@ -151,14 +163,7 @@ class Numbering:
         for node in root.findall(W + "abstractNum"):
             levels: dict[int, tuple[str, str, int]] = {}
             for level in node.findall(W + "lvl"):
-                fmt = level.find(W + "numFmt")
-                text = level.find(W + "lvlText")
-                start = level.find(W + "start")
-                levels[int(level.get(W + "ilvl", "0"))] = (
-                    fmt.get(W + "val", "decimal") if fmt is not None else "decimal",
-                    text.get(W + "val", "") if text is not None else "",
-                    int(start.get(W + "val", "1")) if start is not None else 1,
-                )
+                levels[int(level.get(W + "ilvl", "0"))] = level_format(level)
             abstract[node.get(W + "abstractNumId", "")] = levels
         for node in root.findall(W + "num"):
             ref = node.find(W + "abstractNumId")
@@ -167,14 +172,7 @@ class Numbering:
             for override in node.findall(W + "lvlOverride"):
                 level_node = override.find(W + "lvl")
                 if level_node is not None:
-                    fmt = level_node.find(W + "numFmt")
-                    text = level_node.find(W + "lvlText")
-                    start = level_node.find(W + "start")
-                    levels[int(override.get(W + "ilvl", "0"))] = (
-                        fmt.get(W + "val", "decimal") if fmt is not None else "decimal",
-                        text.get(W + "val", "") if text is not None else "",
-                        int(start.get(W + "val", "1")) if start is not None else 1,
-                    )
+                    levels[int(override.get(W + "ilvl", "0"))] = level_format(level_node)
             num_id = node.get(W + "numId", "")
             self.levels[num_id] = levels
             self.abstract_of[num_id] = abstract_id
