@@ -124,6 +124,7 @@ TABLES: dict[str, dict[str, str]] = {
         "original": "str",
         "corrected": "str",
         "confidence": "float",
+        "by": "str",
     },
     "pages": {
         **PROVENANCE,
@@ -377,6 +378,7 @@ def flatten_document(doc: Document, record_name: str | None = None) -> dict[str,
                 "original": c.original,
                 "corrected": c.corrected,
                 "confidence": finite(c.confidence),
+                "by": c.by,
             }
             for i, c in enumerate(doc.corrections, 1)
         ],
