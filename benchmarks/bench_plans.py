@@ -4,7 +4,8 @@ ruled table on a real scanned page read cell by cell.
 
 Texts: $PLANOCR_REALTEXTS or /work/realtexts (docs/*.txt; never in the repository). Labels: the team's,
 copied to benchmarks/data/realtexts_labels.json ("blind": true documents were set aside before any code of
-the project ran on them). Scans: $PLANOCR_REALDOCS or /work/realdocs (development scans R06, R07).
+the project ran on them). Scans: $PLANOCR_REALDOCS or /work/realdocs (the development scans labelled in
+benchmarks/data/realdocs_tables.json: R31, R32; R06 and R07 were lost, their lines say so).
 Each part skips with the reason when its data is absent. Scoring: pipeline/testing/plans_eval.py.
 
 Usage: python benchmarks/bench_plans.py [--split dev|blind|both] [--no-scans] [-v]
