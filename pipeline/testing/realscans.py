@@ -59,10 +59,12 @@ def load_set(folder: Path, *, include_blind: bool = False) -> list[RealDocument]
     documents = []
     for entry in data["documents"]:
         scans = [folder / rel for rel in entry.get("scan") or []]
-        if not scans or (entry.get("blind") and not include_blind):
-            continue
+        if not scans or (entry.get("blind") and not include_blind) or not all(s.exists() for s in scans):
+            continue  # a scan absent (a set rebuilt without it) is not scored
         truth_file = entry.get("file")
-        truth = (folder / truth_file).read_text(encoding="utf-8") if truth_file else None
+        # a transcription lives outside the repository too: a set rebuilt from its sources may lack it
+        truth_path = folder / truth_file if truth_file else None
+        truth = truth_path.read_text(encoding="utf-8") if truth_path and truth_path.exists() else None
         documents.append(
             RealDocument(
                 name=scans[0].stem,
