@@ -191,8 +191,16 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
             # the restoration data loads while this process only waits for Tesseract (a thread started
             # earlier would compete for the GIL with loading and preprocessing the page)
             start_warm_up()
+        # the ruled tables first: the page's reading order reads their rows across (ocr/layout.py)
+        tables, table_warnings = scan_tables(pre.image if pre else ocr_input, options, page_input.number, timings)
         t0 = time.perf_counter()
-        result = ocr_page(pre.image if pre else ocr_input, options, scale=pre.scale if pre else 1.0)
+        result = ocr_page(
+            pre.image if pre else ocr_input,
+            options,
+            scale=pre.scale if pre else 1.0,
+            sealed=bool(pre and pre.seals),
+            tables=[t.box for t in tables if t.box],
+        )
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
         raw, words, tsv, confidence = result.text, result.words, result.tsv, result.confidence
@@ -204,12 +212,12 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         ]
         low_confidence = result.low_confidence_words
         size = (int(image.shape[1]), int(image.shape[0]))  # the loaded page's pixels, which the boxes refer to
-        tables, table_warnings = scan_tables(pre.image if pre else ocr_input, options, page_input.number, timings)
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
         steps += [f"tables:{len(tables)}"] if tables else []
         # seals and stamps lightened and graphics taken out of the text are the page's overlays: recorded,
         # not lost; a stamp (a red box wider than high) is read alone, a received stamp's number and date kept
+        from .ocr.reread import TesseractTime
         from .ocr.stamps import read_stamp
         from .seals import is_stamp_shaped
 
@@ -218,8 +226,13 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
                 overlays.append(Overlay(kind="seal", box=box))
                 continue
             t0 = time.perf_counter()
-            stamp = read_stamp(ocr_input, box, options, page_input.number)
-            timings["stamps"] = timings.get("stamps", 0.0) + time.perf_counter() - t0
+            spent = TesseractTime()
+            stamp = read_stamp(ocr_input, box, options, page_input.number, spent)
+            # Tesseract's runs count as Tesseract's time; the rest is the stamp reading's own
+            timings["stamps"] = timings.get("stamps", 0.0) + time.perf_counter() - t0 - spent.seconds
+            timings["tesseract"] = timings.get("tesseract", 0.0) + spent.seconds
+            if "tesseract_cpu" in timings:
+                timings["tesseract_cpu"] += spent.cpu_seconds
             overlays.append(
                 Overlay(kind="received-stamp" if stamp.received else "other", text=stamp.text or None, box=box)
             )

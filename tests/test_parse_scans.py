@@ -178,9 +178,13 @@ def test_a_rank_printed_before_the_name_is_kept_apart_from_it():
 
 
 def test_titles_garbled_by_ocr_are_repaired():
-    for read, title in (("PHO CHANH VAN PHONG", "PHÓ CHÁNH VĂN PHÒNG"), ("1Ó CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
-                        ("GẦN CHỦ TỊCH", "CHỦ TỊCH"), ("PHÓ GIÁM ĐÓC", "PHÓ GIÁM ĐỐC"),
-                        ("_s% „¿GIÁM ĐỐC", "GIÁM ĐỐC")):
+    for read, title in (
+        ("PHO CHANH VAN PHONG", "PHÓ CHÁNH VĂN PHÒNG"),
+        ("1Ó CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+        ("GẦN CHỦ TỊCH", "CHỦ TỊCH"),
+        ("PHÓ GIÁM ĐÓC", "PHÓ GIÁM ĐỐC"),
+        ("_s% „¿GIÁM ĐỐC", "GIÁM ĐỐC"),
+    ):
         parsed = signed(f"KT. CHỦ TỊCH\n{read}\n\nNguyễn Văn An")
         assert parsed.signature is not None and parsed.signature.position == title, (read, parsed.signature)
         assert any(w.startswith("position:") for w in parsed.warnings)
@@ -213,18 +217,25 @@ def test_a_guide_quoting_signature_blocks_keeps_its_own_tail():
     parsed = parse_text(text)
     assert parsed.signature is not None
     assert (parsed.signature.acting, parsed.signature.position, parsed.signature.signer) == (
-        "K/T CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Bùi Văn Thạch")
+        "K/T CHÁNH VĂN PHÒNG",
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "Bùi Văn Thạch",
+    )
     assert parsed.recipients == ["Như trên"]
 
 
 def test_issue_16_forms_of_other_issuers():
     # an issuer printed on two lines: a committee's sub-body under it
-    election = head().replace("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "ỦY BAN BẦU CỬ XÃ TÂN HÒA\nTIỂU BAN THÔNG TIN TUYÊN TRUYỀN")
+    election = head().replace(
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "ỦY BAN BẦU CỬ XÃ TÂN HÒA\nTIỂU BAN THÔNG TIN TUYÊN TRUYỀN"
+    )
     parsed = parse_text(election)
     assert parsed.issuer is not None
     assert (parsed.issuer.parent, parsed.issuer.name) == ("ỦY BAN BẦU CỬ XÃ TÂN HÒA", "TIỂU BAN THÔNG TIN TUYÊN TRUYỀN")
     # the first body paragraph right under the subject line
-    run_on = head().replace("Kính gửi: Hội đồng nhân dân tỉnh\n", "Ngày 12/11/2024, tại trụ sở UBND tỉnh, Phó Chủ tịch chủ trì.\n")
+    run_on = head().replace(
+        "Kính gửi: Hội đồng nhân dân tỉnh\n", "Ngày 12/11/2024, tại trụ sở UBND tỉnh, Phó Chủ tịch chủ trì.\n"
+    )
     assert parse_text(run_on).title == "Về việc miễn nhiệm chức danh Ủy viên"
     # a type name OCR read with a wrong mark is spelt right
     assert parse_text(head().replace("TỜ TRÌNH", "TỜ TRỈNH")).doc_type == "TỜ TRÌNH"
@@ -279,7 +290,9 @@ def test_place_names_read_with_wrong_marks_are_spelt_from_the_places_table():
     parsed = parse_text(text)
     assert parsed.issuer is not None and parsed.issuer.name == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
     assert parsed.place == "Tiền Giang"
-    assert any(w.startswith("place:") for w in parsed.warnings) and any(w.startswith("issuer:") for w in parsed.warnings)
+    assert any(w.startswith("place:") for w in parsed.warnings) and any(
+        w.startswith("issuer:") for w in parsed.warnings
+    )
     # a place spelt as some place is (a ward "Hải Phong") and one the table lacks stay as printed
     ward = head().replace("TỈNH QUẢNG NGÃI", "XÃ HẢI PHONG").replace("Quảng Ngãi, ngày", "Hải Phong, ngày")
     parsed = parse_text(ward)
@@ -306,8 +319,10 @@ def test_an_annex_after_a_tail_whose_signature_ocr_lost_gives_no_position():
 
 
 def test_a_subject_line_set_apart_by_a_blank_line_before_the_addressee_is_kept():
-    text = head().replace("Về việc miễn nhiệm chức danh Ủy viên\n",
-                          "và việc miễn nhiệm chức danh Ủy viên\n\nỦy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026\n\n")
+    text = head().replace(
+        "Về việc miễn nhiệm chức danh Ủy viên\n",
+        "và việc miễn nhiệm chức danh Ủy viên\n\nỦy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026\n\n",
+    )
     assert parse_text(text).title == "về việc miễn nhiệm chức danh Ủy viên Ủy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026"
 
 
@@ -354,3 +369,16 @@ def test_a_symbol_with_the_issuing_units_code_in_brackets_and_a_type_code_one_le
     assert parsed.number == "/TTr-CAT-PC06" and parsed.doc_type_code == "TTr"
     assert any("repaired to 'TTr'" in w for w in warned(parsed, "number"))
     assert parse_text(head().replace("/TTr-UBND", "/UBND-VP")).number == "01/UBND-VP"  # no code to repair
+
+
+def test_a_list_issued_as_a_document_under_an_association_and_its_parent():
+    text = (
+        "UBND TỈNH BÌNH THUẬN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nHIỆP HỘI DOANH NGHIỆP Độc lập - Tự do - Hạnh phúc\n\n"
+        "Bình Thuận, ngày 13 tháng 5 năm 2025\n\nDANH SÁCH NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC\n\n"
+        "HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN\n\nSTT Họ và tên\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.doc_type, parsed.doc_type_code) == ("DANH SÁCH", "DS")
+    assert parsed.title == "NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN"
+    assert parsed.issuer is not None
+    assert (parsed.issuer.parent, parsed.issuer.name) == ("UBND TỈNH BÌNH THUẬN", "HIỆP HỘI DOANH NGHIỆP")

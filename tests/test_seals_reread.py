@@ -87,7 +87,7 @@ def test_candidates_are_the_right_hand_short_lines_beside_the_recipients_joined_
 def fake_reads(monkeypatch, by_scale: dict[float, list[str]]):
     """read_crops answering each crop with the given text per scale, words laid left to right in the crop."""
 
-    def read_crops(crops, scale, options):
+    def read_crops(crops, scale, options, spent=None):
         out = []
         for crop, text in zip(crops, by_scale[scale]):
             step = crop.shape[1] // max(1, len(text.split()) + 1)
@@ -113,11 +113,20 @@ def test_a_line_is_replaced_only_when_two_readings_agree_and_differ_from_the_pag
     fake_reads(monkeypatch, {0.75: [at_075], 1.0: [at_100]})
     image = np.full((2000, 2400), 255, np.uint8)
     words = [word(t, 1400 + 150 * i, 1500) for i, t in enumerate(page_text.split())]
-    new_words, changes = reread.reread_short_lines(image, words, Options(jobs=1))
+    new_words, changes = reread.reread_short_lines(image, words, Options(jobs=1), sealed=True)
     assert reread.text_of(new_words) == expected
     assert len(changes) == (expected != page_text)
     if changes:
         assert changes[0].before == page_text and changes[0].after == expected
+
+
+def test_a_clean_pages_lines_are_read_again_only_when_a_word_was_read_at_low_confidence(monkeypatch):
+    fake_reads(monkeypatch, {0.75: ["Trần Hoàng Tuấn"], 1.0: ["Trần Hoàng Tuấn"]})
+    image = np.full((2000, 2400), 255, np.uint8)
+    words = [word(t, 1400 + 150 * i, 1500) for i, t in enumerate("Trân Hoàng Tuân".split())]  # conf 90
+    assert reread.reread_short_lines(image, words, Options(jobs=1))[1] == []  # no seal, read confidently
+    words[2].conf = 55.0
+    assert len(reread.reread_short_lines(image, words, Options(jobs=1))[1]) == 1
 
 
 def test_real_scan_signature_block_under_a_seal_reads_right(realscans_dir):
@@ -220,3 +229,35 @@ def test_a_red_box_that_is_not_a_received_stamp_is_no_received_entry():
 
     reading = interpret("SAO Y BẢN CHÍNH", [word("SAO", 0, 0)], page=2)
     assert reading.received is None and reading.warning is None
+
+
+def test_rows_inside_a_ruled_table_are_read_across_not_as_two_columns():
+    from pipeline.ocr.layout import order_lines
+
+    def w(text, left, top):
+        return TsvWord(text=text, conf=95.0, left=left, top=top, width=90, height=40, block=1, par=1, line=1)
+
+    words = [  # two rows of a table whose cells leave a wide gap, like a two-column header would
+        w("1", 100, 1000),
+        w("Nguyễn", 200, 1000),
+        w("Hữu", 300, 1000),
+        w("Chủ", 1400, 1000),
+        w("tịch", 1500, 1000),
+        w("2", 100, 1100),
+        w("Đặng", 200, 1100),
+        w("Thị", 300, 1100),
+        w("Phó", 1400, 1100),
+        w("Chủ", 1500, 1100),
+    ]
+    across = [" ".join(x.text for x in line.words) for line in order_lines(words, [(50, 950, 1700, 1200)])]
+    assert across == ["1 Nguyễn Hữu Chủ tịch", "2 Đặng Thị Phó Chủ"]
+    columns = [" ".join(x.text for x in line.words) for line in order_lines(words)]
+    assert columns[0] == "1 Nguyễn Hữu"  # without the table: two columns, read one after the other
+
+
+def test_a_transcriptions_table_rows_are_scored_as_their_cells_text():
+    from pipeline.testing.realscans import without_table_markup
+
+    assert without_table_markup("DANH SÁCH\n| STT | Họ và tên |\n| 1 | Nguyễn Văn A |\nx | y") == (
+        "DANH SÁCH\nSTT Họ và tên\n1 Nguyễn Văn A\nx | y"
+    )

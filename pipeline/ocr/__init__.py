@@ -22,7 +22,7 @@ from ..model import Word
 from ..options import Options
 from .layout import TsvWord, is_real_word, order_lines, parse_tsv, render_lines
 from .marks import find_marks
-from .reread import Reread, reread_short_lines
+from .reread import Reread, TesseractTime, reread_short_lines
 from .tesseract import (
     DEFAULT_PSM,
     check_tesseract,
@@ -63,7 +63,14 @@ class OcrResult:
 # --- running Tesseract ----------------------------------------------------------------------------
 
 
-def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrResult:
+def ocr_page(
+    image: np.ndarray,
+    options: Options,
+    *,
+    scale: float = 1.0,
+    sealed: bool = False,
+    tables: list[tuple[int, int, int, int]] | None = None,
+) -> OcrResult:
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
     input page's pixels with it. ``timings`` splits the stage: the Tesseract process, the image handed
     to it, and the reading of its TSV into lines. With preprocessing on, the short lines of the page's
@@ -75,10 +82,11 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
     changes: list[Reread] = []
     marks: list[list[TsvWord]] = []
     reread_seconds = 0.0
+    spent = TesseractTime()  # the re-reads' Tesseract runs: Tesseract's time
     if options.preprocess:
         before = time.perf_counter()
-        words, changes = reread_short_lines(image, words, options)
-        reread_seconds = time.perf_counter() - before
+        words, changes = reread_short_lines(image, words, options, sealed=sealed, spent=spent)
+        reread_seconds = time.perf_counter() - before - spent.seconds
         if changes:
             steps.append(f"reread-lines:{len(changes)}")
         marks = find_marks(words)
@@ -86,15 +94,16 @@ def ocr_page(image: np.ndarray, options: Options, *, scale: float = 1.0) -> OcrR
             steps.append(f"marks-out-of-text:{len(marks)}")
     dropped = {id(w) for piece in marks for w in piece}
     result = result_from_words(
-        words, run.tsv, scale=scale, steps=steps + ["reading-order"], changes=changes, dropped=dropped
+        words, run.tsv, scale=scale, steps=steps + ["reading-order"], changes=changes, dropped=dropped, tables=tables
     )
     result = dataclasses.replace(result, marks=[mark_of(piece, scale) for piece in marks])
     read_seconds = time.perf_counter() - started - reread_seconds
-    timings = {"tesseract": run.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
+    read_seconds -= spent.seconds  # the re-reads' Tesseract runs are Tesseract's
+    timings = {"tesseract": run.seconds + spent.seconds, "ocr_encode": run.encode_seconds, "ocr_read": read_seconds}
     if reread_seconds:
-        timings["ocr_reread"] = reread_seconds
+        timings["ocr_reread"] = reread_seconds  # the re-read's own work, its Tesseract runs apart
     if run.cpu_seconds is not None:
-        timings["tesseract_cpu"] = run.cpu_seconds
+        timings["tesseract_cpu"] = run.cpu_seconds + spent.cpu_seconds
     return dataclasses.replace(result, timings=timings)
 
 
@@ -111,10 +120,11 @@ def result_from_words(
     steps: list[str] | None = None,
     changes: list[Reread] | None = None,
     dropped: set[int] | None = None,
+    tables: list[tuple[int, int, int, int]] | None = None,
 ) -> OcrResult:
     """``dropped``: ids of words left out of the text (marks). The reading order is found with them, so that
     taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows)."""
-    lines = order_lines(words)
+    lines = order_lines(words, tables)
     if dropped:
         lines = [line for line in lines if line.words]
         for line in lines:

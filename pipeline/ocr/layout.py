@@ -150,14 +150,16 @@ def find_gutter(rows: list[list[TsvWord]], min_width: float) -> tuple[int, int] 
     return best
 
 
-def order_lines(words: list[TsvWord]) -> list[Line]:
-    """Lines in reading order, with two-column regions (header, recipients/signature) read column by column."""
+def order_lines(words: list[TsvWord], tables: list[tuple[int, int, int, int]] | None = None) -> list[Line]:
+    """Lines in reading order, with two-column regions (header, recipients/signature) read column by column.
+    Rows inside a ruled table (``tables``: left, top, right, bottom) are read across, row by row: a table's
+    columns are not the page's."""
     if not words:
         return []
     height = letter_height(words)
     rows = group_rows(words)
     gap = 2.5 * height  # justified text stretches spaces to ~1 letter height; gutters are far wider
-    split = [len(split_row(r, gap)) >= 2 for r in rows]
+    split = [len(split_row(r, gap)) >= 2 and not in_table(r, tables or []) for r in rows]
     lines: list[Line] = []
     i = 0
     while i < len(rows):
@@ -173,6 +175,11 @@ def order_lines(words: list[TsvWord]) -> list[Line]:
         i += 1
     mark_paragraphs(lines, height)
     return lines
+
+
+def in_table(row: list[TsvWord], tables: list[tuple[int, int, int, int]]) -> bool:
+    middle = statistics.median(w.middle for w in row)
+    return any(top <= middle <= bottom for _left, top, _right, bottom in tables)
 
 
 def grow_region(rows: list[list[TsvWord]], split: list[bool], start: int, height: float) -> int | None:

@@ -22,6 +22,7 @@ import numpy as np
 from ..model import Received
 from ..options import Options
 from .layout import TsvWord, group_rows, parse_tsv
+from .reread import TesseractTime
 from .tesseract import run_tesseract
 
 STAMP_PSM = 6
@@ -46,7 +47,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
 
 
-def read_stamp(image: np.ndarray, box: tuple[int, int, int, int], options: Options, page: int) -> StampReading:
+def read_stamp(
+    image: np.ndarray, box: tuple[int, int, int, int], options: Options, page: int, spent: TesseractTime | None = None
+) -> StampReading:
     """The stamp in ``box`` (page pixels of ``image``, the page as loaded, gray or colour) read alone."""
     left, top, width, height = box
     crop = image[max(0, top) : top + height, max(0, left) : left + width]
@@ -57,7 +60,11 @@ def read_stamp(image: np.ndarray, box: tuple[int, int, int, int], options: Optio
     if crop.shape[0] < MIN_HEIGHT:
         factor = MIN_HEIGHT / crop.shape[0]
         crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-    words = parse_tsv(run_tesseract(crop, options, psm=STAMP_PSM).tsv)
+    run = run_tesseract(crop, options, psm=STAMP_PSM)
+    if spent is not None:
+        spent.seconds += run.seconds
+        spent.cpu_seconds += run.cpu_seconds or 0.0
+    words = parse_tsv(run.tsv)
     text = "\n".join(" ".join(w.text for w in row) for row in group_rows(words)) if words else ""
     return interpret(text, words, page)
 

@@ -76,6 +76,7 @@ DOC_TYPES: dict[str, str] = {
     "dieu le": "ĐL",
     "quy trinh": "QT",
     "de cuong": "ĐC",
+    "danh sach": "DS",  # not in Decree 30's list, but issued as a document of its own (lists of members, staff)
 }
 # Type names as spelt (for a type name OCR read with a wrong mark: "QUYÉT ĐỊNH")
 TYPE_NAMES = {
@@ -88,7 +89,7 @@ TYPE_NAMES = {
     "giay nghi phep": "GIẤY NGHỈ PHÉP", "phieu gui": "PHIẾU GỬI", "phieu chuyen": "PHIẾU CHUYỂN",
     "phieu bao": "PHIẾU BÁO", "giay xac nhan": "GIẤY XÁC NHẬN", "ket luan": "KẾT LUẬN", "thong tri": "THÔNG TRI",
     "thong tu": "THÔNG TƯ", "thong tu lien tich": "THÔNG TƯ LIÊN TỊCH", "nghi dinh": "NGHỊ ĐỊNH", "luat": "LUẬT",
-    "phap lenh": "PHÁP LỆNH", "dieu le": "ĐIỀU LỆ", "quy trinh": "QUY TRÌNH", "de cuong": "ĐỀ CƯƠNG",
+    "phap lenh": "PHÁP LỆNH", "dieu le": "ĐIỀU LỆ", "quy trinh": "QUY TRÌNH", "de cuong": "ĐỀ CƯƠNG", "danh sach": "DANH SÁCH",
 }  # fmt: skip
 # Codes the Party writes differently from Decree 30 (accepted when the symbol shows them).
 CODE_VARIANTS: dict[str, tuple[str, ...]] = {"QyĐ": ("QĐi",), "Luật": ("QH",)}
@@ -142,6 +143,8 @@ BODY_HEADS = (
     "chi doan",
     "doan ",
     "hoi ",
+    "hiep hoi",
+    "quy ",
     "lien doan",
     "lien hiep",
     "lien minh",

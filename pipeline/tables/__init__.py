@@ -35,6 +35,7 @@ class PageTable:
     columns: list[float] = field(default_factory=list)  # column boundaries as shares of the table's width
     at_top: bool = False
     at_bottom: bool = False
+    box: tuple[int, int, int, int] | None = None  # left, top, right, bottom in the page image's pixels
 
     @property
     def n_columns(self) -> int:
@@ -73,6 +74,7 @@ def to_page_table(index: int, grid: Grid, texts: dict[tuple[int, int], str], pag
         columns=columns,
         at_top=grid.box[1] < EDGE * height,
         at_bottom=grid.box[3] > (1 - EDGE) * height,
+        box=grid.box,
     )
 
 

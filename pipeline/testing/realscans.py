@@ -7,7 +7,8 @@ read by eye, ``scan`` paths, ``file`` = its transcription or null, ``handwritten
 
 Scoring rules (benchmarks/README.md, "Real scans"):
 - CER: the record's ``text`` against the transcription, both NFC with every run of whitespace made one space
-  (the transcription's page breaks and blank lines count as whitespace); edits / transcription characters.
+  (the transcription's page breaks and blank lines count as whitespace; its table rows '| a | b |' as their
+  cells' text: the pipes are markup); edits / transcription characters.
 - Fields (the eight issue 11 names): number, date, doc_type, place, title, issuer, signer, position. A value
   is right when it equals the field read by eye after normalising case, whitespace and end punctuation. A
   handwritten serial or day left null counts as right when everything printed is right
@@ -70,7 +71,7 @@ def load_set(folder: Path, *, include_blind: bool = False) -> list[RealDocument]
                 name=scans[0].stem,
                 fields=entry,
                 scans=scans,
-                truth=unicodedata.normalize("NFC", truth) if truth is not None else None,
+                truth=without_table_markup(unicodedata.normalize("NFC", truth)) if truth is not None else None,
                 blind=bool(entry.get("blind")),
                 handwritten=[str(h) for h in entry.get("handwritten") or []],
             )
@@ -79,6 +80,18 @@ def load_set(folder: Path, *, include_blind: bool = False) -> list[RealDocument]
 
 
 # --- text --------------------------------------------------------------------------------------------------
+
+
+def without_table_markup(truth: str) -> str:
+    """A transcription's table rows ('| a | b |', the convention's markup for a ruled table) as their cells'
+    text, so that the pipes, which no page prints, count as neither characters nor words."""
+    lines = []
+    for line in truth.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            line = " ".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def flat(text: str) -> str:
