@@ -62,7 +62,7 @@ def init_worker() -> None:
 # --- scans ------------------------------------------------------------------------------------------
 
 def renderer_fingerprint() -> str:
-    source = (ROOT / "pipeline" / "samples.py").read_bytes()
+    source = (ROOT / "pipeline" / "testing" / "samples.py").read_bytes()
     return hashlib.sha256(source).hexdigest()[:10]
 
 
