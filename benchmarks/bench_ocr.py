@@ -21,6 +21,7 @@ import hashlib
 import os
 import sys
 import time
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.pages_per_doc} pages each, {args.workers} workers (OMP_THREAD_LIMIT=1)")
     jobs = render_scans(args.seeds, docs, profiles, args.cache, args.pages_per_doc)
     started = time.perf_counter()
-    with ProcessPoolExecutor(args.workers, initializer=init_worker) as pool:
+    # forkserver, not fork: the parent has just rendered the scans with OpenCV, whose thread pool a forked
+    # child inherits locked (the workers hung in init_worker's cv2.setNumThreads, 2026-12-02)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(args.workers, mp_context=context, initializer=init_worker) as pool:
         scores = list(pool.map(score_page, jobs))
     wall = time.perf_counter() - started
     print_table("All documents (CER/WER %, ratio = planocr CER / naive CER; '(x)' = with restoration)", scores, profiles)
