@@ -126,7 +126,6 @@ def result_from_words(
     taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows)."""
     lines = order_lines(words, tables)
     if dropped:
-        lines = [line for line in lines if line.words]
         for line in lines:
             line.words = [w for w in line.words if id(w) not in dropped]
         lines = [line for line in lines if line.words]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -21,6 +20,7 @@ import numpy as np
 
 from ..model import Received
 from ..options import Options
+from ..parse.lines import fold
 from .layout import TsvWord, group_rows, parse_tsv
 from .reread import TesseractTime
 from .tesseract import run_tesseract
@@ -40,11 +40,6 @@ class StampReading:
     text: str
     received: Received | None  # when the stamp is a received stamp
     warning: str | None = None
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
 
 
 def read_stamp(
