@@ -382,3 +382,85 @@ def test_a_list_issued_as_a_document_under_an_association_and_its_parent():
     assert parsed.title == "NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN"
     assert parsed.issuer is not None
     assert (parsed.issuer.parent, parsed.issuer.name) == ("UBND TỈNH BÌNH THUẬN", "HIỆP HỘI DOANH NGHIỆP")
+
+
+def boxed_page(text: str, low: dict[str, float], boxes: dict[str, tuple[int, int, int, int]]) -> Page:
+    """As ``ocr_page``, the words laid out on their lines: 40 px high, 60 px apart; ``boxes`` overrides a word's."""
+    words = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for index, piece in enumerate(line.split()):
+            box = boxes.get(piece, (100 + 120 * index, 60 * number, 100, 40))
+            words.append(Word(text=piece, confidence=low.get(piece, 0.96), line=number, box=box))
+    return Page(number=1, text=text, words=words)
+
+
+def test_a_day_read_below_the_bar_is_kept_when_it_has_the_printed_years_size_and_line():
+    # the date is line 8 of HEAD: the year's box is (…, 480, …, 40)
+    text = head(day="13")
+    printed = parse_text(text, confidences=line_confidences([boxed_page(text, {"13": 0.78}, {})]))
+    assert printed.date == "2025-01-13"
+    assert any("kept" in w for w in warned(printed, "date")), printed.warnings
+    # handwriting: taller than the year and set higher (a real handwritten day: 1.37 times the year, 0.21 higher)
+    tall = boxed_page(text, {"13": 0.78}, {"13": (460, 472, 60, 55)})
+    assert parse_text(text, confidences=line_confidences([tall])).date == "2025-01"
+    # the year's size but read too poorly (below PRINTED_DIGITS_FLOOR), or no boxes at all: dropped as before
+    poor = boxed_page(text, {"13": 0.55}, {})
+    assert parse_text(text, confidences=line_confidences([poor])).date == "2025-01"
+    assert parse_text(text, confidences=line_confidences([ocr_page(text, {"13": 0.78})])).date == "2025-01"
+
+
+def test_a_serial_read_below_the_bar_is_dropped_whatever_its_size():
+    text = head(serial="899").replace("Số: 899 /TTr-UBND\n", "Số: 899 /TTr-UBND Quảng Ngãi, ngày 08 tháng 01 năm 2025\n")
+    page = boxed_page(text, {"899": 0.62}, {})
+    assert parse_text(text, confidences=line_confidences([page])).serial is None
+
+
+CONG_VAN = """BỘ CÔNG AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+CỤC CẢNH SÁT ĐIỀU TRA
+
+Số: 3980/C04-P6
+
+V/v chuẩn bị tổ chức triển khai
+
+Chương trình MTQG phòng, chống ma tuý
+
+đến năm 2030
+
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 28 tháng 8 năm 2025
+
+{after}
+Kính gửi: Đồng chí Chủ tịch UBND tỉnh Lâm Đồng
+
+Trong thời gian qua, công tác phòng, chống ma tuý đạt được nhiều kết quả.
+"""
+
+
+def test_marks_after_the_right_columns_lines_do_not_go_on_a_cong_vans_subject():
+    subject = "V/v chuẩn bị tổ chức triển khai Chương trình MTQG phòng, chống ma tuý đến năm 2030"
+    for after in ('" cu\n4c ly', "ÁN\n", "~ mm ly2"):
+        assert parse_text(CONG_VAN.format(after=after)).title == subject, after
+    # the subject's own last line, set by OCR after the date line, still goes on it
+    late = CONG_VAN.replace("\nđến năm 2030\n", "\n").format(after="đến năm 2030")
+    assert parse_text(late).title == subject
+
+
+def test_a_capital_subjects_term_line_goes_on_it_across_blank_lines():
+    text = """UBND TỈNH BÌNH THUẬN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HIỆP HỘI DOANH NGHIỆP Độc lập - Tự do - Hạnh phúc
+
+Bình Thuận, ngày 13 tháng 5 năm 2025
+
+DANH SÁCH NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC
+
+HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN
+
+{term}
+
+STT Họ và tên Chức danh Đơn vị
+"""
+    title = "NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN"
+    for term in ("KHÓA V, NHIỆM KỲ (2025-2030)", "NHIỆM KỲ 2025 - 2030", "GIAI ĐOẠN 2021 - 2025"):
+        assert parse_text(text.format(term=term)).title == f"{title} {term}", term

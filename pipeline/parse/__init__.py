@@ -30,12 +30,12 @@ def parse_text(text: str, confidences: Confidences | None = None) -> ParsedField
 def line_confidences(pages: list[Page]) -> Confidences | None:
     """The OCR words of OCR'd pages by line number of the pages' texts joined by form feeds (a form feed
     counts as one line, as in ``parse_text``); None when no page has words (text input, text layers)."""
-    out: dict[int, list[tuple[str, float | None]]] = {}
+    out: dict[int, list[tuple[str, float | None, tuple[int, int, int, int] | None]]] = {}
     offset = 0
     for page in pages:
         for word in page.words:
             if word.line is not None:
-                out.setdefault(offset + word.line, []).append((word.text, word.confidence))
+                out.setdefault(offset + word.line, []).append((word.text, word.confidence, word.box))
         offset += len(page.text.split("\n")) + 1
     return out or None
 

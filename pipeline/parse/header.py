@@ -580,6 +580,9 @@ def read_header(lines: list[Line]) -> Header:
     header = Header()
     subject_parts: list[str] = []
     in_subject = False
+    # the right column's lines (motto, date) came after the subject began: what follows them in the left column
+    # may be the subject going on, or a signature's or stamp's remains OCR read as letters (" cu", "4c ly")
+    interrupted = False
     for line in join_split_numbers(lines):
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
@@ -588,6 +591,7 @@ def read_header(lines: list[Line]) -> Header:
             line = Line(line.number, CELL_BORDER.sub(" ", line.text), CELL_BORDER.sub(" ", line.key))
         if motto_fragment(line):
             header.motto = join_motto(header.motto, line.flat)  # "Tự do - Hạnh phúc" / "Độc lập -" (OCR order)
+            interrupted = interrupted or bool(subject_parts)
             continue
         spans: list[Span] = []
         # every title or motto found is cut out of the line (a page may print both the Party's and the
@@ -638,16 +642,19 @@ def read_header(lines: list[Line]) -> Header:
             spans.append(Span(vv.start(), len(line.text), "subject"))
             subject_parts = [line.text[vv.start() :]]
             in_subject = True
+            interrupted = False
             continue
+        interrupts = bool(spans) and bool(subject_parts)  # a piece on the date's own line is judged as before
         for piece, printed in leftovers(line.text, spans):
             if letters_only(fold(piece)) in NOT_ISSUER:
                 continue
             if is_upper_line(piece, 0.75) and len(letters_only(fold(piece))) >= 2 and reads_as_words(piece):
                 header.issuer_parts.append(piece)
                 in_subject = False
-            elif in_subject and not is_upper_line(piece, 0.75):
+            elif in_subject and not is_upper_line(piece, 0.75) and (not interrupted or all_words(piece)):
                 # the subject goes on in the left column, its commas kept ("… hộ nghèo," / "hộ cận nghèo …")
                 subject_parts.append(printed.lstrip(EDGE_JUNK).rstrip(" -–—_|~"))
+        interrupted = interrupted or interrupts
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
@@ -683,6 +690,24 @@ def reads_as_words(piece: str) -> bool:
         ):
             good += count
     return total > 0 and good >= 0.6 * total
+
+
+def all_words(piece: str) -> bool:
+    """Whether a piece is words from end to end: two tokens or more, and at least 4 in 5 of them Vietnamese
+    syllables, known acronyms or numbers ('đến năm 2030', 'giai đoạn 2021-2025'; not '4c ly' or '" cu')."""
+    from diacritics.lexicon import acronyms, is_syllable
+
+    known = acronyms()
+    tokens = [token.strip(".,;:()\"'“”‘’-–") for token in piece.split()]
+    tokens = [token for token in tokens if token]
+    if len(tokens) < 2:
+        return False
+    good = sum(
+        1
+        for token in tokens
+        if is_syllable(token.lower()) or known.get(token) or re.fullmatch(r"\d+(?:[/.-]\d+)*", token)
+    )
+    return good >= 0.8 * len(tokens)
 
 
 SERIAL_ONLY = re.compile(r"^\s*s[o06qe]\s*[:.;,]?\s*(?:\S{1,6})?\s*$")
@@ -916,7 +941,9 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
             gap = index - last_index > 1  # blank lines between the previous title line and this one
             if text.startswith("(") and (gap or ATTACHED_NOTE.match(fold(text))):
                 break  # "(Ban hành kèm theo Quyết định số …)" under an attached regulation's title
-            continuation = text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'"
+            continuation = (
+                text[:1].islower() or text[:1].isdigit() or text[:1] in "(“\"'" or bool(PERIOD_LINE.match(fold(text)))
+            )
             if gap and not continuation and not last_line_before_body(lines, index, previous):
                 break
             if not continuation and runs_into_body(text):
@@ -932,6 +959,11 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
         return None, start
     title = opening_formula(collapse(" ".join(p.flat for p in parts)).strip(EDGE_JUNK))
     return title or None, index
+
+
+# a subject's last line that names its term or period ("KHÓA V, NHIỆM KỲ (2025-2030)", "giai đoạn 2021 - 2025",
+# "đến năm 2030"): it goes on the subject above it, whatever blank lines OCR put between them
+PERIOD_LINE = re.compile(r"^(?:khoa\s+[ivxlc\d]+\b|nhiem ky\b|giai doan\s+\d{4}|(?:den|tu)\s+nam\s+\d{4}|nam\s+\d{4}\b)")
 
 
 def last_line_before_body(lines: list[Line], index: int, previous: str) -> bool:
@@ -1129,7 +1161,9 @@ def stacked_joint_bodies(head: Head, n_signatures: int) -> list[Issuer] | None:
 # --- serials and days written by hand ------------------------------------------------------------------------
 
 # line number (in the text parsed) → the OCR words of that line in order, with their confidence 0–1
-Confidences = Mapping[int, Sequence[tuple[str, "float | None"]]]
+# per line number of the text: its OCR words as (text, confidence) or (text, confidence, box = left, top, width,
+# height in page pixels)
+Confidences = Mapping[int, Sequence[tuple]]
 # A serial or day read below this confidence is not trusted (docs/parsing.md, "Handwritten serials and days":
 # on the development scans printed header digits read at 0.96-0.97 as words of their own, handwritten ones at
 # 0.34-0.79 and once 0.91). A serial glued to its symbol ("985/QĐ-TTg", typed) is one word whose confidence
@@ -1144,13 +1178,51 @@ def doubtful(
     """The confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)
     when it is below the bar (LOW_CONFIDENCE, or LOW_CONFIDENCE_GLUED for a word that holds more); else None."""
     words = list(confidences.get(line_number, ())) if line_number is not None else []
-    start = next((i + 1 for i, (text, _) in enumerate(words) if fold(text).startswith(after)), 0)
-    for text, confidence in words[start:]:
+    start = next((i + 1 for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
+    for word in words[start:]:
+        text, confidence = word[0], word[1]
         if token in text and confidence is not None:
             if text.strip(".,;:") != token:
                 bar = min(bar, LOW_CONFIDENCE_GLUED)
             return confidence if confidence < bar else None
     return None
+
+
+def printed_word(confidences: Confidences, line_number: int | None, token: str, after: str) -> bool:
+    """Whether the OCR word that is ``token`` after the word beginning with ``after`` looks printed (see
+    ``printed_like``) and was read at PRINTED_DIGITS_FLOOR or more."""
+    words = list(confidences.get(line_number, ())) if line_number is not None else []
+    start = next((i + 1 for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
+    for word in words[start:]:
+        if token in word[0]:
+            confident = word[1] is not None and word[1] >= PRINTED_DIGITS_FLOOR
+            return confident and word[0].strip(".,;:") == token and printed_like(word, words)
+    return False
+
+
+PRINTED_DIGITS_FLOOR = 0.70
+PRINTED_SIZE_TOLERANCE = 0.12  # of the year's height: height, top and bottom
+
+
+def printed_like(word: tuple, words: Sequence[tuple]) -> bool:
+    """Whether a day or month read below the bar has the printed year's size and line: the year is always
+    printed, and a printed "10" at 100 dpi is read at 0.81 although it is the year's twin, while handwriting
+    is taller, set higher or lower, slanted (on the real scans: handwritten days 1.2–1.45 times the year's height
+    or set 0.2–0.5 of it higher; printed ones within 0.07). Needs both boxes; without them, no."""
+    box = word[2] if len(word) > 2 else None
+    years = [w for w in words if len(w) > 2 and w[2] is not None and re.fullmatch(r"\d{4}[.,]?", w[0] or "")]
+    if box is None or not years:
+        return False
+    year = years[-1][2]
+    height = year[3]
+    if height <= 0:
+        return False
+    tolerance = PRINTED_SIZE_TOLERANCE * height
+    return (
+        abs(box[3] - height) <= tolerance
+        and abs(box[1] - year[1]) <= tolerance
+        and abs(box[1] + box[3] - year[1] - year[3]) <= tolerance
+    )
 
 
 def doubt_handwriting(header: Header, confidences: Confidences) -> None:
@@ -1183,6 +1255,12 @@ def doubt_handwriting(header: Header, confidences: Confidences) -> None:
         # a month is printed far more often than written by hand: the lower bar (a printed "01" read at 0.91)
         after, bar = ("ngay", LOW_CONFIDENCE) if name == "day" else ("thang", LOW_CONFIDENCE_GLUED)
         confidence = doubtful(confidences, header.date_line, value, after, bar)
+        if confidence is not None and printed_word(confidences, header.date_line, value, after):
+            header.warnings.append(
+                f"date: {name} read at confidence {confidence:.2f}, kept: its digits have the printed year's size"
+                " and line"
+            )
+            continue
         if confidence is not None:
             header.warnings.append(
                 f"date: {name} not read with confidence (handwritten?): OCR read {value!r} (confidence {confidence:.2f})"
