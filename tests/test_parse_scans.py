@@ -149,6 +149,8 @@ def test_signer_names_garbled_under_seals_are_repaired_with_a_warning():
         "Trân Phước Hiền": "Trần Phước Hiền",  # a family name with its marks garbled
         "Hỗ Đình Tùng": "Hồ Đình Tùng",
         "Nguyễn Quốc Viêt": "Nguyễn Quốc Việt",  # a given name misspelt
+        "2ê Văn Lợi": "Lê Văn Lợi",  # the first letter read as a digit under the signature
+        "4guyễn Thị Hồng": "Nguyễn Thị Hồng",
     }
     for read, name in cases.items():
         parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{read}")
@@ -188,6 +190,10 @@ def test_titles_garbled_by_ocr_are_repaired():
         parsed = signed(f"KT. CHỦ TỊCH\n{read}\n\nNguyễn Văn An")
         assert parsed.signature is not None and parsed.signature.position == title, (read, parsed.signature)
         assert any(w.startswith("position:") for w in parsed.warnings)
+    # the office garbled under the seal comes first; the title printed over the name is not the position
+    garbled = signed("TM. HỘI ĐỒNG QUẢN LÝ\n<1 GHỦ TỊCH\n\nCHỦ TỊCH HỘI LHPN TỈNH\nNguyễn Thị Hoa")
+    assert garbled.signature is not None
+    assert (garbled.signature.authority, garbled.signature.position) == ("TM. HỘI ĐỒNG QUẢN LÝ", "CHỦ TỊCH")
     kept = signed("TM. BAN CHỈ ĐẠO\nTRƯỞNG BAN\nCHỦ TỊCH UBND TỈNH\n\nNguyễn Hoàng Giang")
     assert kept.signature is not None and kept.signature.position == "TRƯỞNG BAN"
 

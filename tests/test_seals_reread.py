@@ -162,9 +162,12 @@ def test_graphics_read_as_symbols_are_marks_and_words_numbers_and_confident_read
         w("a", 1500, 1800, 95.0),  # a number, a confident letter: kept
         w("Trần", 1500, 2000, 60.0),
         w("Tuân", 1620, 2000, 55.0),  # words at low confidence: kept
+        w("HˆVi", 1500, 2200, 72.0),
+        w("EBan", 1620, 2200, 91.0),  # a minority name ("H'Vi ÊBan"): a confident title-case word keeps its row
+        w("Mmm", 1500, 2400, 60.0),  # …but not when read at low confidence
     ]
     marks = [" ".join(x.text for x in piece) for piece in find_marks(words)]
-    assert marks == ["“\"' quau——D—", "Í|", "PP"]
+    assert marks == ["“\"' quau——D—", "Í|", "PP", "Mmm"]
 
 
 def test_a_page_where_ocr_finds_nothing_is_blank_and_its_seal_is_an_overlay():

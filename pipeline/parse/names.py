@@ -103,7 +103,9 @@ RANKS = {f"{grade} {rank}" for grade in ("thieu", "trung", "thuong", "dai") for 
 def repair_name(name: str) -> tuple[str, str | None]:
     """(the name, a note) with its words repaired against the name tables; the note is None when unchanged."""
     words = collapse(name).split()
-    if not 2 <= len(words) <= 5 or not all(w.replace("'", "").replace("’", "").isalpha() for w in words):
+    # the first word may have lost its first letter to a digit or mark ("2ê Văn Lợi"): the table repairs it
+    letters = [words[0][1:] if len(words[0]) > 1 and not words[0][0].isalpha() else words[0], *words[1:]] if words else []
+    if not 2 <= len(words) <= 5 or not all(w.replace("'", "").replace("’", "").isalpha() for w in letters):
         return name, None
     rank: list[str] = []
     if len(words) > 3 and fold(" ".join(words[:2]).lower()) in RANKS:
@@ -175,6 +177,9 @@ def repair_position(position: str) -> tuple[str, str | None]:
     elif key in TITLE_KEYS:
         found = TITLE_KEYS[key]  # only marks lost: "PHO CHANH VAN PHONG"
     else:
+        # a garbled title after a seal's marks ("<1 GHỦ TỊCH"): its capital words are compared, not the marks
+        if capitals and len(capitals) < len(flat.split()) and len(capitals) >= 2:
+            key = fold(" ".join(capitals))
         scored = sorted(
             (Levenshtein.distance(key, title_key), title)
             for title_key, title in TITLE_KEYS.items()

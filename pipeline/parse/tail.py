@@ -26,7 +26,7 @@ from .lines import (
     look_alike,
     starts_like,
 )
-from .names import RANKS, repair_name, repair_position
+from .names import RANKS, repair_name, repair_position, repair_word
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(
@@ -365,6 +365,9 @@ def looks_like_name(text: str) -> bool:
     flat = " ".join(words)
     if not 2 <= len(words) <= 6 or len(flat) > 50:
         return False
+    if lost_initial(words):
+        words = words[1:]  # "2ê Văn Lợi": the family name's first letter read as a digit (repaired later)
+        flat = " ".join(words)
     if not all(re.sub(r"(?<=\w)['’](?=\w)", "", w).isalpha() for w in words):  # "H'Yuin", "Ksor H’Bơ"
         return False
     if not any(c.islower() for c in flat):
@@ -377,6 +380,23 @@ def looks_like_name(text: str) -> bool:
         return False  # "xen Mộ": a signature's strokes; a name that lost its first letters ends a family name
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
+
+
+def lost_initial(words: list[str]) -> bool:
+    """A name whose family name's first letter OCR read as a digit or mark under a signature ("2ê Văn Lợi",
+    "4guyễn Văn An"): one such character, then lower-case letters that the family names table repairs, and two
+    title-case words after it."""
+    first = words[0]
+    return (
+        len(words) >= 3
+        and len(first) >= 2
+        and not first[0].isalpha()
+        and first[0] not in "-–—•.*+("
+        and first[1:].isalpha()
+        and first[1:].islower()
+        and all(w[:1].isupper() and w.isalpha() for w in words[1:])
+        and repair_word(first, True) is not None
+    )
 
 
 ACADEMIC_TITLE = re.compile(r"^(?:[A-ZĐ][A-Za-zĐđ]{0,4}\.){1,3}$")
@@ -757,7 +777,12 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         for c in capitals
         if not (seal_like(c) or repeats(c, authority) or match_label(c) or c.endswith((":", ";", ",")))
     ]
-    position = next((c for c in offices if is_position_words(c)), offices[0] if offices else None)
+    # an office line garbled under the seal ("<1 GHỦ TỊCH") is still the first office, before a second title
+    # printed over the name ("CHỦ TỊCH HỘI LHPN TỈNH")
+    position = next(
+        (c for c in offices if is_position_words(c) or is_position_words(repair_position(c)[0])),
+        offices[0] if offices else None,
+    )
     if authority and acting is None and position in capitals:
         # "TM. BAN CHẤP HÀNH ĐOÀN" / "THANH NIÊN XÃ" / "BÍ THƯ": lines before the office continue the authority
         extra = [c for c in capitals[: capitals.index(position)] if not repeats(c, authority)]
