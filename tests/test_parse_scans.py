@@ -470,3 +470,36 @@ STT Họ và tên Chức danh Đơn vị
     title = "NHÂN SỰ DỰ KIẾN BAN THƯỜNG TRỰC HIỆP HỘI DOANH NGHIỆP TỈNH BÌNH THUẬN"
     for term in ("KHÓA V, NHIỆM KỲ (2025-2030)", "NHIỆM KỲ 2025 - 2030", "GIAI ĐOẠN 2021 - 2025"):
         assert parse_text(text.format(term=term)).title == f"{title} {term}", term
+
+
+def test_a_national_title_broken_over_two_lines_is_no_issuer_and_a_long_unread_serial_keeps_the_symbol():
+    text = """BỘ CÔNG AN
+
+CỘNG HÒA XÃ HỘI CHỦ NG NGHĨA
+VIỆT TN NAM
+
+CÔNG AN TỈNH LÂM ĐỒNG
+
+Số: Á. Á đÍẾ /TTr-CAT(PC04) É
+
+Độc lập - Tự do - Hạnh phúc
+
+Lâm Đồng, ngày 28 tháng 11 năm 2025
+
+TỜ TRÌNH
+Về việc đề nghị ban hành văn bản báo cáo
+
+Kính gửi: Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng
+"""
+    parsed = parse_text(text)
+    assert parsed.issuer is not None
+    assert (parsed.issuer.name, parsed.issuer.parent) == ("CÔNG AN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN")
+    assert (parsed.number, parsed.serial) == ("/TTr-CAT(PC04)", None)
+    assert any("serial not read" in w for w in warned(parsed, "number"))
+    # a body whose own name ends 'VIỆT NAM' on its second line keeps it: the national title was whole
+    front = parse_text(
+        text.replace("CỘNG HÒA XÃ HỘI CHỦ NG NGHĨA\nVIỆT TN NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").replace(
+            "BỘ CÔNG AN\n", "ỦY BAN TRUNG ƯƠNG\nMẶT TRẬN TỔ QUỐC\nVIỆT NAM\n"
+        )
+    )
+    assert front.issuer is not None and "VIỆT NAM" in (front.issuer.parent or "") + front.issuer.name

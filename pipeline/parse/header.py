@@ -251,7 +251,7 @@ SYMBOL = r"(?P<symbol>[\w&.]+(?:\s*[-~/]\s*[\w&.]+)*(?:\s*\(\s*[\w&.\-]+\s*\))?)
 NUMBER_BODY = re.compile(r"(?P<serial>\d+[A-Za-z]?)?\s*(?P<sep>[/\-])\s*" + SYMBOL)
 # a serial OCR could not read: a handwritten number read as digits mixed with marks ("4‡", "$3", "3|", "2+5")
 UNREAD_SERIAL = re.compile(
-    r"(?P<serial>[^\s/\-–]{1,4}(?:\s[^\s/\-–]{1,4})?)\s*(?P<sep>[/\-])\s*"
+    r"(?P<serial>[^\s/\-–]{1,4}(?:\s[^\s/\-–]{1,4}){0,2})\s*(?P<sep>[/\-])\s*"
     r"(?P<symbol>[A-ZĐ][\w&.]*(?:\s*[-~/]\s*[\w&.]+)*(?:\s*\(\s*[\w&.\-]+\s*\))?)"
 )
 DATE_JUNK = r"[\s,.\-_–—~:;'\"|…]*"  # blanks left for the day or month, and scan specks on them
@@ -583,6 +583,7 @@ def read_header(lines: list[Line]) -> Header:
     # the right column's lines (motto, date) came after the subject began: what follows them in the left column
     # may be the subject going on, or a signature's or stamp's remains OCR read as letters (" cu", "4c ly")
     interrupted = False
+    title_cut = False  # the national title was found without its last words
     for line in join_split_numbers(lines):
         if line.blank:
             in_subject = in_subject and bool(subject_parts)
@@ -592,6 +593,11 @@ def read_header(lines: list[Line]) -> Header:
         if motto_fragment(line):
             header.motto = join_motto(header.motto, line.flat)  # "Tự do - Hạnh phúc" / "Độc lập -" (OCR order)
             interrupted = interrupted or bool(subject_parts)
+            continue
+        if title_cut and title_rest(line):
+            # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" / "VIỆT NAM": the national title OCR broke over two lines
+            header.national_title = f"{header.national_title} {collapse(line.flat)}"
+            title_cut = False
             continue
         spans: list[Span] = []
         # every title or motto found is cut out of the line (a page may print both the Party's and the
@@ -605,6 +611,8 @@ def read_header(lines: list[Line]) -> Header:
             spans.append(span)
             if header.national_title is None:
                 header.national_title = collapse(line.text[span.start : span.end])
+                title_key = letters_only(fold(header.national_title))
+                title_cut = title_key.startswith("cong hoa") and not title_key.endswith("viet nam")
         span = find_phrase(line, MOTTO, 78)
         if span and not overlaps(span, spans):
             spans.append(span)
@@ -734,6 +742,13 @@ def join_split_numbers(lines: list[Line]) -> list[Line]:
 
 def motto_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z\s-]", "", fold(text)).replace("-", " ").split())
+
+
+def title_rest(line: Line) -> bool:
+    """A line holding only the national title's last words ('VIỆT NAM', read 'VIỆT TN NAM' on a photo): its
+    words of two letters or more are 'VIỆT NAM' within a letter."""
+    words = [w for w in letters_only(fold(line.flat)).split() if len(w) >= 3]
+    return line.flat.isupper() and Levenshtein.distance(" ".join(words), "viet nam") <= 1
 
 
 def motto_fragment(line: Line) -> bool:
