@@ -993,7 +993,9 @@ def runs_into_body(text: str) -> bool:
 
 
 ATTACHED_NOTE = re.compile(r"\(\s*(?:ban hanh\s+)?kem theo\b")
-SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*(?:[.)]|/(?!\s*v\b))|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S")
+SECTION_START = re.compile(
+    r"^(?:[IVX]{1,5}\s*(?:[.)]|/(?!\s*[vV]\b))|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S"
+)
 
 
 def starts_section(text: str) -> bool:
