@@ -20,6 +20,8 @@ Conversions (the text the parser reads: UTF-8, NFC, the printed order of a Decre
   line between cells (the layout of the shared real scans' transcriptions); any other table is markdown rows
   ``| a | b |``, a cell's paragraphs joined with a space, a rule row after the first row, a blank line before
   and after. Deleted revisions and field codes are left out; inserted text is kept.
+- ``docx`` text boxes ("DỰ THẢO" framed beside the number) are read once (the drawing, not the VML fallback copy
+  Word keeps beside it), each of their paragraphs on a line of its own before the paragraph they are anchored in.
 - ``docx`` paragraphs keep Word's automatic list numbers ("I.", "1.", "a)", bullets as "-"), counted from
   word/numbering.xml as Word counts them, since the parser reads the section tree from them.
 - ``doc-antiword``: a Word 97-2003 file through ``antiword -m UTF-8.txt -w 0`` (Debian package antiword), which
