@@ -16,7 +16,7 @@ NS = (
 
 
 def box(text: str) -> str:
-    return f'<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
+    return f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
 
 
 def docx(body: str) -> bytes:
@@ -30,7 +30,7 @@ def test_a_text_box_is_read_once_on_its_own_line_before_the_paragraph_it_is_anch
     # Word keeps a framed "DỰ THẢO" twice: as a drawing (mc:Choice) and as its VML fallback (mc:Fallback)
     anchored = (
         "<w:p><w:r><mc:AlternateContent>"
-        f"<mc:Choice Requires=\"wps\"><w:drawing><wps:txbx>{box('DỰ THẢO')}</wps:txbx></w:drawing></mc:Choice>"
+        f'<mc:Choice Requires="wps"><w:drawing><wps:txbx>{box("DỰ THẢO")}</wps:txbx></w:drawing></mc:Choice>'
         f"<mc:Fallback><w:pict><v:textbox>{box('DỰ THẢO')}</v:textbox></w:pict></mc:Fallback>"
         "</mc:AlternateContent></w:r><w:r><w:t>Số: /QĐ-UBND</w:t></w:r></w:p>"
     )
