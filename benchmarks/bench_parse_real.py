@@ -15,7 +15,7 @@ or handwritten serial or day must come out null (or as its printed part alone: '
         [--records DIR]
 
 --verbose prints every failed check of the development documents (never of the blind ones); --dev leaves the blind
-rows out (while developing).
+rows out (while developing); --set T02 scores one collection of the set (the ids' prefix).
 --records DIR re-parses the records planocr wrote for real scans (``bench_realscans.py --keep DIR``: their pages'
 text and OCR words) with this parser and scores the eight issue 11 fields, so the parser can be measured on real
 OCR output without running OCR again.
@@ -70,12 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write per-document results (development documents only)")
     parser.add_argument("--records", type=Path, help="re-parse planocr's records of real scans kept in this folder")
     parser.add_argument("--dev", action="store_true", help="development documents only (no blind rows)")
+    parser.add_argument("--set", dest="prefix", help="only documents whose name starts so (T01, T02: one collection)")
     args = parser.parse_args(argv)
     folder = texts_folder(args.texts)
     if folder is None:
         print("skipped: the real texts are absent (set $PLANOCR_REALTEXTS to the realtexts folder, docs/ inside)")
         return 0
     labels = json.loads(args.labels.read_text(encoding="utf-8"))["documents"]
+    if args.prefix:
+        labels = [label for label in labels if Path(label["file"]).stem.startswith(args.prefix)]
     dev: list[tuple[str, list[Check]]] = []
     blind: list[tuple[str, list[Check]]] = []
     missing = []

@@ -404,3 +404,66 @@ def test_running_header_with_its_page_number_found_without_page_breaks():
     parsed = parse_text(doc(HEADER, body=body))
     assert len(parsed.sections[0].paragraphs) == 38
     assert not any("CÔNG BÁO" in p for s in parsed.sections for p in s.paragraphs)
+
+
+# --- issue 16: forms of other issuers (real texts T02) -------------------------------------------------------
+
+UBND_TINH = "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: /TB-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+            "An Giang, ngày tháng 4 năm 2025\n"
+
+
+def test_a_subject_written_v_v_under_the_type_name_is_the_title_not_a_section_v():
+    parsed = parse_text(doc(UBND_TINH + "THÔNG BÁO\nV/v tạm dừng hoạt động của một số hội cấp tỉnh\n",
+                            "Căn cứ Nghị định số 126/2024/NĐ-CP;\n1. Thống nhất tạm dừng."))
+    assert parsed.doc_type == "THÔNG BÁO"
+    assert parsed.title == "V/v tạm dừng hoạt động của một số hội cấp tỉnh"
+
+
+@pytest.mark.parametrize("storage", [
+    "- Lưu: VT, KT, ĐT&QHXD, NCKS.Lan",
+    "- Lưu: VT; KT, TH.",
+])
+def test_a_department_kt_in_the_storage_list_is_no_signature_mark(storage):
+    tail = f"\nNơi nhận:\n- Như trên;\n{storage}\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Văn Bình\n"
+    parsed = parse_text(doc(HEADER, tail=tail))
+    assert parsed.signature.acting == "KT. CHỦ TỊCH" and parsed.signature.authority is None
+    assert parsed.signature.position == "PHÓ CHỦ TỊCH" and parsed.signature.signer == "Trần Văn Bình"
+
+
+def test_a_storage_list_beside_the_signature_mark_across_a_column_gap_is_still_split():
+    tail = "\nNơi nhận:\n- Như trên;\n- Lưu: VT, TH.          KT. CHỦ TỊCH\n                        PHÓ CHỦ TỊCH\n\n" \
+           "                        Trần Văn Bình\n"
+    parsed = parse_text(doc(HEADER, tail=tail))
+    assert parsed.signature.acting == "KT. CHỦ TỊCH" and parsed.signature.signer == "Trần Văn Bình"
+
+
+def test_a_date_the_v_v_subject_cites_is_not_the_documents_date():
+    header = "BỘ TÀI CHÍNH\nSố: /BTC-CST\nV/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016\n" \
+             "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày tháng năm 2025\n" \
+             "Kính gửi: Các bộ, cơ quan ngang bộ.\n"
+    parsed = parse_text(doc(header, "Bộ Tài chính đề nghị góp ý./."))
+    assert parsed.place == "Hà Nội" and parsed.date == "2025"
+    assert parsed.title == "V/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016"
+
+
+def test_a_date_in_the_right_hand_column_of_the_subject_line_is_still_read():
+    header = "BỘ TƯ PHÁP              CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" \
+             "                         Độc lập - Tự do - Hạnh phúc\n" \
+             "Số: 17/BTP-PLDS\n" \
+             "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020      Hà Nội, ngày 14 tháng 5 năm 2025\n" \
+             "Kính gửi: Các sở.\n"
+    parsed = parse_text(doc(header, "Bộ Tư pháp đề nghị góp ý./."))
+    assert parsed.place == "Hà Nội" and parsed.date == "2025-05-14"
+    assert parsed.title == "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020"
+
+
+def test_a_file_of_several_documents_each_under_the_national_title_keeps_the_first_ones_header():
+    page = "BỘ Y TẾ                    CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" \
+           "                           Độc lập - Tự do - Hạnh phúc\n" \
+           "Số: {n}/BYT-KCB            Hà Nội, ngày {d} tháng 7 năm 2025\n" \
+           "V/v hướng dẫn khám bệnh\n\nKính gửi: Các sở y tế.\n\n" + "Nội dung hướng dẫn chi tiết.\n" * 20 + \
+           "Nơi nhận:\n- Như trên;\n- Lưu: VT.                KT. BỘ TRƯỞNG\n" \
+           "                          THỨ TRƯỞNG\n\n                          Lê Văn An\n"
+    parsed = parse_text(page.format(n=21, d=10) + "\f" + page.format(n=22, d=11) + "\f" + page.format(n=23, d=12))
+    assert parsed.issuer.name == "BỘ Y TẾ"
+    assert parsed.number == "21/BYT-KCB" and parsed.date == "2025-07-10"

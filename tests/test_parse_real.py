@@ -56,6 +56,8 @@ def test_a_blank_serial_or_day_is_right_as_null_or_as_its_printed_part_but_a_val
 def test_printed_parts_of_blank_numbers_and_dates():
     assert printed_number("Số: /KH-UBND") == "/KH-UBND"
     assert printed_number("Số    -HD/BTCTU") == "-HD/BTCTU"
+    assert printed_number("Số:……../BC-K4") == "/BC-K4"  # dots hold the blank serial's place
+    assert printed_number("Số: ...../TB-ĐU") == "/TB-ĐU"
     assert printed_date("Lâm Đồng, ngày tháng năm 2026") == "2026"
     assert printed_date("Hà Nội, ngày     tháng 8 năm 2025") == "2025-08"
 

@@ -20,6 +20,8 @@ Conversions (the text the parser reads: UTF-8, NFC, the printed order of a Decre
   line between cells (the layout of the shared real scans' transcriptions); any other table is markdown rows
   ``| a | b |``, a cell's paragraphs joined with a space, a rule row after the first row, a blank line before
   and after. Deleted revisions and field codes are left out; inserted text is kept.
+- ``docx`` text boxes ("DỰ THẢO" framed beside the number) are read once (the drawing, not the VML fallback copy
+  Word keeps beside it), each of their paragraphs on a line of its own before the paragraph they are anchored in.
 - ``docx`` paragraphs keep Word's automatic list numbers ("I.", "1.", "a)", bullets as "-"), counted from
   word/numbering.xml as Word counts them, since the parser reads the section tree from them.
 - ``doc-antiword``: a Word 97-2003 file through ``antiword -m UTF-8.txt -w 0`` (Debian package antiword), which
@@ -215,15 +217,32 @@ def paragraph_style_numbers(styles_xml: bytes | None) -> dict[str, tuple[str, in
     return out
 
 
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def walk(element: ElementTree.Element, into_boxes: bool = False):
+    """``element`` and its descendants in document order, without the VML fallback copies of drawings
+    (mc:Fallback) and, unless ``into_boxes``, without what text boxes hold (w:txbxContent)."""
+    yield element
+    for child in element:
+        if child.tag == MC + "Fallback" or (child.tag == W + "txbxContent" and not into_boxes):
+            continue
+        if child.tag == W + "txbxContent":
+            yield child  # the box itself; its paragraphs are read by Docx.boxes
+            continue
+        yield from walk(child, into_boxes)
+
+
 class Docx:
     def __init__(self, numbering: Numbering, styles: dict[str, tuple[str, int]]) -> None:
         self.numbering = numbering
         self.styles = styles
 
     def runs(self, element: ElementTree.Element) -> str:
-        """The text of a paragraph: w:t, tabs, line breaks; deleted text and field codes are other tags."""
+        """The text of a paragraph: w:t, tabs, line breaks; deleted text and field codes are other tags. Text
+        boxes anchored in it are not its text (``boxes``)."""
         pieces: list[str] = []
-        for node in element.iter():
+        for node in walk(element):
             if node.tag == W + "t":
                 pieces.append(node.text or "")
             elif node.tag == W + "tab":
@@ -232,8 +251,25 @@ class Docx:
                 pieces.append("\n")
         return "".join(pieces)
 
+    def boxes(self, element: ElementTree.Element) -> list[str]:
+        """The paragraphs of the text boxes anchored in a paragraph ("DỰ THẢO" framed beside the number), each
+        once: Word stores a box twice, as a drawing and as its VML fallback, and only the drawing is read."""
+        lines: list[str] = []
+        for node in walk(element, into_boxes=True):
+            if node.tag == W + "txbxContent":
+                for paragraph in node.findall(W + "p"):
+                    lines.append(self.paragraph(paragraph))
+        return lines
+
     def paragraph(self, element: ElementTree.Element) -> str:
+        """A paragraph's text; the text boxes anchored in it come first, each paragraph of a box on its line."""
+        boxes = [line for line in self.boxes(element) if line.strip()]
         text = self.runs(element)
+        if boxes:
+            return "\n".join([*boxes, self.numbered(element, text)])
+        return self.numbered(element, text)
+
+    def numbered(self, element: ElementTree.Element, text: str) -> str:
         properties = element.find(W + "pPr")
         num_id, ilvl = None, 0
         if properties is not None:
@@ -254,7 +290,7 @@ class Docx:
 
     def cell_lines(self, cell: ElementTree.Element) -> list[str]:
         lines: list[str] = []
-        for node in cell.iter():
+        for node in walk(cell):
             if node.tag == W + "p":
                 lines.extend(self.paragraph(node).split("\n"))
         return lines

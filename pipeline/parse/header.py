@@ -631,9 +631,15 @@ def read_header(lines: list[Line]) -> Header:
                     )
         if header.date is None:
             found_date = find_date(line)
+            cited = subject_reach(line, in_subject)
+            if found_date and cited and cited[0] <= found_date.start < cited[1]:
+                # a date the subject cites ("V/v … thay thế Thông tư số 244/2016/TT-BTC ngày 11/11/2016"), not
+                # the document's: its date is the one in the right-hand column, or on a later line
+                found_date = find_date(line, cited[1]) if cited[1] < len(line.text) else None
             if found_date and not overlaps(found_date.span, spans):
                 date_span = found_date.span
-                place_span = place_before(line, found_date.start, spans)
+                before = [*spans, Span(cited[0], cited[1], "subject")] if cited else spans
+                place_span = place_before(line, found_date.start, before)
                 if place_span:
                     header.place = collapse(line.text[place_span.start : place_span.end]).strip(" ,.*\"'“”‘’")
                     date_span = Span(place_span.start, date_span.end, "date")
@@ -647,8 +653,11 @@ def read_header(lines: list[Line]) -> Header:
                     header.warnings.append(f"line {line.number}: date not understood")
         vv = VV_MARK.search(line.key)
         if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start() :]):
-            spans.append(Span(vv.start(), len(line.text), "subject"))
-            subject_parts = [line.text[vv.start() :]]
+            # the subject ends at a column gap when another header part (the date) stands across it
+            reach = subject_reach(line, False)
+            end = reach[1] if reach and overlaps(Span(reach[1], len(line.text), "rest"), spans) else len(line.text)
+            spans.append(Span(vv.start(), end, "subject"))
+            subject_parts = [line.text[vv.start() : end]]
             in_subject = True
             interrupted = False
             continue
@@ -666,6 +675,23 @@ def read_header(lines: list[Line]) -> Header:
     if subject_parts:
         header.subject = collapse(" ".join(subject_parts))
     return header
+
+
+COLUMN_GAP = re.compile(r"\S(\s{3,})\S")
+
+
+def subject_reach(line: Line, in_subject: bool) -> tuple[int, int] | None:
+    """Where a công văn's subject runs on this line: from its "V/v" (or the line's start, when the subject goes
+    on from the line before) to a column gap or the line's end; None when the line holds no subject."""
+    vv = VV_MARK.search(line.key)
+    if vv and re.match(r"[Vv]\s*/\s*[Vv]|Về việc", line.text[vv.start() :]):
+        start = vv.start()
+    elif in_subject and not is_upper_line(line.text, 0.75) and not PLACE_DATE_LINE.match(line.flat):
+        start = len(line.text) - len(line.text.lstrip())
+    else:
+        return None
+    gap = COLUMN_GAP.search(line.text, start)
+    return start, gap.start(1) if gap else len(line.text)
 
 
 def without_brackets(title: str | None) -> str | None:
@@ -1014,7 +1040,9 @@ def runs_into_body(text: str) -> bool:
 
 
 ATTACHED_NOTE = re.compile(r"\(\s*(?:ban hanh\s+)?kem theo\b")
-SECTION_START = re.compile(r"^(?:[IVX]{1,5}\s*[.)/]|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S")
+SECTION_START = re.compile(
+    r"^(?:[IVX]{1,5}\s*(?:[.)]|/(?!\s*[vV]\b))|\d{1,2}\s*[.)]|[a-zđ]\)|Điều\s+\d+|Chương\s+[IVX\d]+|Phần\s+)\s*\S"
+)
 
 
 def starts_section(text: str) -> bool:

@@ -313,6 +313,9 @@ def blank_numbered_running_heads(lines: list[Line]) -> None:
                 lines[index] = Line(lines[index].number, "", "")
 
 
+HEADER_TITLES = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc|dang cong san viet nam")
+
+
 def blank_running_heads(lines: list[Line], page_breaks: list[int]) -> None:
     """A line printed at the top of two or more pages ('Báo cáo … - BQLDA huyện X', 'CÔNG BÁO/Số 45/…')
     is a running header, not text: it becomes a blank line. Only page tops are compared, so a sentence
@@ -323,6 +326,8 @@ def blank_running_heads(lines: list[Line], page_breaks: list[int]) -> None:
     seen: dict[str, list[int]] = {}
     for index in set(page_top_lines(lines, page_breaks)):
         text = lines[index].text
+        if HEADER_TITLES.search(lines[index].key):
+            continue  # a page that opens with the national title begins a document (a file holding several)
         if len(collapse(text)) >= 8 and not LABEL_AHEAD.match(collapse(text) + " "):
             seen.setdefault(running_head_key(text), []).append(index)
     for indexes in seen.values():

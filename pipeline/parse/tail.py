@@ -131,9 +131,21 @@ def is_recipients_mark(line_key: str) -> bool:
     )
 
 
+STORAGE_ENTRY = re.compile(r"[,;] ?$")
+
+
 def signature_mark_at(text: str) -> int | None:
-    """Offset of the first TM./KT./TL./TUQ./Q. mark in ``text`` (None when there is none)."""
-    offsets = [m.start() for pattern in (AUTHORITY, ACTING) for m in [pattern.search(text)] if m]
+    """Offset of the first TM./KT./TL./TUQ./Q. mark in ``text`` (None when there is none). A department's
+    initials in the storage list ("- Lưu: VT, KT, ĐT&QHXD, …": the economic department "KT") are no mark: a
+    list entry after a comma, itself followed by a comma, on a "Lưu" line."""
+    storage = bool(STORAGE_MARK.match(fold(DASH_LEAD.sub("", text.lstrip()))))
+    offsets = []
+    for pattern in (AUTHORITY, ACTING):
+        for match in pattern.finditer(text):
+            if storage and STORAGE_ENTRY.search(text[: match.start()]) and match.group().rstrip().endswith(","):
+                continue
+            offsets.append(match.start())
+            break
     return min(offsets) if offsets else None
 
 

@@ -323,11 +323,12 @@ def real_got(parsed: ParsedFields) -> dict[str, Any]:
 
 
 def printed_number(printed: str | None) -> str | None:
-    """'Số: /KH-UBND' → '/KH-UBND', 'Số    -HD/BTCTU' → '-HD/BTCTU': the printed part of a blank-serial number."""
+    """'Số: /KH-UBND' → '/KH-UBND', 'Số    -HD/BTCTU' → '-HD/BTCTU': the printed part of a blank-serial number.
+    Dots or an ellipsis printed where the serial goes ('Số:……../BC-K4') are the blank, not part of it."""
     if not printed:
         return None
     rest = re.sub(r"^\s*S[ốo]\s*:?", "", printed)
-    return re.sub(r"\s+", "", rest) or None
+    return re.sub(r"^[.…_]+", "", re.sub(r"\s+", "", rest)) or None
 
 
 def printed_date(printed: str | None) -> str | None:
