@@ -139,6 +139,7 @@ def test_a_table_read_by_cells_replaces_the_page_reading_of_its_region():
     number = result.text.split("\n").index("An Giam đốc Sở") + 1
     assert result.table_lines[number] == "An Giám đốc Sở"
     assert result.table_corrections == [(number, "Giam", "Giám", 0.9)]
+    assert "\n\nTên Chức vụ\n\nAn Giam đốc Sở\n\nDưới bảng" in result.text  # each row a paragraph
     assert [w.box for w in result.words if w.line == number] == [
         (220, 560, 80, 40),
         (720, 520, 80, 40),

@@ -1,7 +1,8 @@
 """Ruled tables in the page's lines: a table the table reader is sure of (pipeline.tables, ``confident``)
-is read row by row, each row one line with its cells in column order and a cell's wrapped lines joined, in
-place of what Tesseract's page reading made of it (rows read across its rules, a wrapped cell's lines
-interleaved with its neighbours'). Lines above the table come before it, lines below after it.
+is read row by row, each row one line (a paragraph of its own) with its cells in column order and a cell's
+wrapped lines joined, in place of what Tesseract's page reading made of it (rows read across its rules, a
+wrapped cell's lines interleaved with its neighbours'). Lines above the table come before it, lines below
+after it.
 
 The rows' words are the cells' words, boxes in the page image's pixels; each line's text as restored cell by
 cell goes with it (restoration of the cells, with their own context, is the table's; the page's restoration
@@ -67,8 +68,8 @@ def with_table_rows(lines: list[Line], tables: list[PageTable]) -> tuple[list[Li
         top = table.box[1]
         above = [i for i, line in enumerate(out) if (line.top + line.bottom) / 2 < top]
         at = above[-1] + 1 if above else 0
-        for i, row in enumerate(rows):
-            row.line.starts_paragraph = i == 0
+        for row in rows:
+            row.line.starts_paragraph = True  # a row is no wrapped line of the row above: the parser keeps it apart
         if at < len(out):
             out[at].starts_paragraph = True  # what follows a table starts a paragraph
         out[at:at] = [row.line for row in rows]
