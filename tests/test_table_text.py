@@ -156,6 +156,14 @@ def test_a_table_in_doubt_keeps_the_page_reading():
     assert result.table_lines == {} and result.table_corrections == []
 
 
+def test_a_table_whose_cells_lost_text_keeps_the_page_reading():
+    table = synthetic_table(None)
+    del table.words[(1, 1)]  # the wrapped cell left empty by the cell reading: 11 of the 20 letters kept
+    result = result_from_words(PAGE_WORDS, "", tables=[table])
+    assert table.doubt is not None and table.doubt.startswith("lost")
+    assert [line for line in result.text.split("\n") if line][2:5] == ["Giám đốc", "An", "Sở"]
+
+
 def test_table_rows_are_left_out_of_the_page_restoration_and_put_back():
     text = "Trên bảng\nTên Chức vụ\nAn Giam đốc Sở\nDưới bảng\n"
     blank = without_lines(text, {3: "An Giám đốc Sở"})

@@ -27,7 +27,7 @@ from ..options import Options
 from .layout import TsvWord, is_real_word, order_lines, parse_tsv, render_lines
 from .marks import find_marks
 from .reread import Reread, TesseractTime, reread_short_lines
-from .tables import outside_tables, with_table_rows
+from .tables import lost_text, outside_tables, with_table_rows
 from .tesseract import (
     DEFAULT_PSM,
     check_tesseract,
@@ -138,7 +138,11 @@ def result_from_words(
 ) -> OcrResult:
     """``dropped``: ids of words left out of the text (marks). The reading order is found with them, so that
     taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows).
-    ``tables``: words inside a table read by its cells give way to its rows (tables.py)."""
+    ``tables``: words inside a table read by its cells give way to its rows (tables.py); a table whose cells
+    hold much less text than the page's words there is put in doubt (its ``doubt`` set) and read across."""
+    for table in tables or []:
+        if table.confident:  # a table whose cells lost text the page's reading has is in doubt too
+            table.doubt = lost_text(table, words)
     read = [t for t in tables or [] if t.confident and t.box]
     others = [t.box for t in tables or [] if not (t.confident and t.box) and t.box]
     lines = order_lines(outside_tables(words, read) if read else words, others)

@@ -18,6 +18,8 @@ from .layout import Line, TsvWord
 if TYPE_CHECKING:
     from ..tables import PageTable
 
+MIN_KEPT = 0.8  # a table read by its cells holds at least this share of the page reading's letters there
+
 
 @dataclass
 class TableRow:
@@ -75,3 +77,20 @@ def with_table_rows(lines: list[Line], tables: list[PageTable]) -> tuple[list[Li
         out[at:at] = [row.line for row in rows]
         placed += rows
     return out, placed
+
+
+def letters(texts) -> int:
+    return sum(ch.isalnum() for text in texts for ch in text)
+
+
+def lost_text(table: PageTable, words: list[TsvWord]) -> str | None:
+    """Why the cells' reading lost text the page's reading of the table's region has (None when it did not):
+    its cells hold fewer than MIN_KEPT of the letters and digits the page's words inside the table hold (a
+    cell the table reader left empty or read in part)."""
+    if table.box is None:
+        return None
+    page = letters(w.text for w in words if inside(w, table.box))
+    cells = letters(w.raw for ws in table.words.values() for w in ws)
+    if page and cells < MIN_KEPT * page:
+        return f"lost: cells hold {cells} letters and digits, the page's reading {page}"
+    return None
