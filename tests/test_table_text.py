@@ -89,6 +89,29 @@ def test_row_words_keep_their_boxes_on_the_page(table_page):
         assert columns == sorted(columns), (row_words, columns)
 
 
+def test_alto_of_the_table_page_holds_each_row_as_a_block(table_page, alto_xsd):
+    """ALTO (and the PDF text layer, made from the same blocks) gets every word of the rows, a row per block,
+    its words in the row's order, valid against the XSD."""
+    from lxml import etree
+
+    from pipeline.archive.alto import alto_bytes, alto_schema
+    from pipeline.archive.check import alto_contents, bag_f1, layer_words
+    from pipeline.testing.archive_pages import scan_document
+
+    page, result = table_page
+    document = scan_document("danh-sach.png", [result.page])
+    data = alto_bytes(document)
+    assert alto_schema(alto_xsd).validate(etree.fromstring(data))
+    assert bag_f1(layer_words(document), alto_contents(data))[0] == 1.0
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
+    blocks = [
+        " ".join(s.get("CONTENT") for s in block.iterfind(".//a:String", ns))
+        for block in etree.fromstring(data).iterfind(".//a:TextBlock", ns)
+    ]
+    for cells in page.rows:
+        assert max(fuzz.ratio(block, " ".join(cells)) for block in blocks) >= 90, (cells, blocks)
+
+
 def word(text: str, left: int, top: int, width: int = 80, height: int = 40) -> TsvWord:
     return TsvWord(text, 95.0, left, top, width, height, block=1, par=1, line=1)
 
