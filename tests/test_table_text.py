@@ -112,6 +112,30 @@ def test_alto_of_the_table_page_holds_each_row_as_a_block(table_page, alto_xsd):
         assert max(fuzz.ratio(block, " ".join(cells)) for block in blocks) >= 90, (cells, blocks)
 
 
+def test_cell_word_boxes_are_where_the_page_reading_finds_the_same_words():
+    """On a page turned 0.8° and not preprocessed, the grid is found on the page turned straight: the cells'
+    word boxes are turned back onto the page, where Tesseract reading the whole page boxes the same words."""
+    from collections import Counter
+
+    from pipeline.ocr.layout import parse_tsv
+    from pipeline.ocr.tesseract import run_tesseract
+    from pipeline.tables import page_tables
+
+    options = Options(jobs=1)
+    page = render_page_with_table(ABOVE, HEADER, ROWS, [0.6, 2.2, 3, 3.2], BELOW, skew=0.8)
+    (table,) = page_tables(page.image, options, 1)
+    read = [w for ws in table.words.values() for w in ws]
+    page_words = parse_tsv(run_tesseract(page.image, options).tsv)
+    once = {text for text, n in Counter(w.text for w in page_words).items() if n == 1 and len(text) >= 4}
+    once &= {text for text, n in Counter(w.raw for w in read).items() if n == 1}
+    assert len(once) >= 10, once
+    by_text = {w.text: w for w in page_words}
+    for w in read:
+        if w.raw in once:
+            other = by_text[w.raw]
+            assert abs(w.box[0] - other.left) <= 8 and abs(w.box[1] - other.top) <= 8, (w, other)
+
+
 def word(text: str, left: int, top: int, width: int = 80, height: int = 40) -> TsvWord:
     return TsvWord(text, 95.0, left, top, width, height, block=1, par=1, line=1)
 
