@@ -151,6 +151,8 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
     table_warnings: tuple[str, ...] = ()
     low_confidence: list[Word] = []
     rereads: list[Correction] = []
+    table_lines: dict[int, str] = {}  # page lines that are rows of a table read by its cells: their restored text
+    table_corrections: list[tuple[int, str, str, float]] = []
     overlays: list[Overlay] = list(page_input.overlays)
     kind: PageKind | None = page_input.kind
     received: Received | None = None
@@ -199,7 +201,7 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
             options,
             scale=pre.scale if pre else 1.0,
             sealed=bool(pre and pre.seals),
-            tables=[t.box for t in tables if t.box],
+            tables=list(tables),
         )
         timings["ocr"] = time.perf_counter() - t0  # the whole stage: Tesseract plus the Python around it
         timings.update(result.timings)  # tesseract (the process alone), tesseract_cpu, ocr_encode, ocr_read
@@ -215,6 +217,9 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         load_steps = [page_input.source] if page_input.source else []  # how the raster was obtained (PDF pages)
         steps = steps + load_steps + (pre.steps if pre else []) + list(result.steps)
         steps += [f"tables:{len(tables)}"] if tables else []
+        # a table the reader is not sure of keeps the page's reading in the text (pipeline.tables.doubts)
+        steps += [f"table-text:page-reading ({t.doubt})" for t in tables if t.doubt and t.words]
+        table_lines, table_corrections = result.table_lines, result.table_corrections
         # seals and stamps lightened and graphics taken out of the text are the page's overlays: recorded,
         # not lost; a stamp (a red box wider than high) is read alone, a received stamp's number and date kept
         from .ocr.reread import TesseractTime
@@ -248,9 +253,22 @@ def process_loaded_page(page_input: PageInput, options: Options, timings: dict[s
         from .restore import restore_page
 
         t0 = time.perf_counter()
-        restored = restore_page(raw, page_input.number, words=words, from_ocr=page_input.text_path == "ocr")
+        restored = restore_page(
+            without_lines(raw, table_lines),
+            page_input.number,
+            words=[w for w in words if w.line not in table_lines],
+            from_ocr=page_input.text_path == "ocr",
+        )
         timings["restore"] = time.perf_counter() - t0
-        text, corrections = restored.text, corrections + restored.corrections
+        text, corrections = with_lines(restored.text, table_lines), corrections + restored.corrections
+        if table_corrections:  # the cells' changes, at their rows' lines, among the page's in line order
+            corrections += [
+                Correction(
+                    page=page_input.number, line=line, original=before, corrected=after, confidence=round(conf, 4)
+                )
+                for line, before, after, conf in table_corrections
+            ]
+            corrections.sort(key=lambda c: (c.by != "reread", c.line or 0))
         words = words_as_restored(words, text)
     page = Page(
         number=page_input.number,
@@ -287,6 +305,27 @@ def scan_tables(image, options: Options, number: int, timings: dict[str, float])
         return (), (f"page {number}: tables not read ({type(err).__name__}: {err})"[:300],)
     finally:
         timings["tables"] = time.perf_counter() - t0
+
+
+def without_lines(text: str, lines: dict[int, str]) -> str:
+    """``text`` with the given 1-based lines emptied: the rows of tables read by their cells, restored cell by
+    cell already, are not restored again with the page (line numbers stay)."""
+    if not lines:
+        return text
+    out = text.split("\n")
+    for number in lines:
+        out[number - 1] = ""
+    return "\n".join(out)
+
+
+def with_lines(text: str, lines: dict[int, str]) -> str:
+    """``text`` with the given 1-based lines put back."""
+    if not lines:
+        return text
+    out = text.split("\n")
+    for number, line in lines.items():
+        out[number - 1] = line
+    return "\n".join(out)
 
 
 # What a page is, by how its text was obtained, when the load stage did not say (text inputs).

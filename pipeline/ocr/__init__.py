@@ -6,7 +6,10 @@ page text is rebuilt here from word boxes: words are grouped into visual rows, a
 rows share a wide empty vertical band (a gutter) and form exactly two columns, the left column's lines
 are emitted before the right column's. Paragraphs are separated by a blank line.
 
-The parts: ``tesseract`` (running it), ``layout`` (reading order from word boxes).
+Ruled tables the table reader is sure of are read by their cells instead, row by row (``tables``).
+
+The parts: ``tesseract`` (running it), ``layout`` (reading order from word boxes), ``tables`` (tables'
+rows among the page's lines).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import dataclasses
 import statistics
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +27,7 @@ from ..options import Options
 from .layout import TsvWord, is_real_word, order_lines, parse_tsv, render_lines
 from .marks import find_marks
 from .reread import Reread, TesseractTime, reread_short_lines
+from .tables import lost_text, outside_tables, with_table_rows
 from .tesseract import (
     DEFAULT_PSM,
     check_tesseract,
@@ -30,6 +35,9 @@ from .tesseract import (
     run_tesseract,
     tessdata_dir,
 )
+
+if TYPE_CHECKING:
+    from ..tables import PageTable
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -58,6 +66,10 @@ class OcrResult:
     rereads: list[tuple[int, str, str, float]] = field(default_factory=list)
     # graphics read as symbols, taken out of the text (marks.py): (what OCR read, box in page pixels)
     marks: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
+    # lines that are rows of a table read by its cells: 1-based line → the row as the cells were restored
+    table_lines: dict[int, str] = field(default_factory=dict)
+    # restoration's changes to those rows' cells: (1-based line, original, corrected, confidence)
+    table_corrections: list[tuple[int, str, str, float]] = field(default_factory=list)
 
 
 # --- running Tesseract ----------------------------------------------------------------------------
@@ -69,12 +81,14 @@ def ocr_page(
     *,
     scale: float = 1.0,
     sealed: bool = False,
-    tables: list[tuple[int, int, int, int]] | None = None,
+    tables: list[PageTable] | None = None,
 ) -> OcrResult:
     """OCR one page. ``scale`` is the factor preprocessing applied; word boxes are mapped back to the
     input page's pixels with it. ``timings`` splits the stage: the Tesseract process, the image handed
     to it, and the reading of its TSV into lines. With preprocessing on, the short lines of the page's
-    right-hand column (the signature block) are read again alone (reread.py)."""
+    right-hand column (the signature block) are read again alone (reread.py). ``tables``: the page's ruled
+    tables (pipeline.tables, found on ``image``): those the reader is sure of are read by their cells, the
+    others' rows across (layout.order_lines)."""
     run = run_tesseract(image, options)
     started = time.perf_counter()
     words = parse_tsv(run.tsv)
@@ -120,15 +134,23 @@ def result_from_words(
     steps: list[str] | None = None,
     changes: list[Reread] | None = None,
     dropped: set[int] | None = None,
-    tables: list[tuple[int, int, int, int]] | None = None,
+    tables: list[PageTable] | None = None,
 ) -> OcrResult:
     """``dropped``: ids of words left out of the text (marks). The reading order is found with them, so that
-    taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows)."""
-    lines = order_lines(words, tables)
+    taking a mark out never moves the page's lines (a mark at the top belongs to the header's rows).
+    ``tables``: words inside a table read by its cells give way to its rows (tables.py); a table whose cells
+    hold much less text than the page's words there is put in doubt (its ``doubt`` set) and read across."""
+    for table in tables or []:
+        if table.confident:  # a table whose cells lost text the page's reading has is in doubt too
+            table.doubt = lost_text(table, words)
+    read = [t for t in tables or [] if t.confident and t.box]
+    others = [t.box for t in tables or [] if not (t.confident and t.box) and t.box]
+    lines = order_lines(outside_tables(words, read) if read else words, others)
     if dropped:
         for line in lines:
             line.words = [w for w in line.words if id(w) not in dropped]
         lines = [line for line in lines if line.words]
+    lines, rows = with_table_rows(lines, read)
     text, numbered = render_lines(lines)
     record_words = [to_model_word(w, line_no, scale) for line_no, w in numbered]
     real = [w for w in record_words if is_real_word(w.text) and w.confidence is not None]
@@ -140,14 +162,19 @@ def result_from_words(
         for c in changes or []
         if id(c.first_word) in line_of
     ]
+    table_lines = {line_of[id(row.line.words[0])]: row.restored for row in rows}
+    table_corrections = [(line_of[id(row.line.words[0])], *change) for row in rows for change in row.corrections]
+    steps = list(steps or []) + ([f"tables-read-by-cells:{len(read)}"] if read else [])
     return OcrResult(
         text=text,
         confidence=confidence,
         words=record_words,
         low_confidence_words=low,
         tsv=tsv,
-        steps=list(steps or []),
+        steps=steps,
         rereads=rereads,
+        table_lines=table_lines,
+        table_corrections=table_corrections,
     )
 
 

@@ -7,20 +7,30 @@
 
 A table's first row (rows, when cells of the first row span several) is its header; a merged cell's text
 stands in each row it spans and in the first column it spans (``Table.spans`` lists the merged cells).
+
+A page table keeps its cells' words with their boxes (page pixels) and restoration's changes: the page
+text reads a table the reader is sure of row by row, cells in column order (``confident``; ``doubt`` says
+why not otherwise), instead of Tesseract's page reading across its rules (ocr/__init__.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 
 from ..model import Document, Table
 from ..options import Options
 from .grid import Grid, find_grids
 
+if TYPE_CHECKING:
+    from .cells import CellReading, CellWord
+
 __all__ = ["PageTable", "attach_tables", "join_page_tables", "page_tables"]
 
+MIN_CELL_CONFIDENCE = 70  # (0–100) under this mean word confidence the page text keeps the page's reading
 EDGE = 0.2  # a table within this share of the page's height from its top (foot) starts (ends) there
 
 
@@ -36,6 +46,15 @@ class PageTable:
     at_top: bool = False
     at_bottom: bool = False
     box: tuple[int, int, int, int] | None = None  # left, top, right, bottom in the page image's pixels
+    # per cell (its top-left grid position): its words, boxes in the page image's pixels, as read and restored
+    words: dict[tuple[int, int], list[CellWord]] = field(default_factory=dict)
+    # per cell: restoration's changes to its lines, (original, corrected, confidence)
+    corrections: dict[tuple[int, int], list[tuple[str, str, float]]] = field(default_factory=dict)
+    doubt: str | None = None  # why the page text keeps Tesseract's page reading of the table; None: read by cells
+
+    @property
+    def confident(self) -> bool:
+        return self.doubt is None and bool(self.words)
 
     @property
     def n_columns(self) -> int:
@@ -46,19 +65,35 @@ def page_tables(image: np.ndarray, options: Options, page: int) -> list[PageTabl
     """The ruled tables of one page image, read cell by cell (one Tesseract run for all their cells)."""
     from .cells import read_cells
 
-    grids, gray = find_grids(image)
+    grids, gray, turn = find_grids(image)
     if not grids:
         return []
-    texts = read_cells(gray, grids, options, page)
+    readings = read_cells(gray, grids, options, page)
+    if turn is not None:  # the grid was found on the page turned by its rules' skew: back to the page's pixels
+        back = cv2.invertAffineTransform(turn)
+        readings = {key: unturned(reading, back) for key, reading in readings.items()}
+        grids = [unturned_grid(grid, back) for grid in grids]
     height = gray.shape[0]
-    return [to_page_table(g, grid, texts, page, height) for g, grid in enumerate(grids)]
+    tables = [to_page_table(g, grid, readings, page, height) for g, grid in enumerate(grids)]
+    for table, doubt in zip(tables, doubts(grids, tables)):
+        table.doubt = doubt
+    return tables
 
 
-def to_page_table(index: int, grid: Grid, texts: dict[tuple[int, int], str], page: int, height: int) -> PageTable:
+def to_page_table(
+    index: int, grid: Grid, readings: dict[tuple[int, int], CellReading], page: int, height: int
+) -> PageTable:
     cells: list[list[str | None]] = [[None] * grid.n_columns for _ in range(grid.n_rows)]
+    words: dict[tuple[int, int], list[CellWord]] = {}
+    corrections: dict[tuple[int, int], list[tuple[str, str, float]]] = {}
     spans = []
     for c, cell in enumerate(grid.cells):
-        cells[cell.row][cell.column] = texts.get((index, c))
+        reading = readings.get((index, c))
+        if reading is not None:
+            cells[cell.row][cell.column] = reading.text
+            words[(cell.row, cell.column)] = reading.words
+            if reading.corrections:
+                corrections[(cell.row, cell.column)] = reading.corrections
         if cell.rows > 1 or cell.columns > 1:
             spans.append((cell.row, cell.column, cell.rows, cell.columns))
     header_rows = max((cell.rows for cell in grid.cells if cell.row == 0), default=1)
@@ -75,7 +110,76 @@ def to_page_table(index: int, grid: Grid, texts: dict[tuple[int, int], str], pag
         at_top=grid.box[1] < EDGE * height,
         at_bottom=grid.box[3] > (1 - EDGE) * height,
         box=grid.box,
+        words=words,
+        corrections=corrections,
     )
+
+
+def doubts(grids: list[Grid], tables: list[PageTable]) -> list[str | None]:
+    """Why the page text should not read each table by its cells (None: it should). A table read by its
+    cells replaces what Tesseract read there, so only a grid that looks whole and a reading that looks sure:
+    - split: another table of the page just above or below it, over the same width (a rule the scan broke
+      cut one table in two; its parts' rows would be read apart);
+    - merged: body cells spanning several columns but not the whole row, in more than one row (rules the
+      scan lost merged cells that are not merged: their texts would run together);
+    - unsure: the cells' words read with a mean confidence under MIN_CELL_CONFIDENCE (a faint or blurred
+      table, where the page reading is as good a guess and keeps every line Tesseract saw)."""
+    out: list[str | None] = []
+    for index, (grid, table) in enumerate(zip(grids, tables)):
+        doubt = None
+        row_height = float(np.median(np.diff(grid.ys))) if len(grid.ys) > 1 else 0.0
+        for other_index, other in enumerate(grids):
+            if other_index == index:
+                continue
+            overlap = min(grid.box[2], other.box[2]) - max(grid.box[0], other.box[0])
+            narrower = min(grid.box[2] - grid.box[0], other.box[2] - other.box[0])
+            gap = max(other.box[1] - grid.box[3], grid.box[1] - other.box[3])
+            if overlap > 0.5 * narrower and gap < 2 * row_height:
+                doubt = "split: another table just above or below it"
+        merged_rows = {
+            cell.row for cell in grid.cells if cell.row >= table.header_rows and 1 < cell.columns < grid.n_columns
+        }
+        if doubt is None and len(merged_rows) > 1:
+            doubt = f"merged: {len(merged_rows)} rows with cells across some of the columns"
+        confidences = [w.conf for ws in table.words.values() for w in ws if any(ch.isalnum() for ch in w.raw)]
+        mean = float(np.mean(confidences)) if confidences else 0.0
+        if doubt is None and mean < MIN_CELL_CONFIDENCE:
+            doubt = f"unsure: cells read with mean confidence {mean:.0f}"
+        out.append(doubt)
+    return out
+
+
+def turn_point(matrix: np.ndarray, x: float, y: float) -> tuple[float, float]:
+    return (
+        float(matrix[0, 0] * x + matrix[0, 1] * y + matrix[0, 2]),
+        float(matrix[1, 0] * x + matrix[1, 1] * y + matrix[1, 2]),
+    )
+
+
+def unturned(reading: CellReading, back: np.ndarray) -> CellReading:
+    """A cell's words with their boxes moved back onto the page (their centres turned back; a turn under 1°
+    leaves a word's size as it is)."""
+    import dataclasses
+
+    moved = []
+    for word in reading.words:
+        left, top, width, height = word.box
+        x, y = turn_point(back, left + width / 2, top + height / 2)
+        moved.append(dataclasses.replace(word, box=(round(x - width / 2), round(y - height / 2), width, height)))
+    return dataclasses.replace(reading, words=moved)
+
+
+def unturned_grid(grid: Grid, back: np.ndarray) -> Grid:
+    """The grid with its box around its corners turned back onto the page (rows and columns as found)."""
+    left, top, right, bottom = grid.box
+    corners = [turn_point(back, x, y) for x in (left, right) for y in (top, bottom)]
+    box = (
+        round(min(x for x, _ in corners)),
+        round(min(y for _, y in corners)),
+        round(max(x for x, _ in corners)),
+        round(max(y for _, y in corners)),
+    )
+    return Grid(box=box, xs=grid.xs, ys=grid.ys, cells=grid.cells)
 
 
 def filled(table: PageTable, first_row: int = 0) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]]]:

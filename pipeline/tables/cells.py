@@ -4,18 +4,23 @@ word given back to the cell whose band it lies in, and the cells' lines restored
 
 One Tesseract run per page instead of one per cell: Tesseract's start and model load (~0.3 s with
 vie+Vietnamese) would otherwise be paid for every cell. Each cell is still read on its own, as the
-stacked crops share no line with their neighbours."""
+stacked crops share no line with their neighbours.
+
+Every word keeps its box, given back in the pixels of the page image the grid was found on (the crop's
+place on the page instead of its place in the mosaic), so the page text can read a table cell by cell and
+still say where each word stands (the PDF text layer and ALTO use the boxes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from ..model import Word
-from ..ocr.layout import parse_tsv
+from ..ocr.layout import TsvWord, parse_tsv
 from ..ocr.tesseract import run_tesseract
 from ..options import Options
 from .grid import Grid
@@ -26,7 +31,7 @@ TABLE_PSM = 4
 RETRY_PSM = 6
 # rule remnants and specks Tesseract reads as characters: a lone '|', '_', '.', '“' … token (a lone '-' is a
 # list dash and stays)
-SPECKS = re.compile(r"(?:(?<=\s)|^)[|_¦‖.,:;“”\"'`´^~…]+(?=\s|$)")
+SPECK = re.compile(r"[|_¦‖.,:;“”\"'`´^~…]+")
 INSET = 0.0006  # of the page's width cut off each side of a cell (the rules' centres); the rest of a rule is whited out
 BORDER = 0.0012  # of the page's width: whited out along each side of a crop
 PAD = 0.012  # of the page's width: white space between stacked cells, about one line of text
@@ -38,6 +43,29 @@ class Crop:
     grid: int  # index of the table on the page
     cell: int  # index of the cell in its grid
     image: np.ndarray
+    origin: tuple[int, int] = (0, 0)  # the crop's left and top in the page image
+
+
+@dataclass
+class CellWord:
+    """One word of a cell: as restored (what the cell's text holds) and as read, its confidence (0–100, as
+    Tesseract gives it) and its box (left, top, width, height) in the pixels of the page image."""
+
+    text: str
+    raw: str
+    conf: float
+    box: tuple[int, int, int, int]
+
+
+@dataclass
+class CellReading:
+    """A cell's text, its words in reading order (its lines top to bottom, each left to right; a word broken
+    at a line's end after '-' or '/' is one word), and restoration's changes to its lines: (original,
+    corrected, confidence)."""
+
+    text: str
+    words: list[CellWord] = field(default_factory=list)
+    corrections: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 def clean_rules(crop: np.ndarray) -> np.ndarray:
@@ -106,59 +134,50 @@ def cut_cells(gray: np.ndarray, grids: list[Grid]) -> list[Crop]:
             clean_stubs(crop, grid, cell, left + inset, top + inset)
             if np.count_nonzero(crop < 128) < MIN_INK * crop.size:
                 continue
-            crops.append(Crop(g, c, crop))
+            crops.append(Crop(g, c, crop, (left + inset, top + inset)))
     return crops
 
 
-def mosaic(crops: list[Crop], page_width: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The crops stacked on a white page; returns it and each crop's vertical band (top, bottom)."""
+def mosaic(crops: list[Crop], page_width: int) -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, int]]]:
+    """The crops stacked on a white page; returns it, each crop's vertical band (top, bottom) and each crop's
+    left and top in it."""
     pad = max(12, int(PAD * page_width))
     width = max(c.image.shape[1] for c in crops) + 2 * pad
     height = sum(c.image.shape[0] for c in crops) + pad * (len(crops) + 1)
     canvas = np.full((height, width), 255, dtype=np.uint8)
     bands = []
+    places = []
     y = pad
     for crop in crops:
         h, w = crop.image.shape
         canvas[y : y + h, pad : pad + w] = crop.image
         bands.append((y - pad // 2, y + h + pad // 2))
+        places.append((pad, y))
         y += h + pad
-    return canvas, bands
-
-
-def join_lines(lines: list[str]) -> str:
-    """A cell's lines as one text: a word broken after '-' or '/' at a line's end ('57/2024/TT-' / 'BYT')
-    is joined without a space; everything else with one."""
-    out = ""
-    for line in lines:
-        line = " ".join(line.split())
-        if not line:
-            continue
-        if out and re.search(r"\S[-/]$", out) and not line.startswith("-"):
-            out += line
-        else:
-            out = f"{out} {line}" if out else line
-    return out
+    return canvas, bands, places
 
 
 def ocr_mosaic(
     crops: list[Crop], page_width: int, options: Options, psm: int
 ) -> list[dict[tuple[int, int, int], list]]:
-    """One Tesseract run over the stacked crops: per crop, its words grouped by Tesseract's lines."""
-    canvas, bands = mosaic(crops, page_width)
+    """One Tesseract run over the stacked crops: per crop, its words grouped by Tesseract's lines, their
+    boxes moved from the mosaic to the crop's place on the page."""
+    canvas, bands, places = mosaic(crops, page_width)
     run = run_tesseract(canvas, options, psm=psm)
     per_crop: list[dict[tuple[int, int, int], list]] = [{} for _ in crops]
     for word in parse_tsv(run.tsv):
         middle = word.top + word.height / 2
         for index, (top, bottom) in enumerate(bands):
             if top <= middle < bottom:
+                (x, y), (left, top_) = places[index], crops[index].origin
+                word = dataclasses.replace(word, left=word.left - x + left, top=word.top - y + top_)
                 per_crop[index].setdefault((word.block, word.par, word.line), []).append(word)
                 break
     return per_crop
 
 
-def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int) -> dict[tuple[int, int], str]:
-    """{(table index, cell index): text} for the non-empty cells of the page's tables. Cells the first
+def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int) -> dict[tuple[int, int], CellReading]:
+    """{(table index, cell index): reading} for the non-empty cells of the page's tables. Cells the first
     pass (psm 4) leaves empty though they have ink, mostly a lone number ('2' in an STT column, which psm 4
     drops), get a second pass of their own with psm 6."""
     crops = cut_cells(gray, grids)
@@ -171,7 +190,7 @@ def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int)
         for i, groups in zip(missing, again):
             per_crop[i] = groups
     # the cells' lines as one text, a blank line between cells, for restoration
-    lines: list[str] = []
+    line_words: list[list[TsvWord]] = []
     owners: list[int] = []
     words: list[Word] = []
     for index, groups in enumerate(per_crop):
@@ -182,23 +201,63 @@ def read_cells(gray: np.ndarray, grids: list[Grid], options: Options, page: int)
             if len(group) > 1 and group[0].text in ("-", "–", "—", "_"):
                 if group[1].left - group[0].right > 2.5 * max(group[1].height, 1):
                     group = group[1:]
-            lines.append(" ".join(w.text for w in group))
+            # rule remnants and specks read as a word of their own ('|', '.', '“')
+            group = [w for w in group if not SPECK.fullmatch(w.text)]
+            if not group:
+                continue
+            line_words.append(group)
             owners.append(index)
             for w in group:  # every word with its confidence: restoration weighs a change against it
-                words.append(Word(text=w.text, confidence=round(min(max(w.conf, 0) / 100, 1.0), 4), line=len(lines)))
+                words.append(
+                    Word(text=w.text, confidence=round(min(max(w.conf, 0) / 100, 1.0), 4), line=len(line_words))
+                )
+    raw = [" ".join(w.text for w in group) for group in line_words]
+    lines = list(raw)
+    changes: dict[int, list[tuple[str, str, float]]] = {}
     if options.restore and lines:
         from ..restore import restore_page
 
-        restored = restore_page("\n".join(lines), page, words=words, from_ocr=True).text.split("\n")
-        if len(restored) == len(lines):
-            # a mark or a number alone in its cell ('x', 'X', '12') is no syllable to restore ('x' → 'xã')
-            lines = [old if len(old.strip()) <= 3 else new for old, new in zip(lines, restored)]
-    texts: dict[int, list[str]] = {}
-    for line, owner in zip(lines, owners):
-        texts.setdefault(owner, []).append(line)
+        restored = restore_page("\n".join(lines), page, words=words, from_ocr=True)
+        new = restored.text.split("\n")
+        if len(new) == len(lines):
+            # a mark or a number alone in its cell ('x', 'X', '12') is no syllable to restore ('x' → 'xã');
+            # a line whose words restoration did not keep one for one keeps its reading
+            lines = [
+                old if len(old.strip()) <= 3 or len(line.split(" ")) != len(old.split(" ")) else line
+                for old, line in zip(raw, new)
+            ]
+            for c in restored.corrections:
+                if c.line is not None and lines[c.line - 1] != raw[c.line - 1]:
+                    changes.setdefault(c.line - 1, []).append((c.original, c.corrected, c.confidence))
+    readings: dict[int, CellReading] = {}
+    for number, (group, line, owner) in enumerate(zip(line_words, lines, owners)):
+        reading = readings.setdefault(owner, CellReading(text=""))
+        for w, text in zip(group, line.split(" ")):
+            word = CellWord(text=text, raw=w.text, conf=w.conf, box=(w.left, w.top, w.width, w.height))
+            last = reading.words[-1] if reading.words and w is group[0] else None
+            if last is not None and re.search(r"\S[-/]$", last.text) and not text.startswith("-"):
+                # a word broken after '-' or '/' at the line's end ('57/2024/TT-' / 'BYT'): one word
+                reading.words[-1] = joined(last, word)
+            else:
+                reading.words.append(word)
+        reading.corrections += changes.get(number, [])
     out = {}
-    for i, cell_lines in texts.items():
-        text = join_lines([SPECKS.sub(" ", line) for line in cell_lines])
-        if text:
-            out[(crops[i].grid, crops[i].cell)] = text
+    for i, reading in readings.items():
+        reading.text = " ".join(w.text for w in reading.words)
+        if reading.text:
+            out[(crops[i].grid, crops[i].cell)] = reading
     return out
+
+
+def joined(first: CellWord, second: CellWord) -> CellWord:
+    """Two pieces of a word broken at a line's end as one word, its box around both."""
+    left = min(first.box[0], second.box[0])
+    top = min(first.box[1], second.box[1])
+    right = max(first.box[0] + first.box[2], second.box[0] + second.box[2])
+    bottom = max(first.box[1] + first.box[3], second.box[1] + second.box[3])
+    return CellWord(
+        text=first.text + second.text,
+        raw=first.raw + second.raw,
+        conf=min(first.conf, second.conf),
+        box=(left, top, right - left, bottom - top),
+    )

@@ -201,16 +201,18 @@ def skew_of(horizontal: np.ndarray) -> float:
     return float(np.median(angles)) if angles else 0.0
 
 
-def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
-    """The ruled tables of a page (grey uint8 or BGR), top to bottom, and the image their coordinates refer
-    to: the page itself, or the page turned by the rules' small skew (under the 1° preprocessing leaves)."""
+def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray, np.ndarray | None]:
+    """The ruled tables of a page (grey uint8 or BGR), top to bottom, the image their coordinates refer
+    to: the page itself, or the page turned by the rules' small skew (under the 1° preprocessing leaves),
+    and the turn (a 2×3 affine matrix from the page to that image; None when the page was not turned)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
     scale = min(1.0, WORK_DPI_WIDTH / gray.shape[1])
     small, horizontal, vertical = work_masks(gray, scale)
     if not candidate_regions(small, horizontal, vertical):
-        return [], gray
+        return [], gray, None
     angle = skew_of(horizontal)
+    matrix: np.ndarray | None = None
     if abs(angle) > 0.05:
         height, width = gray.shape
         matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
@@ -223,7 +225,7 @@ def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
             continue
         grids.append(rescale(grid, 1 / scale))
     grids.sort(key=lambda g: g.box[1])
-    return grids, gray
+    return grids, gray, matrix
 
 
 def candidate_regions(

@@ -4,7 +4,8 @@
 need, with wrapped cell text, merged cells (a group row across all columns, a lead body spanning
 several rows), the header printed again at the top of each page, and a small skew as scanners leave.
 It returns the page images and what each cell holds, so a test can compare the reader's output cell by
-cell."""
+cell. ``render_page_with_table`` draws one table with lines of text above and below it, for the page
+text's reading of a table."""
 
 from __future__ import annotations
 
@@ -126,3 +127,72 @@ def render_table_pages(
             image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
         pages.append(np.asarray(image, dtype=np.uint8).copy())
     return pages
+
+
+@dataclass
+class TablePage:
+    """A page with text above and below one ruled table (``render_page_with_table``): the image, the rows'
+    cells as printed, and where the table's rows (top, bottom) and columns (left, right) are, in page
+    pixels before the skew."""
+
+    image: np.ndarray
+    rows: list[list[str]]  # the header row first
+    row_bands: list[tuple[int, int]]
+    column_bands: list[tuple[int, int]]
+    above: list[str]
+    below: list[str]
+
+
+def render_page_with_table(
+    above: list[str],
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    below: list[str],
+    *,
+    skew: float = 0.3,
+    size_pt: float = 12,
+) -> TablePage:
+    """One A4 page (300 DPI, grey): ``above`` lines, a ruled table (bold header, cells wrapped over as many
+    lines as they need), ``below`` lines, turned by ``skew`` degrees as a scanner leaves it."""
+    font = load_font("regular", size_pt)
+    bold = load_font("bold", size_pt)
+    image = Image.new("L", PAGE, 255)
+    draw = ImageDraw.Draw(image)
+    line_height = int(size_pt * DPI / 72 * 1.3)
+    table_width = PAGE[0] - 2 * MARGIN
+    xs = [MARGIN]
+    for share in widths:
+        xs.append(xs[-1] + int(share * table_width / sum(widths)))
+    y = MARGIN
+    for line in above:
+        draw.text((MARGIN, y), line, font=bold, fill=0)
+        y += line_height
+    y += line_height
+    tops = [y]
+    all_rows = [header, *rows]
+    for r, cells in enumerate(all_rows):
+        face = bold if r == 0 else font
+        height = row_height(draw, cells, face, xs, line_height)
+        for c, text in enumerate(cells):
+            for k, piece in enumerate(wrap(draw, text, face, xs[c + 1] - xs[c] - 24)):
+                draw.text((xs[c] + 12, tops[-1] + 15 + k * line_height), piece, font=face, fill=0)
+        tops.append(tops[-1] + height)
+    for top in tops:
+        draw.line([(xs[0], top), (xs[-1], top)], fill=0, width=LINE)
+    for x in xs:
+        draw.line([(x, tops[0]), (x, tops[-1])], fill=0, width=LINE)
+    y = tops[-1] + 2 * line_height
+    for line in below:
+        draw.text((MARGIN, y), line, font=font, fill=0)
+        y += line_height
+    if skew:
+        image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return TablePage(
+        image=np.asarray(image, dtype=np.uint8).copy(),
+        rows=[list(cells) for cells in all_rows],
+        row_bands=list(zip(tops, tops[1:])),
+        column_bands=list(zip(xs, xs[1:])),
+        above=list(above),
+        below=list(below),
+    )
