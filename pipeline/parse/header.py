@@ -1004,7 +1004,9 @@ def read_title(lines: list[Line], start: int) -> tuple[str | None, int]:
 
 # a subject's last line that names its term or period ("KHÓA V, NHIỆM KỲ (2025-2030)", "giai đoạn 2021 - 2025",
 # "đến năm 2030"): it goes on the subject above it, whatever blank lines OCR put between them
-PERIOD_LINE = re.compile(r"^(?:khoa\s+[ivxlc\d]+\b|nhiem ky\b|giai doan\s+\d{4}|(?:den|tu)\s+nam\s+\d{4}|nam\s+\d{4}\b)")
+PERIOD_LINE = re.compile(
+    r"^(?:khoa\s+[ivxlc\d]+\b|nhiem ky\b|giai doan\s+\d{4}|(?:den|tu)\s+nam\s+\d{4}|nam\s+\d{4}\b)"
+)
 
 
 def last_line_before_body(lines: list[Line], index: int, previous: str) -> bool:

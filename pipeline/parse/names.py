@@ -104,7 +104,9 @@ def repair_name(name: str) -> tuple[str, str | None]:
     """(the name, a note) with its words repaired against the name tables; the note is None when unchanged."""
     words = collapse(name).split()
     # the first word may have lost its first letter to a digit or mark ("2ê Văn Lợi"): the table repairs it
-    letters = [words[0][1:] if len(words[0]) > 1 and not words[0][0].isalpha() else words[0], *words[1:]] if words else []
+    letters = (
+        [words[0][1:] if len(words[0]) > 1 and not words[0][0].isalpha() else words[0], *words[1:]] if words else []
+    )
     if not 2 <= len(words) <= 5 or not all(w.replace("'", "").replace("’", "").isalpha() for w in letters):
         return name, None
     rank: list[str] = []
