@@ -254,6 +254,19 @@ def test_doubts_split_tables_merged_cells_and_low_confidence():
     assert (doubts([whole], [table_of(whole, conf=50.0)])[0] or "").startswith("unsure")
 
 
+def test_two_tables_that_each_open_with_the_same_header_are_two_tables_not_a_split_one():
+    # an appendix's part A and part B (R06 QĐ 440 page 3): the same header row over each, a heading between
+    upper, lower = grid((200, 400, 2200, 1000), 3, 4), grid((205, 990, 2200, 1600), 3, 4)
+    header = ["STT", "Mã TTHC", "Tên thủ tục hành chính", "Nội dung sửa đổi"]
+    first, second = table_of(upper), table_of(lower)
+    first.cells = [header, ["1.", "3.000181", "Tuyển sinh", "- Trình tự"]]
+    second.cells = [[*header[:3], "Nội dung sửa đổi."], ["1.", "3.000182", "Tuyển sinh", "- Trình tự"]]
+    assert doubts([upper, lower], [first, second]) == [None, None]
+    # the part a lost rule cut off opens with a body row: still a split
+    second.cells = [["2.", "3.000182", "Tuyển sinh trung học cơ sở", "- Cách thức"], ["3.", "", "", ""]]
+    assert all(d and d.startswith("split") for d in doubts([upper, lower], [first, second]))
+
+
 REALDOCS_R31 = "scans/R31_hhdn-binhthuan_dsbtt_camscan264.pdf"
 
 

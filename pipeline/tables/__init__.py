@@ -134,7 +134,7 @@ def doubts(grids: list[Grid], tables: list[PageTable]) -> list[str | None]:
             overlap = min(grid.box[2], other.box[2]) - max(grid.box[0], other.box[0])
             narrower = min(grid.box[2] - grid.box[0], other.box[2] - other.box[0])
             gap = max(other.box[1] - grid.box[3], grid.box[1] - other.box[3])
-            if overlap > 0.5 * narrower and gap < 2 * row_height:
+            if overlap > 0.5 * narrower and gap < 2 * row_height and not opens_alike(table, tables[other_index]):
                 doubt = "split: another table just above or below it"
         merged_rows = {
             cell.row for cell in grid.cells if cell.row >= table.header_rows and 1 < cell.columns < grid.n_columns
@@ -147,6 +147,17 @@ def doubts(grids: list[Grid], tables: list[PageTable]) -> list[str | None]:
             doubt = f"unsure: cells read with mean confidence {mean:.0f}"
         out.append(doubt)
     return out
+
+
+def opens_alike(table: PageTable, other: PageTable) -> bool:
+    """Two tables that each open with the same header row are two tables (an appendix's part A and part B under
+    their own headings), not one table a lost rule cut in two: the part a rule cut off opens with a body row."""
+    mine, theirs = first_row(table), first_row(other)
+    return len("".join(mine)) >= 10 and same_header(mine, theirs)
+
+
+def first_row(table: PageTable) -> list[str]:
+    return [cell or "" for cell in table.cells[0]] if table.cells else []
 
 
 def turn_point(matrix: np.ndarray, x: float, y: float) -> tuple[float, float]:
