@@ -503,3 +503,21 @@ Kính gửi: Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng
         )
     )
     assert front.issuer is not None and "VIỆT NAM" in (front.issuer.parent or "") + front.issuer.name
+
+
+def test_a_signature_mark_ocr_set_among_the_recipients_takes_none_of_them():
+    # R34 (UBND Bạc Liêu QĐ 210): "KT.CHỦ TỊCH" read between "Nơi nhận:" and its items, the position line lost
+    parsed = parse_text(
+        head()
+        + "\nCăn cứ Luật Tổ chức chính quyền địa phương;\n\nĐiều 1. Quyết định này có hiệu lực.\n\n"
+        + "Nơi nhận: “%\n\nKT.CHỦ TỊCH\n- Như Điều 3;\n\n- CT, các PCT UBND tỉnh;\n\n- Lưu: VT; KSTTHC (MN,07).\n\n"
+        + "Huỳnh Hữu Trí\n"
+    )
+    assert parsed.signature is not None
+    assert (parsed.signature.acting, parsed.signature.position, parsed.signature.signer) == (
+        "KT.CHỦ TỊCH",
+        None,
+        "Huỳnh Hữu Trí",
+    )
+    assert parsed.recipients == ["Như Điều 3", "CT, các PCT UBND tỉnh"]
+    assert parsed.storage == ["VT", "KSTTHC (MN,07)"]

@@ -452,7 +452,8 @@ def clean_recipient(text: str) -> str:
 
 def split_storage(text: str) -> list[str]:
     body = STORAGE_MARK.sub("", DASH_LEAD.sub("", collapse(text)), count=1)
-    items = [re.sub(r"^[\s;,.:]+|[\s;,.:]+$", "", item) for item in re.split(r"[,;]", body)]
+    # a comma inside brackets is the entry's own ('KSTTHC (MN, 07)': the office and its typist's initials)
+    items = [re.sub(r"^[\s;,.:]+|[\s;,.:]+$", "", item) for item in re.split(r"[,;](?![^()]*\))", body)]
     return [item for item in items if item]
 
 
@@ -657,6 +658,10 @@ def read_tail(lines: list[Line]) -> Tail:
             mode = "recipients"  # the list without its "Nơi nhận" line (lost by OCR)
         if mode == "recipients" and take_recipient(tail, left, line):
             pass
+        elif mode == "after" and tail.found_recipients_mark and DASH_LEAD.match(left) and signature_mark_at(left) != 0:
+            # OCR set the signature's first line ("KT. CHỦ TỊCH") between the recipients' items: a dash item
+            # after it is a recipient still, never a signature line
+            take_recipient(tail, left, line)
         else:
             if (
                 mode == "recipients"
@@ -751,8 +756,8 @@ def split_emphasis(items: list[str], emphasised: tuple[str, ...]) -> list[str]:
 
 def add_recipient(tail: Tail, text: str) -> None:
     cleaned = clean_recipient(text)
-    if not cleaned:
-        return
+    if not cleaned or not any(ch.isalnum() for ch in cleaned):
+        return  # marks OCR read beside "Nơi nhận:" ('“%')
     if STORAGE_MARK.match(cleaned):
         tail.storage.extend(split_storage(cleaned))
     else:
@@ -787,7 +792,13 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
     offices = [
         c
         for c in capitals
-        if not (seal_like(c) or repeats(c, authority) or match_label(c) or c.endswith((":", ";", ",")))
+        if not (
+            seal_like(c)
+            or repeats(c, authority)
+            or match_label(c)
+            or c.endswith((":", ";", ","))
+            or RECIPIENT_ITEM.match(c)
+        )
     ]
     # an office line garbled under the seal ("<1 GHỦ TỊCH") is still the first office, before a second title
     # printed over the name ("CHỦ TỊCH HỘI LHPN TỈNH")
@@ -804,6 +815,10 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         return None
     return Signature(authority=authority, acting=acting, position=position, signer=signer)
 
+
+# a recipients' item OCR set beside the signature block ("- Lưu: VT; KSTTHC (MN,07)."): a dash or bullet first,
+# or the storage label; no office is printed so
+RECIPIENT_ITEM = re.compile(r"^\s*(?:[-–—+•*]\s+\S|\W*L[ưu]u\s*:)")
 
 LONE_MARK = re.compile(r"^(?:T\s?M|T\s?/\s?M|KT|K\s?/\s?T|TL|T\s?/\s?L|TUQ|Q)\s*[.:/,]?$")
 
