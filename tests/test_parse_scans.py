@@ -308,6 +308,22 @@ def test_place_names_read_with_wrong_marks_are_spelt_from_the_places_table():
     assert old.issuer is not None and old.issuer.name == "ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ"
 
 
+def test_a_place_ocr_glued_or_broke_with_a_speck_is_spelt_from_the_places_table():
+    # R44: 'UBND TỈNHLÂMĐÒNG' over 'SỞ TƯ PHÁP'; R36: 'Hà an Nội, ngày …'
+    text = (
+        head()
+        .replace("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "UBND TỈNHLÂMĐÒNG\nSỞ TƯ PHÁP")
+        .replace("Quảng Ngãi, ngày", "Hà an Nội, ngày")
+    )
+    parsed = parse_text(text)
+    assert parsed.issuer is not None
+    assert (parsed.issuer.name, parsed.issuer.parent) == ("SỞ TƯ PHÁP", "UBND TỈNH LÂM ĐỒNG")
+    assert parsed.place == "Hà Nội"
+    # a lower-case word that leaves no known place, or two readings of one, stay as printed
+    for place in ("Phường an Ninh", "Thành phố Hồ Chí Minh"):
+        assert parse_text(head().replace("Quảng Ngãi, ngày", f"{place}, ngày")).place == place
+
+
 def test_a_received_stamp_read_into_the_header_is_not_the_issuer_nor_hides_the_type():
     text = (
         "Số: 28/2021/NĐ-CP\n\nĐộc lập - Tự do - Hạnh phúc\n\nHà Nội, ngày 26 tháng 3 năm 2021\n\n"
@@ -521,3 +537,14 @@ def test_a_signature_mark_ocr_set_among_the_recipients_takes_none_of_them():
     )
     assert parsed.recipients == ["Như Điều 3", "CT, các PCT UBND tỉnh"]
     assert parsed.storage == ["VT", "KSTTHC (MN,07)"]
+
+
+def test_a_day_glued_to_ngay_is_judged_by_the_glued_words_confidence():
+    # R40 (Hội LHPN Lâm Đồng CV 113): a handwritten 11 read 'ngày-14' at 0.76
+    text = head().replace("ngày 06 tháng", "ngày-14 tháng")
+    page = ocr_page(text, {"ngày-14": 0.76})
+    parsed = parse_text(text, confidences=line_confidences([page]))
+    assert parsed.date == "2025-01", parsed.date
+    assert any("day not read with confidence" in w for w in warned(parsed, "date"))
+    sure = parse_text(text, confidences=line_confidences([ocr_page(text, {})]))
+    assert sure.date == "2025-01-14"

@@ -1223,7 +1223,8 @@ def doubtful(
     """The confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)
     when it is below the bar (LOW_CONFIDENCE, or LOW_CONFIDENCE_GLUED for a word that holds more); else None."""
     words = list(confidences.get(line_number, ())) if line_number is not None else []
-    start = next((i + 1 for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
+    # from the word beginning with ``after`` itself: OCR may glue the digits to it ("ngày-14", "ngày99")
+    start = next((i for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
     for word in words[start:]:
         text, confidence = word[0], word[1]
         if token in text and confidence is not None:
@@ -1237,7 +1238,7 @@ def printed_word(confidences: Confidences, line_number: int | None, token: str, 
     """Whether the OCR word that is ``token`` after the word beginning with ``after`` looks printed (see
     ``printed_like``) and was read at PRINTED_DIGITS_FLOOR or more."""
     words = list(confidences.get(line_number, ())) if line_number is not None else []
-    start = next((i + 1 for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
+    start = next((i for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
     for word in words[start:]:
         if token in word[0]:
             confident = word[1] is not None and word[1] >= PRINTED_DIGITS_FLOOR

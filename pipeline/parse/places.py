@@ -64,12 +64,59 @@ def spelt(name: str, levels: tuple[int, ...] = (1, 2, 3)) -> str | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def glued_places() -> dict[str, list[tuple[str, int]]]:
+    """Accent-free key without spaces → [(name as spelt, level)]: a place OCR read without its spaces."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for key, names in place_spellings().items():
+        for name, level in names.items():
+            out.setdefault(key.replace(" ", "").lower(), []).append((name, level))
+    return out
+
+
+def without_stray_word(place: str) -> str | None:
+    """A place with one stray lower-case word among its capitalised ones ('Hà an Nội', a speck read as letters):
+    the one known place left when that word is dropped."""
+    words = collapse(place).split()
+    if len(words) < 3:
+        return None
+    found = set()
+    for index, word in enumerate(words):
+        others = words[:index] + words[index + 1 :]
+        if word[:1].islower() and all(w[:1].isupper() for w in others):
+            name = spelt(" ".join(others))
+            if name is not None:
+                found.add(name)
+    return found.pop() if len(found) == 1 else None
+
+
 def repair_place(place: str) -> tuple[str, str | None]:
     """(the place, a note) for the place printed before ', ngày …'."""
-    found = spelt(place)
+    found = spelt(place) or without_stray_word(place)
     if found is None or found == collapse(place):
         return place, None
     return found, f"place: OCR read {place!r}, repaired to {found!r} (places table)"
+
+
+def unglued(words: list[str]) -> list[str]:
+    """Capital words OCR glued together ('TỈNHLÂMĐÒNG'): an administrative unit and the one place of its level
+    whose letters follow it, split apart (the place spelt as the table spells it); other words as they are."""
+    out: list[str] = []
+    for word in words:
+        key = fold(word).lower()
+        split = None
+        if len(key) >= 7 and key.isalpha():
+            for unit, unit_word in UNITS.items():
+                unit_key = unit.replace(" ", "")
+                if key.startswith(unit_key) and len(key) > len(unit_key) + 3:
+                    names = [
+                        n for n, level in glued_places().get(key[len(unit_key) :], []) if level in UNIT_LEVELS[unit]
+                    ]
+                    if len(set(names)) == 1:
+                        split = [*unit_word.split(), *names[0].upper().split()]
+                        break
+        out.extend(split or [word])
+    return out
 
 
 def repair_body_name(name: str) -> tuple[str, str | None]:
@@ -77,7 +124,7 @@ def repair_body_name(name: str) -> tuple[str, str | None]:
     (up to the next unit or the end) spelt right ('ỦY BAN NHÂN DÂN TINH QUANG NGAI' → '… TỈNH QUẢNG NGÃI')."""
     if not collapse(name).isupper():
         return name, None
-    words = collapse(name).split()
+    words = unglued(collapse(name).split())
     keys = [fold(word).lower() for word in words]
     units: list[tuple[int, int]] = []  # (start, length) of each unit word
     index = 0
