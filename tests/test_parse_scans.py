@@ -548,3 +548,18 @@ def test_a_day_glued_to_ngay_is_judged_by_the_glued_words_confidence():
     assert any("day not read with confidence" in w for w in warned(parsed, "date"))
     sure = parse_text(text, confidences=line_confidences([ocr_page(text, {})]))
     assert sure.date == "2025-01-14"
+
+
+def test_a_position_garbled_under_kt_is_the_deputys_title_with_a_warning():
+    # R33 (UBND Cần Thơ QĐ 383): 'KT. CHỦ TỊCH' / 'CHỦ HA' under the seal
+    parsed = signed("KT. CHỦ TỊCH\nCHỦ HA\n\nNguyễn Ngọc Hè")
+    assert parsed.signature is not None and parsed.signature.position == "PHÓ CHỦ TỊCH"
+    assert any("deputy's title" in w for w in warned(parsed, "position"))
+    marked = signed("KT. CHỦ TỊCH ^^.\nPHÓ CHỦ TỊCH\n\nNguyễn Ngọc Hè")  # a stroke read beside the mark
+    assert marked.signature is not None and marked.signature.acting == "KT. CHỦ TỊCH"
+    minister = signed("KT. BỘ TRƯỞNG\nTHỨ TRƯNG\n\nNguyễn Văn Long")
+    assert minister.signature is not None and minister.signature.position == "THỨ TRƯỞNG"
+    # nothing shared with the deputy's title (the seal's ring), or no KT.: left as it was
+    for block in ("KT. CHỦ TỊCH\nỦY BAN NHÂN\n\nNguyễn Ngọc Hè", "TL. CHỦ TỊCH\nCHỦ HA\n\nNguyễn Ngọc Hè"):
+        parsed = signed(block)
+        assert parsed.signature is not None and parsed.signature.position != "PHÓ CHỦ TỊCH", block

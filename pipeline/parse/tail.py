@@ -780,6 +780,7 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
             continue
         if ACTING.match(flat) and signer is None and (acting is None or not capitals):
             # "TL. CHỦ TỊCH" / "KT. CHÁNH VĂN PHÒNG" / "PHÓ CHÁNH VĂN PHÒNG": marks in a chain, joined
+            flat = TRAILING_MARKS.sub("", flat)  # "KT. CHỦ TỊCH ^^.": a signature's stroke read beside it
             acting = flat if acting is None else f"{acting} / {flat}"
             continue
         if looks_like_name(flat) or (looks_like_capital_name(flat) and (capitals or acting or authority)):
@@ -815,6 +816,8 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
         return None
     return Signature(authority=authority, acting=acting, position=position, signer=signer)
 
+
+TRAILING_MARKS = re.compile(r"(?:\s+[^\w\s]+)+\s*$")
 
 # a recipients' item OCR set beside the signature block ("- Lưu: VT; KSTTHC (MN,07)."): a dash or bullet first,
 # or the storage label; no office is printed so
@@ -929,3 +932,33 @@ def repair_signatures(tail: Tail, warnings: list[str]) -> None:
             if note:
                 signature.position = position
                 warnings.append(note)
+            elif signature.acting and not is_position_words(signature.position):
+                deputy = deputy_title(signature.acting, signature.position)
+                if deputy:
+                    warnings.append(
+                        f"position: OCR read {signature.position!r}, taken for {deputy!r} (the deputy's title under "
+                        f"{signature.acting!r}: Decree 30's form)"
+                    )
+                    signature.position = deputy
+
+
+# The deputy's title under "KT. <head's title>" (Decree 30/2020/NĐ-CP, appendix I: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+# "KT. BỘ TRƯỞNG / THỨ TRƯỞNG")
+DEPUTY_OF = {"bo truong": "THỨ TRƯỞNG", "thu tuong": "PHÓ THỦ TƯỚNG"}
+
+
+def deputy_title(acting: str, read: str) -> str | None:
+    """The position a garbled line under 'KT. CHỦ TỊCH' is ('CHỦ HA' → 'PHÓ CHỦ TỊCH'): only when the acting mark
+    is one KT. line, the line read shares a word of three letters or more with the deputy's title and holds no
+    other capital word of a known title."""
+    match = re.fullmatch(r"\s*K\s*T\s*[.:,]?\s*(?P<head>[^/]+?)\s*", acting)
+    if not match:
+        return None
+    head = " ".join(w for w in collapse(match.group("head")).split() if w.isalpha())  # marks beside it dropped
+    key = fold(head).lower()
+    deputy = DEPUTY_OF.get(key) or (f"PHÓ {head}" if is_position_words(head) and head.isupper() else None)
+    if deputy is None:
+        return None
+    deputy_words = {w for w in fold(deputy).lower().split() if len(w) >= 3}
+    read_words = {w for w in letters_only(fold(read).lower()).split() if len(w) >= 3}
+    return deputy if read_words & deputy_words else None
