@@ -27,6 +27,13 @@ def test_fields_right_after_normalising_case_space_and_end_punctuation():
     assert all(score_fields(doc(), record()).right.values())
 
 
+def test_tone_placement_styles_are_one_spelling_but_another_mark_is_wrong():
+    styled = record(issuer={"name": "UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "parent": None}, title="Về việc miễn nhiệm")
+    assert score_fields(doc(), styled).right["issuer"]
+    wrong = record(issuer={"name": "ỦY BAN NHÂN DÂN TÍNH QUẢNG NGÃI", "parent": None})
+    assert not score_fields(doc(), wrong).right["issuer"]
+
+
 def test_a_handwritten_serial_or_day_left_null_is_right_but_a_wrong_value_is_wrong():
     hand = doc(["số 01", "ngày 06"])
     blank = score_fields(hand, record(number="/TTr-UBND", date="2025-01")).right

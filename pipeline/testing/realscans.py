@@ -108,9 +108,13 @@ def char_edits(truth: str, text: str) -> tuple[int, int]:
 
 
 def norm(value: str | None) -> str | None:
+    """A field's value for comparison: NFC, spaces collapsed, case folded, each word's tone mark where the
+    classic placement sets it ('UỶ' and 'ỦY', 'hoà' and 'hòa' are one spelling in two styles)."""
     if value is None:
         return None
-    text = flat(value).casefold().strip(" .,;:")
+    from diacritics.phonology import canonical
+
+    text = re.sub(r"[^\W\d_]+", lambda m: canonical(m.group()), flat(value).casefold()).strip(" .,;:")
     return text or None
 
 
