@@ -260,6 +260,8 @@ def decode_text(
         chain.clear()
 
     for i, (toks, targets) in enumerate(zip(tokens_by_line, targets_by_line)):
+        if not toks and not lines_text_empty_before(tokens_by_line, i):
+            continue  # a blank line: the next line says whether the sentence goes on across it
         if targets is None:
             flush()
             continue
@@ -286,13 +288,25 @@ def continues_line(
 ) -> bool:
     """Does line ``i`` go on the sentence of line ``i - 1`` (wrapped text, both decoded, no punctuation or
     chain break between them, neither an upper-case heading)?"""
-    if i == 0 or headings[i] or headings[i - 1]:
+    if i == 0 or headings[i]:
         return False
-    prev, prev_targets = tokens_by_line[i - 1], targets_by_line[i - 1]
     toks, targets = tokens_by_line[i], targets_by_line[i]
+    before = i - 1
+    if not tokens_by_line[before] and before > 0 and toks and toks[0].core[:1].islower():
+        # one blank line OCR put inside a paragraph ('… sửa đổi, bồ' / '' / 'sung trong …'): the next line
+        # beginning in lower case goes on the sentence; a new paragraph begins in capitals
+        before -= 1
+    if headings[before]:
+        return False
+    prev, prev_targets = tokens_by_line[before], targets_by_line[before]
     if not prev or prev_targets is None or targets is None or prev_targets[-1] is None or targets[0] is None:
         return False
     return not prev[-1].trail and not (toks[0].lead and toks[0].lead[-1] in BREAK_BEFORE)
+
+
+def lines_text_empty_before(tokens_by_line: list[list[Token]], i: int) -> bool:
+    """Whether line ``i`` is the second blank line in a row (two blank lines end any sentence)."""
+    return i > 0 and not tokens_by_line[i - 1]
 
 
 def decode_chain(
