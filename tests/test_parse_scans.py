@@ -563,3 +563,15 @@ def test_a_position_garbled_under_kt_is_the_deputys_title_with_a_warning():
     for block in ("KT. CHỦ TỊCH\nỦY BAN NHÂN\n\nNguyễn Ngọc Hè", "TL. CHỦ TỊCH\nCHỦ HA\n\nNguyễn Ngọc Hè"):
         parsed = signed(block)
         assert parsed.signature is not None and parsed.signature.position != "PHÓ CHỦ TỊCH", block
+
+
+def test_a_signature_strokes_remains_beside_the_name_are_not_the_name():
+    for read in ("Nguyễn Văn An ~", "// Nguyễn Văn An", "2 Nguyễn Văn An", "Nguyễn Văn An —_", "A Nguyễn Văn An"):
+        parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{read}")
+        assert parsed.signature is not None and parsed.signature.signer == "Nguyễn Văn An", read
+    stroke = signed("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An Ji")  # not a syllable: a stroke read as letters
+    assert stroke.signature is not None and stroke.signature.signer == "Nguyễn Văn An"
+    # short words that are names stay: a family name first, a one-letter given name inside
+    for name in ("Lê Văn Tư", "Ksor Y Moan", "Hà Văn Lê", "Ngô Văn A"):
+        parsed = signed(f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{name}")
+        assert parsed.signature is not None and parsed.signature.signer == name, name

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from diacritics.lexicon import is_syllable
+from diacritics.phonology import canonical
+
 from ..model import Signature
 from .body import match_label, starts_closing
 from .lines import (
@@ -26,7 +29,7 @@ from .lines import (
     look_alike,
     starts_like,
 )
-from .names import RANKS, repair_name, repair_position, repair_word
+from .names import RANKS, name_table, repair_name, repair_position, repair_word
 
 AUTHORITY = re.compile(r"(?:^|(?<=[\s,;.]))(?P<mark>T\s?M|T\s?/\s?M|T\.\s?M)\s*[.:/,-]?\s*(?=[A-ZĐÀ-Ỹ]{2})")
 ACTING = re.compile(
@@ -392,6 +395,33 @@ def looks_like_name(text: str) -> bool:
         return False  # "xen Mộ": a signature's strokes; a name that lost its first letters ends a family name
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals >= len(words) - 1 and words[-1][0].isupper()
+
+
+def name_core(text: str) -> str:
+    """A signer's line without what a signature's strokes left beside the name: tokens with no letter at either
+    end ('~', '—_', '//', '2'), a letter or two before a family name ('A Nguyễn Văn An'), a non-syllable of two
+    letters or fewer after a name of the table's family names ('Nguyễn Văn An Ji'). Anything else as it is."""
+    family, _ = name_table()
+
+    def is_family(word: str) -> bool:
+        return canonical(word.lower()) in family
+
+    words = collapse(text).split()
+    while words and not any(ch.isalpha() for ch in words[0]):
+        words = words[1:]
+    while words and not any(ch.isalpha() for ch in words[-1]):
+        words = words[:-1]
+    if (
+        len(words) >= 3
+        and len(words[0]) <= 2
+        and words[0].isalpha()
+        and not is_family(words[0])
+        and is_family(words[1])
+    ):
+        words = words[1:]
+    if len(words) >= 3 and is_family(words[0]) and len(words[-1]) <= 2 and not is_syllable(words[-1].lower()):
+        words = words[:-1]
+    return " ".join(words)
 
 
 def lost_initial(words: list[str]) -> bool:
@@ -783,8 +813,9 @@ def read_signature(pieces: list[str], lines: list[Line]) -> Signature | None:
             flat = TRAILING_MARKS.sub("", flat)  # "KT. CHỦ TỊCH ^^.": a signature's stroke read beside it
             acting = flat if acting is None else f"{acting} / {flat}"
             continue
-        if looks_like_name(flat) or (looks_like_capital_name(flat) and (capitals or acting or authority)):
-            signer = flat
+        core = name_core(flat)
+        if looks_like_name(core) or (looks_like_capital_name(core) and (capitals or acting or authority)):
+            signer = core
             continue
         if is_upper_line(flat, 0.8) and signer is None:
             capitals.append(flat)
