@@ -13,6 +13,7 @@ returned for the record's corrections (page, line, what the page read, the new r
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from .layout import TsvWord, group_rows, is_real_word, letter_height, parse_tsv,
 from .tesseract import run_tesseract
 
 STACK_PSM = 6  # the stacked crops are one block of lines
+PAD_SHARE = 0.5  # white space above and below each stacked crop, as a share of the tallest crop
 # A line is re-read when it lies in the page's right part (the signature block is centred in the right
 # half: its lines start past ~45% of the width) and is short (a position, a name, "TM. ỦY BAN NHÂN DÂN").
 MIN_LEFT_SHARE = 0.45
@@ -71,6 +73,78 @@ def candidate_rows(words: list[TsvWord], width: int) -> list[list[TsvWord]]:
     return chosen if len(chosen) <= MAX_LINES else []
 
 
+SUBJECT_MAX_ROWS = 4  # a subject runs over a few lines under the type name (each costs two Tesseract runs)
+SUBJECT_MAX_GAP = 3.0  # letter heights between two of its lines (OCR's blank lines are narrower)
+VV_LINE = re.compile(r"^\(?\s*[Vv]\s*/\s*[Vv]\b")
+
+
+def row_key(row: list[TsvWord]) -> str:
+    from ..parse.lines import fold, letters_only
+
+    return letters_only(fold(text_of(row)))
+
+
+def subject_rows(words: list[TsvWord], width: int) -> list[list[TsvWord]]:
+    """The subject's lines: those under the type name ('QUYẾT ĐỊNH' / 'Về việc …', also the type name's own
+    line when the subject begins on it: 'DANH SÁCH NHÂN SỰ …'), up to the body ('Căn cứ', 'Kính gửi' …); or a
+    công văn's 'V/v …' lines in the left column. Tesseract reading the page misplaces marks in this bold type
+    that it reads right line by line ('tuyên' for 'tuyến', 'TÍNH' for 'TỈNH', 'chuyên' for 'chuyển' on the real
+    scans R18, R31, 13)."""
+    from ..parse.header import BODY_START_KEYS, DOC_TYPES
+
+    if not words:
+        return []
+    letter = letter_height(words)
+    rows = sorted((sorted(r, key=lambda w: w.left) for r in group_rows(words)), key=lambda r: min(w.top for w in r))
+    chosen: list[list[TsvWord]] = []
+    for index, row in enumerate(rows):
+        text = text_of(row)
+        key = row_key(row)
+        typed = next((t for t in DOC_TYPES if key == t or key.startswith(t + " ")), None)
+        if typed is None or not text.isupper() or len(key) > 80:
+            continue
+        if key != typed:
+            chosen.append(row)  # the subject begins on the type name's line
+        bottom = max(w.bottom for w in row)
+        for following in rows[index + 1 : index + 1 + SUBJECT_MAX_ROWS]:
+            key = row_key(following)
+            if any(key.startswith(k) for k in BODY_START_KEYS) or min(w.top for w in following) - bottom > (
+                SUBJECT_MAX_GAP * letter
+            ):
+                break
+            if chosen and text_of(following).isupper() != text_of(chosen[0]).isupper():
+                break  # 'CHỦ TỊCH ỦY BAN NHÂN DÂN …' under a subject in lower case; a table's header under one in capitals
+            chosen.append(following)
+            bottom = max(w.bottom for w in following)
+        break
+    if chosen:
+        return chosen
+    for index, row in enumerate(rows):
+        left = split_row(row, 2.5 * letter)[0]
+        if not VV_LINE.match(text_of(left)) or max(w.right for w in left) > 0.6 * width:
+            continue
+        chosen.append(left)
+        bottom = max(w.bottom for w in left)
+        for following in rows[index + 1 : index + 4]:
+            piece = split_row(following, 2.5 * letter)[0]
+            if (
+                max(w.right for w in piece) > 0.6 * width
+                or min(w.top for w in piece) - bottom > SUBJECT_MAX_GAP * letter
+            ):
+                break
+            chosen.append(piece)
+            bottom = max(w.bottom for w in piece)
+        break
+    return [row for row in chosen if sum(1 for w in row if letters(w.text) >= 2) >= 2]
+
+
+def marks_only(new: str, old: str) -> bool:
+    """Two readings of a line with the same letters, digits and case, only marks apart ('tuyên' / 'tuyến')."""
+    from ..parse.lines import fold
+
+    return new != old and fold(new) == fold(old) and [c.isupper() for c in new] == [c.isupper() for c in old]
+
+
 def overlap(a: list[TsvWord], b: list[TsvWord]) -> float:
     """The share of the lower of two lines' heights that they have in common (letters only, not stray marks)."""
     a = [w for w in a if is_real_word(w.text)] or a
@@ -97,7 +171,7 @@ def read_crops(
     scaled = [
         cv2.resize(c, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) if scale != 1.0 else c for c in crops
     ]
-    pad = max(10, max(c.shape[0] for c in scaled) // 2)
+    pad = max(10, round(PAD_SHARE * max(c.shape[0] for c in scaled)))
     width = max(c.shape[1] for c in scaled) + 2 * pad
     slots: list[tuple[int, int]] = []  # top, bottom of each crop in the stack
     parts = []
@@ -125,6 +199,36 @@ def read_crops(
                 per_crop[index].append(word)
                 break
     return per_crop
+
+
+SUBJECT_PSM = 7  # one text line
+
+
+def read_lines_alone(
+    crops: list[np.ndarray], scale: float, options: Options, spent: TesseractTime | None = None
+) -> list[list[TsvWord]]:
+    """Each crop read alone as one text line (psm 7), with the language model 'vie' alone when the page's
+    languages hold it: on the real scans' bold subject lines the script model 'Vietnamese' beside it brought
+    back the page's misplaced marks ('chuyên' for 'chuyển' on 13) that 'vie' alone reads right."""
+    languages = options.lang.split("+")
+    alone = options.model_copy(update={"lang": "vie"}) if "vie" in languages else options
+    out = []
+    for crop in crops:
+        scaled = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1.0 else crop
+        pad = max(10, crop.shape[0] // 2)
+        framed = cv2.copyMakeBorder(scaled, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+        run = run_tesseract(framed, alone, psm=SUBJECT_PSM)
+        if spent is not None:
+            spent.seconds += run.seconds
+            spent.cpu_seconds += run.cpu_seconds or 0.0
+        found = parse_tsv(run.tsv)
+        for word in found:
+            word.left = round((word.left - pad) / scale)
+            word.top = round((word.top - pad) / scale)
+            word.width = round(word.width / scale)
+            word.height = round(word.height / scale)
+        out.append(found)
+    return out
 
 
 def text_of(words: list[TsvWord]) -> str:
@@ -155,6 +259,11 @@ def reread_short_lines(
     height_px, width_px = image.shape
     letter = letter_height(words)
     rows = [row for row in candidate_rows(words, width_px) if sealed or min(w.conf for w in row) < DOUBTFUL_CONFIDENCE]
+    subjects = subject_rows(words, width_px)
+    taken = {id(w) for row in rows for w in row}
+    subjects = [row for row in subjects if not any(id(w) in taken for w in row)]
+    subject_ids = {id(row[0]) for row in subjects}
+    rows = rows + subjects
     if not rows:
         return words, []
     boxes = []
@@ -165,7 +274,16 @@ def reread_short_lines(
         right = min(width_px, round(max(w.right for w in row) + 1.0 * letter))
         boxes.append((left, top, right, bottom))
     crops = [image[top:bottom, left:right] for left, top, right, bottom in boxes]
-    readings_by_scale = [read_crops(crops, scale, options, spent) for scale in SCALES]
+    short = [i for i, row in enumerate(rows) if id(row[0]) not in subject_ids]
+    lines = [i for i, row in enumerate(rows) if id(row[0]) in subject_ids]
+    readings_by_scale: list[list[list[TsvWord]]] = [[[] for _ in rows] for _ in SCALES]
+    for by_scale, scale in zip(readings_by_scale, SCALES):
+        if short:
+            for i, found in zip(short, read_crops([crops[i] for i in short], scale, options, spent)):
+                by_scale[i] = found
+        if lines:
+            for i, found in zip(lines, read_lines_alone([crops[i] for i in lines], scale, options, spent)):
+                by_scale[i] = found
     replaced: set[int] = set()
     added: list[TsvWord] = []
     changes: list[Reread] = []
@@ -176,7 +294,11 @@ def reread_short_lines(
         before = text_of(row)
         if not texts[0] or texts[0] != texts[1] or texts[0] == clean(before):
             continue
-        if any(ch.isdigit() for ch in texts[0]) or any(
+        if id(row[0]) in subject_ids:
+            # a subject line changes only its marks: its letters, digits and case are the page's
+            if not marks_only(texts[0], clean(before)):
+                continue
+        elif any(ch.isdigit() for ch in texts[0]) or any(
             len(token) >= 2 and any(ch.isdigit() for ch in token) for token in before.split()
         ):
             # numbers are never re-read: a handwritten serial or day stays as the page read it (a lone digit
