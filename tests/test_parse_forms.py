@@ -437,24 +437,29 @@ def test_a_storage_list_beside_the_signature_mark_across_a_column_gap_is_still_s
     assert parsed.signature.acting == "KT. CHỦ TỊCH" and parsed.signature.signer == "Trần Văn Bình"
 
 
-def test_a_date_the_v_v_subject_cites_is_not_the_documents_date():
-    header = "BỘ TÀI CHÍNH\nSố: /BTC-CST\nV/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016\n" \
-             "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày tháng năm 2025\n" \
-             "Kính gửi: Các bộ, cơ quan ngang bộ.\n"
-    parsed = parse_text(doc(header, "Bộ Tài chính đề nghị góp ý./."))
-    assert parsed.place == "Hà Nội" and parsed.date == "2025"
-    assert parsed.title == "V/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016"
+CITED_DATE = (
+    "BỘ TÀI CHÍNH\nSố: /BTC-CST\nV/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016\n"
+    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày tháng năm 2025\n"
+    "Kính gửi: Các bộ, cơ quan ngang bộ.\n",
+    "2025",
+    "V/v dự thảo Thông tư thay thế Thông tư số 10/2016/TT-BTC ngày 11/11/2016",
+)
+DATE_BESIDE_SUBJECT = (
+    "BỘ TƯ PHÁP              CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "                         Độc lập - Tự do - Hạnh phúc\n"
+    "Số: 17/BTP-PLDS\n"
+    "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020      Hà Nội, ngày 14 tháng 5 năm 2025\n"
+    "Kính gửi: Các sở.\n",
+    "2025-05-14",
+    "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020",
+)
 
 
-def test_a_date_in_the_right_hand_column_of_the_subject_line_is_still_read():
-    header = "BỘ TƯ PHÁP              CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" \
-             "                         Độc lập - Tự do - Hạnh phúc\n" \
-             "Số: 17/BTP-PLDS\n" \
-             "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020      Hà Nội, ngày 14 tháng 5 năm 2025\n" \
-             "Kính gửi: Các sở.\n"
-    parsed = parse_text(doc(header, "Bộ Tư pháp đề nghị góp ý./."))
-    assert parsed.place == "Hà Nội" and parsed.date == "2025-05-14"
-    assert parsed.title == "V/v góp ý Thông tư số 5/2020/TT-BTP ngày 02/3/2020"
+@pytest.mark.parametrize(("header", "date", "title"), [CITED_DATE, DATE_BESIDE_SUBJECT], ids=["cited", "beside"])
+def test_a_date_the_v_v_subject_cites_is_not_the_documents_and_one_across_the_gap_is(header, date, title):
+    parsed = parse_text(doc(header, "Đề nghị góp ý./."))
+    assert parsed.place == "Hà Nội" and parsed.date == date
+    assert parsed.title == title
 
 
 def test_a_file_of_several_documents_each_under_the_national_title_keeps_the_first_ones_header():

@@ -1217,15 +1217,20 @@ LOW_CONFIDENCE = 0.92
 LOW_CONFIDENCE_GLUED = 0.85
 
 
+def line_words_from(confidences: Confidences, line_number: int | None, after: str) -> tuple[list, list]:
+    """(the line's OCR words, those from the word beginning with ``after`` (folded) on): from that word itself,
+    OCR may glue the digits to it ("ngày-14", "ngày99"); all of them when no word begins so."""
+    words = list(confidences.get(line_number, ())) if line_number is not None else []
+    start = next((i for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
+    return words, words[start:]
+
+
 def doubtful(
     confidences: Confidences, line_number: int | None, token: str, after: str, bar: float = LOW_CONFIDENCE
 ) -> float | None:
     """The confidence of the first OCR word holding ``token`` after the word beginning with ``after`` (folded)
     when it is below the bar (LOW_CONFIDENCE, or LOW_CONFIDENCE_GLUED for a word that holds more); else None."""
-    words = list(confidences.get(line_number, ())) if line_number is not None else []
-    # from the word beginning with ``after`` itself: OCR may glue the digits to it ("ngày-14", "ngày99")
-    start = next((i for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
-    for word in words[start:]:
+    for word in line_words_from(confidences, line_number, after)[1]:
         text, confidence = word[0], word[1]
         if token in text and confidence is not None:
             if text.strip(".,;:") != token:
@@ -1237,9 +1242,8 @@ def doubtful(
 def printed_word(confidences: Confidences, line_number: int | None, token: str, after: str) -> bool:
     """Whether the OCR word that is ``token`` after the word beginning with ``after`` looks printed (see
     ``printed_like``) and was read at PRINTED_DIGITS_FLOOR or more."""
-    words = list(confidences.get(line_number, ())) if line_number is not None else []
-    start = next((i for i, word in enumerate(words) if fold(word[0]).startswith(after)), 0)
-    for word in words[start:]:
+    words, following = line_words_from(confidences, line_number, after)
+    for word in following:
         if token in word[0]:
             confident = word[1] is not None and word[1] >= PRINTED_DIGITS_FLOOR
             return confident and word[0].strip(".,;:") == token and printed_like(word, words)
